@@ -1,0 +1,99 @@
+import type { MonitoringConfig } from './types.js';
+
+/**
+ * The product spec's defaults (production-monitoring-guide.md), shared by every environment.
+ * Images are pinned here and only here.
+ */
+export const DEFAULT_CONFIG: Omit<MonitoringConfig, 'environment'> = {
+  monitoringEnabled: true,
+  namespace: 'immigration-ai-monitoring',
+  cluster: 'immigration-ai',
+  healthCheckIntervalSeconds: 300,
+  metricsRetentionDays: 30,
+  logRetentionDays: 30,
+  scrapeIntervalSeconds: 30,
+  evaluationIntervalSeconds: 30,
+  alerting: {
+    thresholds: {
+      critical: {
+        errorRateRatio: 0.1,
+        cpuUsageRatio: 0.9,
+        memoryUsageRatio: 0.9,
+        diskUsageRatio: 0.95,
+        unauthorizedAttemptsPerSecond: 1,
+      },
+      warning: {
+        databaseResponseSeconds: 1,
+        errorRateRatio: 0.05,
+        cpuUsageRatio: 0.8,
+        memoryUsageRatio: 0.8,
+        apiResponseSeconds: 2,
+      },
+    },
+    criticalForSeconds: 60,
+    warningForSeconds: 900,
+    minRequestRatePerSecond: 0.1,
+    backupMaxAgeHours: 26,
+    slo: {
+      availabilityObjective: 0.995,
+      latencyObjective: 0.99,
+      latencyThresholdSeconds: 2.5,
+    },
+  },
+  channels: {
+    email: {
+      enabled: true,
+      smtpServer: 'smtp.gmail.com',
+      smtpPort: 587,
+      requireTls: true,
+      from: 'alerts@immigrationai.com',
+      to: ['admin@immigrationai.com', 'ops-team@immigrationai.com'],
+      username: 'alerts@immigrationai.com',
+      passwordSecret: { name: 'alertmanager-smtp', key: 'password' },
+    },
+    slack: {
+      enabled: true,
+      channel: '#ops-alerts',
+      username: 'Immigration AI Monitor',
+      iconEmoji: ':warning:',
+      webhookUrlSecret: { name: 'alertmanager-slack', key: 'webhook-url' },
+    },
+    sms: {
+      enabled: false,
+      provider: 'twilio',
+      credentialsSecret: 'sms-bridge-twilio',
+    },
+    heartbeat: {
+      enabled: true,
+      urlSecret: { name: 'alertmanager-heartbeat', key: 'url' },
+      repeatIntervalSeconds: 300,
+    },
+  },
+  suppression: {
+    cooldownMinutes: 15,
+    maxAlertsPerHour: 10,
+    maintenanceMode: false,
+    suppressedAlertTypes: [],
+  },
+  security: {
+    tls: { enabled: true, host: 'grafana.immigrationai.com', secretName: 'grafana-tls' },
+    adminUsers: ['admin@immigrationai.com'],
+    readOnlyUsers: ['ops@immigrationai.com'],
+    ldap: { enabled: false, secretName: 'grafana-ldap' },
+  },
+  replicas: { prometheus: 1, alertmanager: 1, grafana: 1, loki: 1, exporter: 1 },
+  storage: { prometheusGi: 20, alertmanagerGi: 1, lokiGi: 20, grafanaGi: 1 },
+  images: {
+    prometheus: 'quay.io/prometheus/prometheus:v3.5.0',
+    alertmanager: 'quay.io/prometheus/alertmanager:v0.28.1',
+    grafana: 'docker.io/grafana/grafana:12.1.1',
+    loki: 'docker.io/grafana/loki:3.5.3',
+    alloy: 'docker.io/grafana/alloy:v1.10.1',
+    configReloader: 'quay.io/prometheus-operator/prometheus-config-reloader:v0.84.0',
+    exporter: 'ghcr.io/immigration-ai/observability-exporter:0.1.0',
+  },
+  links: {
+    runbookBaseUrl: 'https://github.com/immigration-ai/immigration-ai-observability/blob/main/dist/runbooks',
+    grafanaUrl: 'https://grafana.immigrationai.com',
+  },
+};

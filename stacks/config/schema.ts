@@ -1,0 +1,215 @@
+import type { JSONSchemaType } from 'ajv';
+import { ENVIRONMENT_NAMES, type MonitoringConfig, type SecretKeyRef } from './types.js';
+
+// Typed with JSONSchemaType so the compiler keeps this schema and the MonitoringConfig type in step.
+
+const ratio = { type: 'number', exclusiveMinimum: 0, maximum: 1 } as const;
+const positiveNumber = { type: 'number', exclusiveMinimum: 0 } as const;
+const positiveInteger = { type: 'integer', minimum: 1 } as const;
+const k8sName = { type: 'string', pattern: '^[a-z0-9]([-a-z0-9]*[a-z0-9])?$', maxLength: 63 } as const;
+
+const secretKeyRef: JSONSchemaType<SecretKeyRef> = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['name', 'key'],
+  properties: { name: k8sName, key: { type: 'string', pattern: '^[-._a-zA-Z0-9]+$' } },
+};
+
+const emailList = { type: 'array', items: { type: 'string', format: 'email' } } as const;
+
+export const CONFIG_SCHEMA: JSONSchemaType<MonitoringConfig> = {
+  type: 'object',
+  additionalProperties: false,
+  required: [
+    'environment', 'monitoringEnabled', 'namespace', 'cluster', 'healthCheckIntervalSeconds', 'metricsRetentionDays',
+    'logRetentionDays', 'scrapeIntervalSeconds', 'evaluationIntervalSeconds', 'alerting', 'channels', 'suppression',
+    'security', 'replicas', 'storage', 'images', 'links',
+  ],
+  properties: {
+    environment: { type: 'string', enum: [...ENVIRONMENT_NAMES] },
+    monitoringEnabled: { type: 'boolean' },
+    namespace: k8sName,
+    cluster: { type: 'string', minLength: 1 },
+    healthCheckIntervalSeconds: positiveInteger,
+    metricsRetentionDays: positiveInteger,
+    logRetentionDays: positiveInteger,
+    scrapeIntervalSeconds: positiveInteger,
+    evaluationIntervalSeconds: positiveInteger,
+    alerting: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['thresholds', 'criticalForSeconds', 'warningForSeconds', 'minRequestRatePerSecond', 'backupMaxAgeHours', 'slo'],
+      properties: {
+        thresholds: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['critical', 'warning'],
+          properties: {
+            critical: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['errorRateRatio', 'cpuUsageRatio', 'memoryUsageRatio', 'diskUsageRatio', 'unauthorizedAttemptsPerSecond'],
+              properties: {
+                errorRateRatio: ratio,
+                cpuUsageRatio: ratio,
+                memoryUsageRatio: ratio,
+                diskUsageRatio: ratio,
+                unauthorizedAttemptsPerSecond: positiveNumber,
+              },
+            },
+            warning: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['databaseResponseSeconds', 'errorRateRatio', 'cpuUsageRatio', 'memoryUsageRatio', 'apiResponseSeconds'],
+              properties: {
+                databaseResponseSeconds: positiveNumber,
+                errorRateRatio: ratio,
+                cpuUsageRatio: ratio,
+                memoryUsageRatio: ratio,
+                apiResponseSeconds: positiveNumber,
+              },
+            },
+          },
+        },
+        criticalForSeconds: { type: 'integer', minimum: 0, maximum: 120 },
+        warningForSeconds: { type: 'integer', minimum: 0 },
+        minRequestRatePerSecond: { type: 'number', minimum: 0 },
+        backupMaxAgeHours: positiveNumber,
+        slo: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['availabilityObjective', 'latencyObjective', 'latencyThresholdSeconds'],
+          properties: {
+            availabilityObjective: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1 },
+            latencyObjective: { type: 'number', exclusiveMinimum: 0, exclusiveMaximum: 1 },
+            latencyThresholdSeconds: positiveNumber,
+          },
+        },
+      },
+    },
+    channels: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['email', 'slack', 'sms', 'heartbeat'],
+      properties: {
+        email: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['enabled', 'smtpServer', 'smtpPort', 'requireTls', 'from', 'to', 'username', 'passwordSecret'],
+          properties: {
+            enabled: { type: 'boolean' },
+            smtpServer: { type: 'string', format: 'hostname' },
+            smtpPort: { type: 'integer', minimum: 1, maximum: 65535 },
+            requireTls: { type: 'boolean' },
+            from: { type: 'string', format: 'email' },
+            to: emailList,
+            username: { type: 'string' },
+            passwordSecret: secretKeyRef,
+          },
+        },
+        slack: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['enabled', 'channel', 'username', 'iconEmoji', 'webhookUrlSecret'],
+          properties: {
+            enabled: { type: 'boolean' },
+            channel: { type: 'string', pattern: '^[#@][-_a-z0-9.]+$' },
+            username: { type: 'string', minLength: 1 },
+            iconEmoji: { type: 'string', pattern: '^:[-_+a-z0-9]+:$' },
+            webhookUrlSecret: secretKeyRef,
+          },
+        },
+        sms: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['enabled', 'provider', 'credentialsSecret'],
+          properties: {
+            enabled: { type: 'boolean' },
+            provider: { type: 'string', const: 'twilio' },
+            credentialsSecret: k8sName,
+          },
+        },
+        heartbeat: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['enabled', 'urlSecret', 'repeatIntervalSeconds'],
+          properties: { enabled: { type: 'boolean' }, urlSecret: secretKeyRef, repeatIntervalSeconds: positiveInteger },
+        },
+      },
+    },
+    suppression: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['cooldownMinutes', 'maxAlertsPerHour', 'maintenanceMode', 'suppressedAlertTypes'],
+      properties: {
+        cooldownMinutes: positiveInteger,
+        maxAlertsPerHour: positiveInteger,
+        maintenanceMode: { type: 'boolean' },
+        suppressedAlertTypes: { type: 'array', uniqueItems: true, items: { type: 'string', pattern: '^[A-Z][A-Za-z0-9]*$' } },
+      },
+    },
+    security: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['tls', 'adminUsers', 'readOnlyUsers', 'ldap'],
+      properties: {
+        tls: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['enabled', 'host', 'secretName'],
+          properties: { enabled: { type: 'boolean' }, host: { type: 'string', format: 'hostname' }, secretName: k8sName },
+        },
+        adminUsers: emailList,
+        readOnlyUsers: emailList,
+        ldap: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['enabled', 'secretName'],
+          properties: { enabled: { type: 'boolean' }, secretName: k8sName },
+        },
+      },
+    },
+    replicas: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['prometheus', 'alertmanager', 'grafana', 'loki', 'exporter'],
+      properties: {
+        prometheus: positiveInteger,
+        alertmanager: positiveInteger,
+        grafana: positiveInteger,
+        loki: positiveInteger,
+        exporter: positiveInteger,
+      },
+    },
+    storage: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['prometheusGi', 'alertmanagerGi', 'lokiGi', 'grafanaGi'],
+      properties: { prometheusGi: positiveInteger, alertmanagerGi: positiveInteger, lokiGi: positiveInteger, grafanaGi: positiveInteger },
+    },
+    images: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['prometheus', 'alertmanager', 'grafana', 'loki', 'alloy', 'configReloader', 'exporter'],
+      properties: {
+        // A tag is required so every image is pinned; `latest` is refused by validate.ts.
+        prometheus: { type: 'string', pattern: ':[^/]+$' },
+        alertmanager: { type: 'string', pattern: ':[^/]+$' },
+        grafana: { type: 'string', pattern: ':[^/]+$' },
+        loki: { type: 'string', pattern: ':[^/]+$' },
+        alloy: { type: 'string', pattern: ':[^/]+$' },
+        configReloader: { type: 'string', pattern: ':[^/]+$' },
+        exporter: { type: 'string', pattern: ':[^/]+$' },
+      },
+    },
+    links: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['runbookBaseUrl', 'grafanaUrl'],
+      properties: {
+        runbookBaseUrl: { type: 'string', format: 'uri', pattern: '^https?://[^?#]*[^/?#]$' },
+        grafanaUrl: { type: 'string', format: 'uri', pattern: '^https?://[^?#]*[^/?#]$' },
+      },
+    },
+  },
+};

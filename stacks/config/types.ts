@@ -1,0 +1,190 @@
+/**
+ * The one typed configuration model of the monitoring stack.
+ *
+ * Every generated artifact (rules, routes, dashboards, manifests, plain config files) is a pure
+ * function of a `MonitoringConfig`. Defaults come from the product spec
+ * (production-monitoring-guide.md); environments override a few fields; the seed's environment
+ * variables override at synth time. Secret values never live here: a secret is a reference to a
+ * key of a Kubernetes Secret, and the workload reads it from a mounted file.
+ */
+
+export const ENVIRONMENT_NAMES = ['dev', 'staging', 'production'] as const;
+export type EnvironmentName = (typeof ENVIRONMENT_NAMES)[number];
+
+/** A key in a Kubernetes Secret. The value is never known to synth. */
+export interface SecretKeyRef {
+  name: string;
+  key: string;
+}
+
+export interface CriticalThresholds {
+  /** 5xx share of one endpoint's requests (0..1). Seed: >10%. */
+  errorRateRatio: number;
+  /** Seed: >90% CPU. */
+  cpuUsageRatio: number;
+  /** Seed: >90% memory. */
+  memoryUsageRatio: number;
+  /** Seed: >95% disk. */
+  diskUsageRatio: number;
+  /** Unauthorized access attempts per second (summed over reasons) that count as a security incident. */
+  unauthorizedAttemptsPerSecond: number;
+}
+
+export interface WarningThresholds {
+  /** Seed: database response >1000 ms. */
+  databaseResponseSeconds: number;
+  /** Seed: >5% errors on one endpoint. */
+  errorRateRatio: number;
+  /** Seed: >80% CPU. */
+  cpuUsageRatio: number;
+  /** Seed: >80% memory. */
+  memoryUsageRatio: number;
+  /** Seed: average API response >2000 ms. */
+  apiResponseSeconds: number;
+}
+
+export interface AlertingConfig {
+  thresholds: { critical: CriticalThresholds; warning: WarningThresholds };
+  /** How long a critical condition must hold before it fires (seed: immediate; kept short to ride out one bad scrape). */
+  criticalForSeconds: number;
+  /** Seed: warnings carry a 15-minute delay. */
+  warningForSeconds: number;
+  /** Endpoints below this request rate (req/s) cannot page for their error rate: low-traffic guard. */
+  minRequestRatePerSecond: number;
+  /** No successful backup for longer than this is a warning. */
+  backupMaxAgeHours: number;
+  slo: {
+    /** Share of API requests that must not fail with 5xx (e.g. 0.995). */
+    availabilityObjective: number;
+    /** Share of API requests that must be faster than `latencyThresholdSeconds`. */
+    latencyObjective: number;
+    /** Must be one of the HTTP duration histogram's bucket bounds. */
+    latencyThresholdSeconds: number;
+  };
+}
+
+export interface EmailChannel {
+  enabled: boolean;
+  /** SMTP_SERVER */
+  smtpServer: string;
+  /** SMTP_PORT */
+  smtpPort: number;
+  requireTls: boolean;
+  from: string;
+  /** ALERT_EMAIL (comma separated) */
+  to: string[];
+  /** SMTP_USERNAME; empty means no SMTP authentication. */
+  username: string;
+  /** Where Alertmanager reads SMTP_PASSWORD from. */
+  passwordSecret: SecretKeyRef;
+}
+
+export interface SlackChannel {
+  enabled: boolean;
+  channel: string;
+  username: string;
+  iconEmoji: string;
+  /** Where Alertmanager reads SLACK_WEBHOOK_URL from. */
+  webhookUrlSecret: SecretKeyRef;
+}
+
+export interface SmsChannel {
+  enabled: boolean;
+  provider: 'twilio';
+  /** The account SID, auth token and phone numbers live in this Secret, read by the SMS bridge. */
+  credentialsSecret: string;
+}
+
+export interface HeartbeatChannel {
+  enabled: boolean;
+  /** Dead man's switch URL (e.g. healthchecks.io, Opsgenie heartbeat), read from a Secret. */
+  urlSecret: SecretKeyRef;
+  repeatIntervalSeconds: number;
+}
+
+export interface ChannelsConfig {
+  email: EmailChannel;
+  slack: SlackChannel;
+  sms: SmsChannel;
+  heartbeat: HeartbeatChannel;
+}
+
+export interface SuppressionConfig {
+  /** ALERT_COOLDOWN_MINUTES: Alertmanager's repeat_interval. */
+  cooldownMinutes: number;
+  /** Enforced by the SMS bridge and shaped by grouping; see README. */
+  maxAlertsPerHour: number;
+  maintenanceMode: boolean;
+  /** Alert names routed to the `null` receiver. */
+  suppressedAlertTypes: string[];
+}
+
+export interface SecurityConfig {
+  tls: { enabled: boolean; host: string; secretName: string };
+  adminUsers: string[];
+  readOnlyUsers: string[];
+  ldap: { enabled: boolean; secretName: string };
+}
+
+export interface ComponentSizing {
+  prometheus: number;
+  alertmanager: number;
+  grafana: number;
+  loki: number;
+  exporter: number;
+}
+
+export interface StorageSizing {
+  prometheusGi: number;
+  alertmanagerGi: number;
+  lokiGi: number;
+  grafanaGi: number;
+}
+
+export interface ImagesConfig {
+  prometheus: string;
+  alertmanager: string;
+  grafana: string;
+  loki: string;
+  alloy: string;
+  configReloader: string;
+  exporter: string;
+}
+
+export interface LinksConfig {
+  /** Base URL under which the generated runbooks (dist/runbooks/*.md) are browsable. */
+  runbookBaseUrl: string;
+  /** Grafana's external URL, for dashboard links in notifications. */
+  grafanaUrl: string;
+}
+
+export interface MonitoringConfig {
+  environment: EnvironmentName;
+  /** MONITORING_ENABLED: when false, synth emits only the namespace. */
+  monitoringEnabled: boolean;
+  namespace: string;
+  /** `cluster` external label. */
+  cluster: string;
+  /** HEALTH_CHECK_INTERVAL (seconds): how often the exporter runs its health checks. */
+  healthCheckIntervalSeconds: number;
+  /** METRICS_RETENTION_DAYS */
+  metricsRetentionDays: number;
+  logRetentionDays: number;
+  scrapeIntervalSeconds: number;
+  evaluationIntervalSeconds: number;
+  alerting: AlertingConfig;
+  channels: ChannelsConfig;
+  suppression: SuppressionConfig;
+  security: SecurityConfig;
+  replicas: ComponentSizing;
+  storage: StorageSizing;
+  images: ImagesConfig;
+  links: LinksConfig;
+}
+
+/** Deep partial used by environment overrides. */
+export type DeepPartial<T> = T extends (infer U)[]
+  ? U[]
+  : T extends object
+    ? { [K in keyof T]?: DeepPartial<T[K]> }
+    : T;

@@ -1,0 +1,78 @@
+import Ajv, { type ErrorObject } from 'ajv';
+import addFormats from 'ajv-formats';
+import type { ConfigProblem } from './errors.js';
+import { ENV_VAR_FIELDS } from './env-vars.js';
+import { CONFIG_SCHEMA } from './schema.js';
+import type { MonitoringConfig } from './types.js';
+
+const ajv = new Ajv({ allErrors: true, strict: true });
+addFormats(ajv, ['email', 'hostname', 'uri']);
+const validateSchema = ajv.compile(CONFIG_SCHEMA);
+
+/** `/alerting/thresholds/warning/cpuUsageRatio` -> `alerting.thresholds.warning.cpuUsageRatio` */
+const fieldOf = (instancePath: string): string => instancePath.replace(/^\//, '').replace(/\//g, '.') || '(root)';
+
+function describe(e: ErrorObject, value: unknown): string {
+  const got = value === undefined ? '' : ` (got ${JSON.stringify(value)})`;
+  switch (e.keyword) {
+    case 'enum':
+      return `must be one of ${(e.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}${got}`;
+    case 'format':
+      return `must be a valid ${e.params.format === 'email' ? 'email address' : e.params.format}${got}`;
+    case 'additionalProperties':
+      return `unknown field "${e.params.additionalProperty}"; remove it or check its spelling`;
+    case 'exclusiveMinimum':
+      return `must be greater than ${e.params.limit}${got}`;
+    case 'pattern':
+      return `must match ${e.params.pattern}${got}`;
+    default:
+      return `${e.message ?? 'is invalid'}${got}`;
+  }
+}
+
+function valueAt(config: unknown, instancePath: string): unknown {
+  let v: unknown = config;
+  for (const part of instancePath.split('/').slice(1)) v = (v as Record<string, unknown> | undefined)?.[part];
+  return v;
+}
+
+/** Names the environment variable when a field was set from one, so the user knows what to fix. */
+function whereOf(field: string, fromEnv: ReadonlySet<string>): string {
+  for (const [variable, f] of Object.entries(ENV_VAR_FIELDS)) {
+    if (fromEnv.has(variable) && (field === f || field.startsWith(`${f}.`))) return `${variable} (${field})`;
+  }
+  return field;
+}
+
+/** Checks a merged config against the JSON schema and the rules a schema cannot say. */
+export function validateConfig(config: MonitoringConfig, fromEnv: ReadonlySet<string> = new Set()): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  if (!validateSchema(config)) {
+    for (const e of validateSchema.errors ?? []) {
+      const field = fieldOf(e.instancePath);
+      problems.push({ where: whereOf(field, fromEnv), message: describe(e, valueAt(config, e.instancePath)) });
+    }
+    return problems;
+  }
+  const { critical, warning } = config.alerting.thresholds;
+  const pairs: [keyof typeof warning & keyof typeof critical][] = [['errorRateRatio'], ['cpuUsageRatio'], ['memoryUsageRatio']];
+  for (const [k] of pairs) {
+    if (warning[k] >= critical[k]) {
+      problems.push({
+        where: `alerting.thresholds.warning.${k}`,
+        message: `warning threshold ${warning[k]} must be below the critical threshold alerting.thresholds.critical.${k} (${critical[k]})`,
+      });
+    }
+  }
+  for (const [name, image] of Object.entries(config.images)) {
+    if (/:latest$/.test(image)) problems.push({ where: `images.${name}`, message: `must be pinned to a version, not "latest" (got "${image}")` });
+  }
+  const email = config.channels.email;
+  if (email.enabled && email.to.length === 0) {
+    problems.push({ where: whereOf('channels.email.to', fromEnv), message: 'email alerts are enabled but no recipient is set; set ALERT_EMAIL or disable channels.email' });
+  }
+  if (config.channels.sms.enabled && !config.channels.email.enabled && !config.channels.slack.enabled) {
+    problems.push({ where: 'channels.sms.enabled', message: 'SMS is only sent for critical alerts; enable email or Slack too so warnings reach someone' });
+  }
+  return problems;
+}

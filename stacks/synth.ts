@@ -1,0 +1,41 @@
+import { ConfigError, type ConfigProblem, ENVIRONMENT_NAMES, loadConfig, type MonitoringConfig } from './config/index.js';
+import { composeCharts, renderKubernetes } from './kubernetes.js';
+import { FileTree } from './output/file-tree.js';
+
+/**
+ * Everything generated for one environment, as files relative to dist/<env>/.
+ * Data flows one way: config -> catalog/rules/dashboards -> charts -> files.
+ */
+export function synthesizeEnvironment(config: MonitoringConfig): FileTree {
+  const tree = new FileTree();
+  tree.mount('', renderKubernetes(composeCharts(config)));
+  return tree;
+}
+
+/** Loads every requested environment's config first, so all problems are reported at once. */
+export function loadConfigs(environments: readonly string[], env: NodeJS.ProcessEnv): MonitoringConfig[] {
+  const problems: ConfigProblem[] = [];
+  const configs: MonitoringConfig[] = [];
+  for (const name of environments) {
+    try {
+      configs.push(loadConfig(name, env));
+    } catch (err) {
+      if (!(err instanceof ConfigError)) throw err;
+      for (const p of err.problems) {
+        // A bad environment variable breaks every environment alike: report it once, unprefixed.
+        const fromVariable = /^[A-Z][A-Z0-9_]*( |$)/.test(p.where);
+        const where = fromVariable || environments.length === 1 ? p.where : `[${name}] ${p.where}`;
+        if (!problems.some((q) => q.where === where && q.message === p.message)) problems.push({ where, message: p.message });
+      }
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return configs;
+}
+
+/** The whole dist/ tree: one folder per environment. */
+export function synthesize(environments: readonly string[] = ENVIRONMENT_NAMES, env: NodeJS.ProcessEnv = process.env): FileTree {
+  const tree = new FileTree();
+  for (const config of loadConfigs(environments, env)) tree.mount(config.environment, synthesizeEnvironment(config));
+  return tree;
+}

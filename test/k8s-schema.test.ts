@@ -1,0 +1,29 @@
+import { synthesize } from '../stacks/synth.js';
+import { parseYamlDocs } from './helpers/dist.js';
+import { validateManifest } from './helpers/k8s-schema.js';
+
+describe('generated Kubernetes objects validate against the Kubernetes schemas', () => {
+  const tree = synthesize();
+  const manifests = tree.paths().filter((p) => /\/(k8s|operator)\/.*\.yaml$/.test(p));
+
+  it('finds manifests to check', () => {
+    expect(manifests.length).toBeGreaterThanOrEqual(6);
+  });
+
+  it.each(manifests)('%s', (path) => {
+    const docs = parseYamlDocs(tree.get(path) as string) as { apiVersion: string; kind: string }[];
+    expect(docs.length).toBeGreaterThan(0);
+    const errors = docs.flatMap((d) => validateManifest(d));
+    expect(errors).toEqual([]);
+  });
+
+  it('the validator rejects a wrong type, a missing field and an unknown field', () => {
+    expect(validateManifest({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'x' }, data: { a: 1 } } as never)).not.toEqual([]);
+    expect(validateManifest({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'x' }, spec: { template: {} } } as never)).not.toEqual([]);
+    const typo = validateManifest({
+      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'x' },
+      spec: { selector: {}, template: { spec: { containers: [{ name: 'a', image: 'b', imagePullPolicyy: 'Always' }] } } },
+    } as never);
+    expect(typo).toEqual(['Deployment/x.spec.template.spec.containers[0].imagePullPolicyy: unknown field (not in V1Container)']);
+  });
+});
