@@ -5,7 +5,7 @@
  *   node build/stacks/main.js --env production --out /tmp/prod
  */
 import { parseArgs } from 'node:util';
-import { ConfigError, ENVIRONMENT_NAMES } from './config/index.js';
+import { ConfigError, ENVIRONMENT_NAMES, LOCAL_ENVIRONMENT } from './config/index.js';
 import { writeTreeAtomically } from './output/write-tree.js';
 import { synthesize } from './synth.js';
 
@@ -26,6 +26,10 @@ function main(argv: string[]): number {
   const environments = values.env ? values.env.split(',').map((s) => s.trim()) : [...ENVIRONMENT_NAMES];
   const out = values.out ?? 'dist';
   const isSubset = ENVIRONMENT_NAMES.some((e) => !environments.includes(e));
+  if (environments.includes(LOCAL_ENVIRONMENT) && values.out === undefined) {
+    console.error(`synth: the local environment is for the loopback stack (npm run stack:local) and never goes to dist/; use --out.\n${USAGE}`);
+    return 2;
+  }
   if (isSubset && values.out === undefined) {
     console.error(`synth: --env ${values.env} without --out would drop the other environments from dist/.\n${USAGE}`);
     return 2;

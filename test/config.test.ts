@@ -1,4 +1,4 @@
-import { ConfigError, DEFAULT_CONFIG, loadConfig } from '../stacks/config/index.js';
+import { ConfigError, DEFAULT_CONFIG, ENVIRONMENT_NAMES, loadConfig } from '../stacks/config/index.js';
 
 /** Runs loadConfig and returns the problems it reports (none when the config is valid). */
 function problemsOf(envName: string, env: NodeJS.ProcessEnv = {}, extra?: Parameters<typeof loadConfig>[2]) {
@@ -109,7 +109,7 @@ describe('bad input gets one clear message per problem', () => {
 
   it('rejects an unknown environment and lists the allowed ones', () => {
     const problems = problemsOf('prod');
-    expect(problems).toEqual([{ where: 'environment', message: 'unknown environment "prod"; allowed: dev, staging, production' }]);
+    expect(problems).toEqual([{ where: 'environment', message: 'unknown environment "prod"; allowed: dev, staging, production, local' }]);
   });
 
   it('reports several problems at once, each naming its field', () => {
@@ -126,5 +126,24 @@ describe('bad input gets one clear message per problem', () => {
       { where: 'images.grafana', message: 'must be pinned to a version, not "latest" (got "grafana/grafana:latest")' },
     ]);
     expect(problemsOf('dev', {}, { replicaz: 3 } as never)[0].message).toContain('unknown field "replicaz"');
+  });
+});
+
+describe('the local environment (loopback stack)', () => {
+  it('loads, keeps production replicas and channels, and compresses time', () => {
+    const local = loadConfig('local', {});
+    const production = loadConfig('production', {});
+    expect(local.environment).toBe('local');
+    expect(local.replicas.prometheus).toBe(production.replicas.prometheus);
+    expect(local.replicas.alertmanager).toBe(production.replicas.alertmanager);
+    expect(local.channels.sms.enabled).toBe(true);
+    expect(local.alerting.thresholds).toEqual(production.alerting.thresholds);
+    expect(local.scrapeIntervalSeconds).toBeLessThan(production.scrapeIntervalSeconds);
+    expect(local.alerting.criticalForSeconds).toBeLessThan(production.alerting.criticalForSeconds);
+    expect(local.alerting.warningForSeconds).toBeLessThan(production.alerting.warningForSeconds);
+  });
+
+  it('is never part of the default synth', () => {
+    expect(ENVIRONMENT_NAMES).not.toContain('local');
   });
 });

@@ -29,4 +29,30 @@ export const ENVIRONMENT_OVERRIDES: Record<EnvironmentName, DeepPartial<Monitori
     replicas: { prometheus: 2, alertmanager: 3, grafana: 2, exporter: 2 },
     storage: { prometheusGi: 100, alertmanagerGi: 2, lokiGi: 100, grafanaGi: 2 },
   },
+  /**
+   * The loopback stack (`npm run stack:local`, `npm run test:e2e`): production's rules, routes and
+   * replica counts, with time compressed so a fault pages in seconds instead of minutes. The
+   * stack fills in the receivers' loopback addresses at start (ports are picked at run time).
+   */
+  local: {
+    cluster: 'immigration-ai-local',
+    scrapeIntervalSeconds: 1,
+    evaluationIntervalSeconds: 1,
+    healthCheckIntervalSeconds: 1,
+    metricsRetentionDays: 1,
+    logRetentionDays: 1,
+    alerting: {
+      criticalForSeconds: 3,
+      warningForSeconds: 20,
+    },
+    channels: {
+      sms: { enabled: true },
+      email: { smtpServer: 'localhost', smtpPort: 2525, requireTls: false, username: '' },
+      heartbeat: { repeatIntervalSeconds: 10 },
+    },
+    security: { tls: { enabled: false, host: 'localhost' } },
+    links: { grafanaUrl: 'http://localhost:3000' },
+    replicas: { prometheus: 2, alertmanager: 3, grafana: 1, exporter: 1 },
+    storage: { prometheusGi: 1, alertmanagerGi: 1, lokiGi: 1, grafanaGi: 1 },
+  },
 };

@@ -3,7 +3,7 @@ import { ENV_VARS, overridesFromEnv } from './env-vars.js';
 import { ENVIRONMENT_OVERRIDES } from './environments.js';
 import { ConfigError, type ConfigProblem } from './errors.js';
 import { deepMerge } from './merge.js';
-import { ENVIRONMENT_NAMES, type DeepPartial, type EnvironmentName, type MonitoringConfig } from './types.js';
+import { ALL_ENVIRONMENT_NAMES, type DeepPartial, type EnvironmentName, type MonitoringConfig } from './types.js';
 import { validateConfig } from './validate.js';
 
 export * from './types.js';
@@ -12,7 +12,7 @@ export { DEFAULT_CONFIG } from './defaults.js';
 export { ENV_VARS } from './env-vars.js';
 
 export function isEnvironmentName(name: string): name is EnvironmentName {
-  return (ENVIRONMENT_NAMES as readonly string[]).includes(name);
+  return (ALL_ENVIRONMENT_NAMES as readonly string[]).includes(name);
 }
 
 /**
@@ -26,7 +26,7 @@ export function loadConfig(
   extra?: DeepPartial<MonitoringConfig>,
 ): MonitoringConfig {
   if (!isEnvironmentName(environment)) {
-    throw new ConfigError([{ where: 'environment', message: `unknown environment "${environment}"; allowed: ${ENVIRONMENT_NAMES.join(', ')}` }]);
+    throw new ConfigError([{ where: 'environment', message: `unknown environment "${environment}"; allowed: ${ALL_ENVIRONMENT_NAMES.join(', ')}` }]);
   }
   const problems: ConfigProblem[] = [];
   const fromEnv = overridesFromEnv(env, problems);

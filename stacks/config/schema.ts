@@ -1,5 +1,5 @@
 import type { JSONSchemaType } from 'ajv';
-import { ENVIRONMENT_NAMES, type MonitoringConfig, type SecretKeyRef } from './types.js';
+import { ALL_ENVIRONMENT_NAMES, type MonitoringConfig, type SecretKeyRef } from './types.js';
 
 // Typed with JSONSchemaType so the compiler keeps this schema and the MonitoringConfig type in step.
 
@@ -26,7 +26,7 @@ export const CONFIG_SCHEMA: JSONSchemaType<MonitoringConfig> = {
     'security', 'replicas', 'storage', 'images', 'links',
   ],
   properties: {
-    environment: { type: 'string', enum: [...ENVIRONMENT_NAMES] },
+    environment: { type: 'string', enum: [...ALL_ENVIRONMENT_NAMES] },
     monitoringEnabled: { type: 'boolean' },
     namespace: k8sName,
     cluster: { type: 'string', minLength: 1 },

