@@ -12,6 +12,8 @@ export interface GeneratedFiles {
   prometheusConfigs: string[];
   alertmanagerConfig: string;
   ruleFiles: string[];
+  /** The Alertmanager config as generated (before secret paths are pointed at the work dir). */
+  alertmanager: Record<string, unknown>;
 }
 
 /** The `local` environment's config, with this run's receiver addresses. The caller's environment variables are ignored. */

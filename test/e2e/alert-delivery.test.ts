@@ -1,0 +1,102 @@
+/**
+ * End-to-end: a real fault reaches the right person exactly once. One local stack (2 Prometheus
+ * replicas, 3 clustered Alertmanagers, exporter on a real PostgreSQL, demo app with traffic,
+ * SMS bridge, local receivers) is started once; the scenarios run against it in order, each
+ * starting from a quiet stack and leaving one. Latencies go to bench/results.json ("e2e").
+ */
+import { join } from 'node:path';
+import { CHANNELS } from '../../scripts/local-stack/deliveries.js';
+import { e2eResults, writeE2eResults } from '../../scripts/local-stack/results.js';
+import {
+  alertmanagerFailover,
+  checkHeartbeat,
+  databaseDown,
+  errorSpike,
+  formatReport,
+  maintenance,
+  slowApi,
+  type Scenario,
+  type ScenarioContext,
+  type ScenarioReport,
+} from '../../scripts/local-stack/scenarios.js';
+import { LocalStack } from '../../scripts/local-stack/stack.js';
+import { pipelineTiming } from '../../scripts/local-stack/timing.js';
+import { repoRoot } from '../../scripts/local-stack/topology.js';
+
+const MINUTE = 60_000;
+let stack: LocalStack;
+let ctx: ScenarioContext;
+let startedAt: number;
+const reports: ScenarioReport[] = [];
+
+beforeAll(async () => {
+  startedAt = Date.now();
+  stack = await LocalStack.start({ dir: join(repoRoot(), '.local-stack', 'e2e'), log: (m) => process.stdout.write(`[stack] ${m}\n`) });
+  ctx = { stack, timing: pipelineTiming(stack.config, stack.files.alertmanager), log: (m) => process.stdout.write(`[e2e] ${m}\n`) };
+}, 4 * MINUTE);
+
+afterAll(async () => {
+  if (reports.length > 0 && ctx) writeE2eResults(e2eResults(reports, ctx.timing, (Date.now() - startedAt) / 1000));
+  await stack?.stop();
+}, MINUTE);
+
+/** Runs a scenario; on failure the report, Prometheus alerts, Alertmanager status and receiver logs are printed. */
+async function run(s: Scenario): Promise<ScenarioReport> {
+  const report = await s.run(ctx);
+  reports.push(report);
+  process.stdout.write(`${formatReport(report)}\n`);
+  if (report.problems.length > 0) process.stdout.write(`${await stack.diagnostics(report.faultAt - MINUTE)}\n`);
+  return report;
+}
+
+const none = { firing: 0, resolved: 0 };
+
+describe('alert delivery end to end', () => {
+  it('database-down: ImmigrationAiDatabaseDown pages email, Slack and SMS once, then resolves', async () => {
+    const r = await run(databaseDown);
+    expect(r.problems).toEqual([]);
+    expect(r.counts.email).toEqual({ firing: 1, resolved: 1 });
+    expect(r.counts.slack).toEqual({ firing: 1, resolved: 1 });
+    // The SMS bridge texts pages, not resolutions.
+    expect(r.counts.sms).toEqual({ firing: 1, resolved: 0 });
+    expect(r.latencySeconds).not.toBeNull();
+  }, 5 * MINUTE);
+
+  it('error-spike: 12% 5xx on one route pages the critical ImmigrationAiEndpointErrorRateHigh; its warning is inhibited', async () => {
+    const r = await run(errorSpike);
+    expect(r.problems).toEqual([]);
+    expect(r.counts.email).toEqual({ firing: 1, resolved: 1 });
+    expect(r.counts.slack).toEqual({ firing: 1, resolved: 1 });
+    expect(r.counts.sms).toEqual({ firing: 1, resolved: 0 });
+  }, 5 * MINUTE);
+
+  it('slow-api: a slow route raises the ImmigrationAiApiSlow warning on email and Slack, no SMS', async () => {
+    const r = await run(slowApi);
+    expect(r.problems).toEqual([]);
+    expect(r.counts.email).toEqual({ firing: 1, resolved: 1 });
+    expect(r.counts.slack).toEqual({ firing: 1, resolved: 1 });
+    expect(r.counts.sms).toEqual(none);
+  }, 5 * MINUTE);
+
+  it('maintenance: a fault during maintenance delivers nothing but the heartbeat', async () => {
+    const r = await run(maintenance);
+    expect(r.problems).toEqual([]);
+    for (const ch of CHANNELS.filter((c) => c !== 'heartbeat')) expect(r.counts[ch]).toEqual(none);
+    expect(r.others).toEqual([]);
+  }, 5 * MINUTE);
+
+  it('alertmanager-failover: with the first Alertmanager killed mid-fault, the page still arrives exactly once', async () => {
+    const r = await run(alertmanagerFailover);
+    expect(r.problems).toEqual([]);
+    expect(r.counts.email).toEqual({ firing: 1, resolved: 1 });
+    expect(r.counts.slack).toEqual({ firing: 1, resolved: 1 });
+    expect(r.counts.sms).toEqual({ firing: 1, resolved: 0 });
+  }, 6 * MINUTE);
+
+  it('heartbeat: the Watchdog reached only the dead man\'s switch, on its repeat interval, throughout the run', () => {
+    const hb = checkHeartbeat(ctx, startedAt);
+    process.stdout.write(`heartbeat: ${hb.deliveries} deliveries, intervals ${hb.intervalsSeconds.map((s) => s.toFixed(1)).join(' ')} s\n`);
+    expect(hb.problems).toEqual([]);
+    expect(hb.deliveries).toBeGreaterThan(3);
+  });
+});
