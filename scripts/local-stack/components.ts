@@ -1,8 +1,10 @@
 /**
- * The project's own services in the local stack (issue 6): the exporter, the demo app with its
- * fault-injection endpoint, the traffic generator and the SMS bridge, each run from build/ as a
- * separate node process in its own process group.
+ * The project's own services in the local stack (issue 6), each run from build/ as a separate
+ * node process in its own process group: the exporter (against the stack's PostgreSQL), the demo
+ * app (with its fault-injection admin API), the traffic generator, and the SMS bridge (pointed at
+ * the local Twilio stand-in).
  */
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MonitoringConfig } from '../../stacks/config/index.js';
 import { ManagedProcess } from './processes.js';
@@ -12,40 +14,92 @@ import { repoRoot, url, type Topology } from './topology.js';
 export interface RouteFault {
   method: string;
   route: string;
-  /** Share of requests answered with a 5xx (0..1). */
+  /** Share of requests answered with a 5xx (0..1); the demo app spreads them evenly, not at random. */
   errorRatio?: number;
   /** Added latency per request. */
   delayMs?: number;
 }
 
 export interface AppControl {
-  /** The route the scenarios break (a real route of the demo app that the traffic generator calls). */
+  /** The route the scenarios break: the busiest route of the traffic mix. */
   readonly faultRoute: { method: string; route: string };
   setFault(fault: RouteFault): Promise<void>;
   clearFaults(): Promise<void>;
 }
 
-const built = (...p: string[]): string => join(repoRoot(), 'build', ...p);
+/**
+ * Requests per second of the traffic generator. The fault route gets a quarter of them, which
+ * keeps it well above the local minimum request rate for error-ratio alerts, while the rare routes
+ * (backup verification, 1%) stay below it, as low-traffic routes do in production.
+ */
+export const TRAFFIC_RATE_PER_SECOND = 20;
 
-function node(name: string, script: string, env: NodeJS.ProcessEnv, t: Topology): ManagedProcess {
+/** Fake Twilio account (the local stand-in accepts any); numbers from the reserved 555 range. */
+export const LOCAL_TWILIO = { accountSid: 'ACLOCALSTACK000000000000000000000', authToken: 'local-auth-token', from: '+15555550100', to: '+15555550199' } as const;
+
+function script(...parts: string[]): string {
+  const file = join(repoRoot(), 'build', ...parts);
+  if (!existsSync(file)) throw new Error(`${file} is missing: run npm run build first`);
+  return file;
+}
+
+function nodeProcess(name: string, file: string, args: string[], env: NodeJS.ProcessEnv, t: Topology): ManagedProcess {
   return new ManagedProcess({
     name,
     command: process.execPath,
-    args: [script],
+    args: [file, ...args],
     cwd: repoRoot(),
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production', LOG_LEVEL: 'info', ...env },
+    // A clean environment: nothing of the caller's (e.g. a real TWILIO_* or DATABASE_URL) leaks in.
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production', LOG_LEVEL: 'info', HOST: '127.0.0.1', ...env },
     logFile: join(t.paths.logDir, `${name}.log`),
   });
 }
 
 export function exporterProcess(t: Topology, config: MonitoringConfig, databaseUrl: string): ManagedProcess {
-  throw new Error(`exporter not integrated yet (issue 6): ${built('exporters')} ${t.dir} ${config.environment} ${databaseUrl} ${node.name}`);
+  return nodeProcess('exporter', script('exporters', 'service', 'main.js'), [], {
+    PORT: String(t.ports.exporter),
+    DATABASE_URL: databaseUrl,
+    STORAGE_DIR: t.paths.storageDir,
+    HEALTH_CHECK_INTERVAL: String(config.healthCheckIntervalSeconds),
+    // A stopped database refuses at once; a hung one must not outlast a scrape.
+    HEALTH_CHECK_TIMEOUT_MS: '2000',
+    MAINTENANCE_MODE_FILE: t.paths.maintenanceFile,
+    MONITORING_ENVIRONMENT: config.environment,
+  }, t);
 }
 
 export function smsBridgeProcess(t: Topology, config: MonitoringConfig): ManagedProcess {
-  throw new Error(`SMS bridge not integrated yet (issue 6): ${t.dir} ${config.environment}`);
+  return nodeProcess('sms-bridge', script('exporters', 'sms-bridge', 'main.js'), [], {
+    PORT: String(t.ports.smsBridge),
+    TWILIO_BASE_URL: url(t.ports.twilio),
+    TWILIO_ACCOUNT_SID: LOCAL_TWILIO.accountSid,
+    TWILIO_AUTH_TOKEN: LOCAL_TWILIO.authToken,
+    TWILIO_FROM: LOCAL_TWILIO.from,
+    SMS_TO: LOCAL_TWILIO.to,
+    MAX_ALERTS_PER_HOUR: String(config.suppression.maxAlertsPerHour),
+  }, t);
 }
 
 export function appProcesses(t: Topology): { app: ManagedProcess; traffic: ManagedProcess; control: AppControl } {
-  throw new Error(`demo app not integrated yet (issue 6): ${url(t.ports.app)}`);
+  const app = nodeProcess('demo-app', script('exporters', 'demo-app', 'main.js'), [], { PORT: String(t.ports.app), ADMIN_PORT: String(t.ports.appAdmin) }, t);
+  const traffic = nodeProcess('traffic', script('exporters', 'demo-app', 'traffic.js'), ['--url', url(t.ports.app), '--rate', String(TRAFFIC_RATE_PER_SECOND)], {}, t);
+  const admin = `${url(t.ports.appAdmin)}/admin/faults`;
+  const faultRoute = { method: 'GET', route: '/api/documents/:id' };
+  const control: AppControl = {
+    faultRoute,
+    async setFault(f) {
+      const res = await fetch(admin, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ route: f.route, method: f.method, errorRatio: f.errorRatio ?? 0, latencyMs: f.delayMs ?? 0 }),
+        signal: AbortSignal.timeout(5000),
+      });
+      if (!res.ok) throw new Error(`demo app refused the fault: HTTP ${res.status} ${await res.text()}`);
+    },
+    async clearFaults() {
+      const res = await fetch(admin, { method: 'DELETE', signal: AbortSignal.timeout(5000) });
+      if (!res.ok) throw new Error(`demo app did not clear its faults: HTTP ${res.status}`);
+    },
+  };
+  return { app, traffic, control };
 }

@@ -125,6 +125,19 @@ export class LocalPostgres {
     );
   }
 
+  /** Runs a SQL file (e.g. the exporter's reference schema) in the application database. */
+  async runSql(sql: string): Promise<void> {
+    const o = this.opts;
+    const client = new pg.Client({ host: '127.0.0.1', port: o.port, user: o.user, password: o.password, database: o.database });
+    client.on('error', () => undefined);
+    await client.connect();
+    try {
+      await client.query(sql);
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  }
+
   async stop(): Promise<void> {
     await this.proc.stop(10_000);
   }

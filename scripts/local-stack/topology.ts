@@ -20,6 +20,8 @@ export interface Topology {
     postgres: number;
     exporter: number;
     app: number;
+    /** The demo app's fault-injection API (ADMIN_PORT). */
+    appAdmin: number;
     smsBridge: number;
     smtp: number;
     slack: number;
@@ -45,7 +47,7 @@ export function repoRoot(): string {
 }
 
 export async function allocateTopology(dir: string): Promise<Topology> {
-  const n = PROMETHEUS_REPLICAS + 2 * ALERTMANAGER_REPLICAS + 9;
+  const n = PROMETHEUS_REPLICAS + 2 * ALERTMANAGER_REPLICAS + 10;
   const p = await freePorts(n);
   const take = (k: number): number[] => p.splice(0, k);
   const logDir = join(dir, 'logs');
@@ -58,6 +60,7 @@ export async function allocateTopology(dir: string): Promise<Topology> {
       postgres: take(1)[0],
       exporter: take(1)[0],
       app: take(1)[0],
+      appAdmin: take(1)[0],
       smsBridge: take(1)[0],
       smtp: take(1)[0],
       slack: take(1)[0],

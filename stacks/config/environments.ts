@@ -44,6 +44,9 @@ export const ENVIRONMENT_OVERRIDES: Record<EnvironmentName, DeepPartial<Monitori
     alerting: {
       criticalForSeconds: 3,
       warningForSeconds: 20,
+      // Production asks 0.1 req/s over a 5m window (30 requests) before an error ratio may page;
+      // the local 20 s window needs 1.5 req/s for the same 30 requests.
+      minRequestRatePerSecond: 1.5,
     },
     channels: {
       sms: { enabled: true },
