@@ -53,6 +53,12 @@ export const ENVIRONMENT_OVERRIDES: Record<EnvironmentName, DeepPartial<Monitori
       email: { smtpServer: 'localhost', smtpPort: 2525, requireTls: false, username: '' },
       heartbeat: { repeatIntervalSeconds: 10 },
     },
+    suppression: {
+      // The local stack's host is a laptop or a CI runner: its CPU, memory and disk say nothing about
+      // production, and with 1 s samples they would page during every run. The rules still evaluate
+      // (visible in Prometheus); only their notifications go to the null receiver.
+      suppressedAlertTypes: ['ImmigrationAiDiskAlmostFull', 'ImmigrationAiHighCpuUsage', 'ImmigrationAiHighMemoryUsage'],
+    },
     security: { tls: { enabled: false, host: 'localhost' } },
     links: { grafanaUrl: 'http://localhost:3000' },
     replicas: { prometheus: 2, alertmanager: 3, grafana: 1, exporter: 1 },
