@@ -134,6 +134,24 @@ export function killAllSync(): void {
 
 process.once('exit', killAllSync);
 
+let signalsInstalled = false;
+
+/**
+ * For hosts without their own graceful shutdown (the jest process of the e2e tests): on SIGINT,
+ * SIGTERM or SIGHUP, kill every process group still running, then die of the same signal. Node
+ * does not run 'exit' handlers when a signal kills it, so without this the stack would outlive it.
+ */
+export function killAllOnSignals(): void {
+  if (signalsInstalled) return;
+  signalsInstalled = true;
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.once(sig, () => {
+      killAllSync();
+      process.kill(process.pid, sig);
+    });
+  }
+}
+
 /** Polls an HTTP URL until it answers with a 2xx status. */
 export async function waitHttpOk(url: string, proc: ManagedProcess | undefined, timeoutMs: number): Promise<void> {
   await waitFor(

@@ -56,8 +56,16 @@ export const ENVIRONMENT_OVERRIDES: Record<EnvironmentName, DeepPartial<Monitori
     suppression: {
       // The local stack's host is a laptop or a CI runner: its CPU, memory and disk say nothing about
       // production, and with 1 s samples they would page during every run. The rules still evaluate
-      // (visible in Prometheus); only their notifications go to the null receiver.
-      suppressedAlertTypes: ['ImmigrationAiDiskAlmostFull', 'ImmigrationAiHighCpuUsage', 'ImmigrationAiHighMemoryUsage'],
+      // (visible in Prometheus); only their notifications go to the null receiver. The SLO burn-rate
+      // alerts too: their windows (5m to 3d) are not compressed, and in a stack minutes old every
+      // window holds only those minutes, so any short spike would look like a burnt budget.
+      suppressedAlertTypes: [
+        'ImmigrationAiApiAvailabilityBudgetBurn',
+        'ImmigrationAiApiLatencyBudgetBurn',
+        'ImmigrationAiDiskAlmostFull',
+        'ImmigrationAiHighCpuUsage',
+        'ImmigrationAiHighMemoryUsage',
+      ],
     },
     security: { tls: { enabled: false, host: 'localhost' } },
     links: { grafanaUrl: 'http://localhost:3000' },

@@ -19,6 +19,7 @@ import {
   type ScenarioContext,
   type ScenarioReport,
 } from '../../scripts/local-stack/scenarios.js';
+import { killAllOnSignals } from '../../scripts/local-stack/processes.js';
 import { LocalStack } from '../../scripts/local-stack/stack.js';
 import { pipelineTiming } from '../../scripts/local-stack/timing.js';
 import { repoRoot } from '../../scripts/local-stack/topology.js';
@@ -30,6 +31,8 @@ let startedAt: number;
 const reports: ScenarioReport[] = [];
 
 beforeAll(async () => {
+  // If CI or a person interrupts the run, take the whole stack down with it.
+  killAllOnSignals();
   startedAt = Date.now();
   stack = await LocalStack.start({ dir: join(repoRoot(), '.local-stack', 'e2e'), log: (m) => process.stdout.write(`[stack] ${m}\n`) });
   ctx = { stack, timing: pipelineTiming(stack.config, stack.files.alertmanager), log: (m) => process.stdout.write(`[e2e] ${m}\n`) };
