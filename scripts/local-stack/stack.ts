@@ -106,7 +106,10 @@ export class LocalStack {
     await this.postgres.start(left());
     // The exporter's business gauges query the reference schema it documents; give it those tables.
     const schema = join(repoRoot(), 'exporters', 'service', 'reference-schema.sql');
-    if (existsSync(schema)) await this.postgres.runSql(readFileSync(schema, 'utf8'));
+    if (existsSync(schema)) {
+      await this.postgres.runSql(readFileSync(schema, 'utf8'));
+      await this.postgres.runSql(readFileSync(join(repoRoot(), 'scripts', 'local-stack', 'seed.sql'), 'utf8'));
+    }
 
     writeFileSync(t.paths.maintenanceFile, '0\n');
     mkdirSync(join(t.paths.storageDir, 'documents'), { recursive: true });
