@@ -297,7 +297,9 @@ function faultScenario(spec: FaultSpec): Scenario {
       const counts = countDeliveries(mine);
       problems.push(...expectCounts(counts, spec.expected, spec.alert));
       problems.push(...contentProblems(mine, spec.alert, spec.severity, annotations));
-      const { others, unexpected } = othersOf(all.filter((d) => !accounted.includes(d)), spec.alert, spec.severity, spec.allowedOthers ?? []);
+      const key = (d: Delivery): string => `${d.channel} ${d.t} ${d.status}`;
+      const accountedKeys = new Set(accounted.map(key));
+      const { others, unexpected } = othersOf(all.filter((d) => !accountedKeys.has(key(d))), spec.alert, spec.severity, spec.allowedOthers ?? []);
       for (const u of unexpected) problems.push(`unexpected notification: ${u}`);
       const firstFiring = mine.find((d) => d.status === 'firing');
       const latency = firstFiring ? (firstFiring.t - faultAt) / 1000 : null;
