@@ -40,8 +40,10 @@ export function e2eResults(reports: ScenarioReport[], timing: PipelineTiming, to
   return {
     generatedAt: new Date().toISOString(),
     note:
-      'Local stack (npm run test:e2e), time compressed: theoretical minimum = scrape interval + evaluation interval + for + group_wait of the route. ' +
-      'The rest is detection lag (the exporter health-check interval, rate windows filling up), Alertmanager cluster waits and delivery.',
+      'Local stack (npm run test:e2e), time compressed. theoreticalMinimumSeconds = scrape interval + evaluation interval + for + group_wait of the route; ' +
+      'ratio = measured / that. The scrape and evaluation terms are whole intervals, the most a fault can wait for them, so a fault that happens just ' +
+      'before a scrape can beat the sum (ratio < 1). Above 1 is detection lag the sum leaves out: the rate window filling up (error-spike, slow-api), ' +
+      'the exporter health-check interval (database-down), Alertmanager cluster waits and delivery.',
     timing: {
       scrapeIntervalSeconds: timing.scrapeSeconds,
       evaluationIntervalSeconds: timing.evaluationSeconds,
