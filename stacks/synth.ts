@@ -1,3 +1,4 @@
+import { renderDashboards } from '../dashboards/index.js';
 import { ConfigError, type ConfigProblem, ENVIRONMENT_NAMES, loadConfig, type MonitoringConfig } from './config/index.js';
 import { composeCharts, renderKubernetes } from './kubernetes.js';
 import { FileTree } from './output/file-tree.js';
@@ -9,6 +10,7 @@ import { FileTree } from './output/file-tree.js';
 export function synthesizeEnvironment(config: MonitoringConfig): FileTree {
   const tree = new FileTree();
   tree.mount('', renderKubernetes(composeCharts(config)));
+  if (config.monitoringEnabled) tree.mount('', renderDashboards(config));
   return tree;
 }
 

@@ -1,0 +1,165 @@
+/** System Overview (seed): overall health, active users, uptime, current alerts. */
+import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import { METRICS, SCRAPE_JOBS } from '../exporters/catalog.js';
+import type { MonitoringConfig } from '../stacks/config/index.js';
+import { cell, composeDashboard, row } from './compose.js';
+import { ALERTS } from './constants.js';
+import { runbook, toDashboard } from './links.js';
+import { alertSteps, binaryMapping, COLORS, healthySteps, neutralSteps, stateTimelinePanel, statPanel, tablePanel } from './panels.js';
+import { sel, upOf } from './promql.js';
+
+/** Firing alerts, without the always-firing Watchdog (the dead man's switch). */
+const firing = (...matchers: string[]): string => `ALERTS{${['alertstate="firing"', 'alertname!="Watchdog"', ...matchers].join(', ')}}`;
+
+export function systemDashboard(config: MonitoringConfig): dashboard.Dashboard {
+  const healthy = binaryMapping(['Healthy', COLORS.ok], ['Unhealthy', COLORS.critical]);
+  const backupMaxAgeSeconds = config.alerting.backupMaxAgeHours * 3600;
+  return composeDashboard(config, {
+    key: 'system',
+    title: 'Immigration AI / System Overview',
+    description: 'Overall health, scrape targets, active users, uptime, maintenance, backups and the alerts firing now.',
+    tags: ['overview', 'operations'],
+    datasources: { prometheus: true },
+    items: [
+      row('Health'),
+      cell(
+        statPanel({
+          title: 'Overall health',
+          description: 'Healthy only when every component passed its last health check (the minimum over components).',
+          unit: 'none',
+          queries: [{ expr: `min(${sel(METRICS.healthStatus)})`, legend: 'overall', instant: true }],
+          mappings: binaryMapping(['Healthy', COLORS.ok], ['Degraded', COLORS.critical]),
+          thresholds: healthySteps(),
+          background: true,
+          links: [runbook(config, ALERTS.databaseDown), toDashboard(config, 'main', 'Immigration AI SaaS Monitoring')],
+        }),
+        6,
+        5,
+      ),
+      cell(
+        statPanel({
+          title: 'Components',
+          description: 'Last health check per component.',
+          unit: 'none',
+          queries: [{ expr: sel(METRICS.healthStatus), legend: '{{component}}', instant: true }],
+          mappings: healthy,
+          thresholds: healthySteps(),
+          background: true,
+          links: [runbook(config, ALERTS.databaseDown), toDashboard(config, 'performance', 'Performance')],
+        }),
+        10,
+        5,
+      ),
+      cell(
+        statPanel({
+          title: 'Scrape targets',
+          description: 'Whether Prometheus reaches the exporter and the application metrics endpoint.',
+          unit: 'none',
+          queries: [
+            { expr: `min(${upOf(SCRAPE_JOBS.exporter)})`, legend: 'exporter', instant: true },
+            { expr: `min(${upOf(SCRAPE_JOBS.app)})`, legend: 'application', instant: true },
+          ],
+          mappings: binaryMapping(['Up', COLORS.ok], ['Down', COLORS.critical]),
+          thresholds: healthySteps(),
+          background: true,
+          links: [runbook(config, ALERTS.exporterDown)],
+        }),
+        8,
+        5,
+      ),
+      cell(
+        stateTimelinePanel({
+          title: 'Component health over time',
+          description: 'Health check results per component; red stretches are outages.',
+          unit: 'none',
+          queries: [{ expr: sel(METRICS.healthStatus), legend: '{{component}}' }],
+          mappings: healthy,
+          thresholds: healthySteps(),
+          links: [runbook(config, ALERTS.databaseDown)],
+        }),
+        24,
+        6,
+      ),
+      row('Activity and operations'),
+      cell(
+        statPanel({
+          title: 'Active users',
+          description: 'Distinct users active within each window.',
+          unit: 'short',
+          queries: [{ expr: `max by (window) (${sel(METRICS.activeUsers)})`, legend: '{{window}}' }],
+          thresholds: neutralSteps(),
+          sparkline: true,
+          links: [toDashboard(config, 'business', 'Business metrics')],
+        }),
+        6,
+        5,
+      ),
+      cell(
+        statPanel({
+          title: 'System uptime',
+          description: 'Uptime of the host the exporter watches.',
+          unit: 'dtdurations',
+          queries: [{ expr: `max(${sel(METRICS.systemUptime)})`, legend: 'uptime', instant: true }],
+          thresholds: neutralSteps(),
+        }),
+        6,
+        5,
+      ),
+      cell(
+        statPanel({
+          title: 'Maintenance mode',
+          description: `While on, ${ALERTS.maintenanceMode} silences every notification except the Watchdog.`,
+          unit: 'none',
+          queries: [{ expr: `max(${sel(METRICS.maintenanceMode)})`, legend: 'maintenance', instant: true }],
+          mappings: binaryMapping(['On', COLORS.warning], ['Off', COLORS.ok]),
+          thresholds: alertSteps(1),
+          background: true,
+          links: [runbook(config, ALERTS.maintenanceMode)],
+        }),
+        6,
+        5,
+      ),
+      cell(
+        statPanel({
+          title: 'Last verified backup',
+          description: `Time since the last successful, verified backup. Orange after ${config.alerting.backupMaxAgeHours} h (${ALERTS.backupVerificationFailed}).`,
+          unit: 'dtdurations',
+          queries: [{ expr: `time() - max(${sel(METRICS.backupLastSuccess)})`, legend: 'age', instant: true }],
+          thresholds: alertSteps(backupMaxAgeSeconds),
+          links: [runbook(config, ALERTS.backupVerificationFailed)],
+        }),
+        6,
+        5,
+      ),
+      row('Current alerts'),
+      cell(
+        statPanel({
+          title: 'Firing alerts',
+          description: 'Alerts firing now by severity (the Watchdog excluded).',
+          unit: 'short',
+          queries: [
+            { expr: `count(${firing('severity="critical"')}) or vector(0)`, legend: 'critical', instant: true },
+            { expr: `count(${firing('severity="warning"')}) or vector(0)`, legend: 'warning', instant: true },
+          ],
+          thresholds: alertSteps(undefined, 1),
+          background: true,
+          links: [toDashboard(config, 'errors', 'Error tracking')],
+        }),
+        6,
+        8,
+      ),
+      cell(
+        tablePanel({
+          title: 'Alerts firing now',
+          description: 'One line per firing alert name and severity, with the number of series firing.',
+          unit: 'short',
+          queries: [{ expr: `count by (alertname, severity) (${firing()})`, instant: true, table: true }],
+          thresholds: neutralSteps(),
+          sortBy: 'Value',
+        }),
+        18,
+        8,
+      ),
+    ],
+  });
+}
