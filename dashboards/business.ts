@@ -15,7 +15,7 @@ export const satisfactionSteps = (): Steps => [
 ];
 
 /** Events per hour from a counter's per-second rate (business volumes read better per hour). */
-export const perHour = (series: string, by = ''): string => `3600 * sum${by ? ` by (${by})` : ''} (${rate(series)})`;
+export const perHour = (series: string, by = ''): string => `3600 * sum${by ? ` by (${by}) ` : ''}(${rate(series)})`;
 
 export function businessDashboard(config: MonitoringConfig): dashboard.Dashboard {
   return composeDashboard(config, {

@@ -36,8 +36,8 @@ export function quantile(q: number, def: MetricDefinition, by: readonly string[]
 
 /** Mean of a histogram's observations over the rate interval: rate(sum) / rate(count). */
 export function mean(def: MetricDefinition, by: readonly string[] = [], ...matchers: string[]): string {
-  const g = by.length > 0 ? ` by (${by.join(', ')})` : '';
-  return `sum${g} (${rate(hist(def, 'sum', ...matchers))}) / sum${g} (${rate(hist(def, 'count', ...matchers))})`;
+  const sum = by.length > 0 ? `sum by (${by.join(', ')}) ` : 'sum';
+  return `${sum}(${rate(hist(def, 'sum', ...matchers))}) / ${sum}(${rate(hist(def, 'count', ...matchers))})`;
 }
 
 function selector(name: string, job: string, matchers: readonly string[]): string {
