@@ -113,7 +113,12 @@ function promTargets(queries: readonly PromQuery[]): prometheus.DataqueryBuilder
 
 function lokiTargets(queries: readonly LokiQuery[]): loki.DataqueryBuilder[] {
   return queries.map((q, i) => {
-    const t = new loki.DataqueryBuilder().refId(String.fromCharCode(65 + i)).datasource(LOKI).editorMode(loki.QueryEditorMode.Code).expr(q.expr);
+    const t = new loki.DataqueryBuilder()
+      .refId(String.fromCharCode(65 + i))
+      .datasource(LOKI)
+      .editorMode(loki.QueryEditorMode.Code)
+      .queryType(loki.LokiQueryType.Range)
+      .expr(q.expr);
     if (q.legend !== undefined) t.legendFormat(q.legend);
     return t;
   });
