@@ -126,9 +126,8 @@ export const DEFAULT_MACROS: MacroValues = { rateInterval: '2m', interval: '1m',
 export const PLACEHOLDER_VALUE = 'sample';
 
 /**
- * The value each template variable of a dashboard takes when substituted: a datasource variable
- * its current value, a variable with "All" its all value (`.*`), else its current value or a
- * placeholder. Pass real values (e.g. an agency id) to `substitute` to override.
+ * The value each template variable of a dashboard takes when substituted: its current value
+ * ("All" becomes the all value, `.*`), else a placeholder. Pass real values (e.g. an agency id) to `substitute` to override.
  */
 export function defaultVariableValues(dashboard: unknown): Record<string, string> {
   const values: Record<string, string> = {};
@@ -137,8 +136,8 @@ export function defaultVariableValues(dashboard: unknown): Record<string, string
     if (name === undefined) continue;
     const current = obj(v.current).value;
     const currentValue = Array.isArray(current) ? str(current[0]) : str(current);
-    if (v.includeAll === true) values[name] = str(v.allValue) ?? '.*';
-    else values[name] = currentValue ?? PLACEHOLDER_VALUE;
+    const all = currentValue === '$__all' || (currentValue === undefined && v.includeAll === true);
+    values[name] = all ? (str(v.allValue) ?? '.*') : (currentValue ?? PLACEHOLDER_VALUE);
   }
   return values;
 }

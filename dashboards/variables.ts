@@ -17,7 +17,12 @@ function labelValues(name: string, label: string, selector: string): dashboard.Q
 
 /** Route templates (several, default all): filters the per-endpoint panels. */
 export const routeVariable = (): dashboard.QueryVariableBuilder =>
-  labelValues('route', 'route', recorded(RECORDED.httpRequestsRate5m)).label('Route').multi(true).includeAll(true).allValue('.*');
+  labelValues('route', 'route', recorded(RECORDED.httpRequestsRate5m))
+    .label('Route')
+    .multi(true)
+    .includeAll(true)
+    .allValue('.*')
+    .current({ text: 'All', value: '$__all' });
 
 /** One agency at a time: agency views never mix two agencies' numbers. */
 export const agencyVariable = (): dashboard.QueryVariableBuilder =>
