@@ -2,11 +2,10 @@
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { METRICS } from '../exporters/catalog.js';
 import type { MonitoringConfig } from '../stacks/config/index.js';
-import { perHour, satisfactionSteps } from './business.js';
 import { cell, composeDashboard, row } from './compose.js';
 import { toDashboard } from './links.js';
-import { barGaugePanel, gaugePanel, neutralSteps, statPanel, timeseriesPanel } from './panels.js';
-import { quantile, sel } from './promql.js';
+import { barGaugePanel, gaugePanel, neutralSteps, satisfactionSteps, statPanel, timeseriesPanel } from './panels.js';
+import { perHour, quantile, sel } from './promql.js';
 import { agencyMatcher, agencyVariable } from './variables.js';
 
 export function agencyDashboard(config: MonitoringConfig): dashboard.Dashboard {

@@ -4,18 +4,8 @@ import { METRICS } from '../exporters/catalog.js';
 import type { MonitoringConfig } from '../stacks/config/index.js';
 import { cell, composeDashboard, row } from './compose.js';
 import { toDashboard } from './links.js';
-import { barGaugePanel, COLORS, gaugePanel, neutralSteps, type Steps, statPanel, timeseriesPanel } from './panels.js';
-import { mean, quantile, rate, sel } from './promql.js';
-
-/** Satisfaction scores (1..5): red below 3, orange below 4. Product targets, not alert thresholds. */
-export const satisfactionSteps = (): Steps => [
-  { value: null as unknown as number, color: COLORS.critical },
-  { value: 3, color: COLORS.warning },
-  { value: 4, color: COLORS.ok },
-];
-
-/** Events per hour from a counter's per-second rate (business volumes read better per hour). */
-export const perHour = (series: string, by = ''): string => `3600 * sum${by ? ` by (${by}) ` : ''}(${rate(series)})`;
+import { barGaugePanel, COLORS, gaugePanel, neutralSteps, satisfactionSteps, statPanel, timeseriesPanel } from './panels.js';
+import { mean, perHour, quantile, rate, sel } from './promql.js';
 
 export function businessDashboard(config: MonitoringConfig): dashboard.Dashboard {
   return composeDashboard(config, {
@@ -90,7 +80,7 @@ export function businessDashboard(config: MonitoringConfig): dashboard.Dashboard
             },
           ],
           thresholds: [
-            { value: null as unknown as number, color: COLORS.ok },
+            { value: null, color: COLORS.ok },
             { value: 0.05, color: COLORS.warning },
           ],
           sparkline: true,

@@ -3,13 +3,12 @@ import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { RECORDED } from '../alert-rules/recording-names.js';
 import { METRICS } from '../exporters/catalog.js';
 import type { MonitoringConfig } from '../stacks/config/index.js';
-import { perHour } from './business.js';
 import { cell, composeDashboard, row } from './compose.js';
 import { ALERTS } from './constants.js';
 import { runbook, toDashboard } from './links.js';
 import { LINE_FILTERS, linesPerInterval, logQueries } from './logql.js';
 import { alertSteps, logsPanel, lokiTimeseriesPanel, neutralSteps, percent, statPanel, tablePanel, timeseriesPanel } from './panels.js';
-import { rate, recorded, sel } from './promql.js';
+import { perHour, rate, recorded, sel } from './promql.js';
 import { routeMatcher, routeVariable } from './variables.js';
 
 export function errorsDashboard(config: MonitoringConfig): dashboard.Dashboard {

@@ -54,7 +54,7 @@ export const COLORS = { ok: 'green', warning: 'orange', critical: 'red', info: '
 
 /** Green below `warning`, orange from it, red from `critical` (either may be omitted). */
 export function alertSteps(warning?: number, critical?: number): Steps {
-  const steps: Steps = [{ value: null as unknown as number, color: COLORS.ok }];
+  const steps: Steps = [{ value: null, color: COLORS.ok }];
   if (warning !== undefined) steps.push({ value: warning, color: COLORS.warning });
   if (critical !== undefined) steps.push({ value: critical, color: COLORS.critical });
   return steps;
@@ -62,12 +62,19 @@ export function alertSteps(warning?: number, critical?: number): Steps {
 
 /** Red below `healthyFrom`, green from it: for "1 is healthy" gauges. */
 export const healthySteps = (healthyFrom = 1): Steps => [
-  { value: null as unknown as number, color: COLORS.critical },
+  { value: null, color: COLORS.critical },
   { value: healthyFrom, color: COLORS.ok },
 ];
 
+/** Satisfaction scores (1..5): red below 3, orange below 4. Product targets, not alert thresholds. */
+export const satisfactionSteps = (): Steps => [
+  { value: null, color: COLORS.critical },
+  { value: 3, color: COLORS.warning },
+  { value: 4, color: COLORS.ok },
+];
+
 /** Neutral single colour, for values with no good or bad level. */
-export const neutralSteps = (): Steps => [{ value: null as unknown as number, color: COLORS.info }];
+export const neutralSteps = (): Steps => [{ value: null, color: COLORS.info }];
 
 /** 1 -> text/colour, 0 -> text/colour. */
 export function binaryMapping(one: [string, string], zero: [string, string]): dashboard.ValueMapping[] {

@@ -29,6 +29,9 @@ export const upOf = (job: string): string => selector('up', job, []);
 /** Per-second rate over Grafana's `$__rate_interval` (at least four scrape intervals, follows the zoom). */
 export const rate = (series: string): string => `rate(${series}[$__rate_interval])`;
 
+/** Events per hour from a counter's per-second rate (business volumes read better per hour). */
+export const perHour = (series: string, by = ''): string => `3600 * sum${by ? ` by (${by}) ` : ''}(${rate(series)})`;
+
 /** histogram_quantile over the per-second rate of a histogram's buckets, keeping `by` labels. */
 export function quantile(q: number, def: MetricDefinition, by: readonly string[] = [], ...matchers: string[]): string {
   return `histogram_quantile(${q}, sum by (${['le', ...by].join(', ')}) (${rate(hist(def, 'bucket', ...matchers))}))`;
