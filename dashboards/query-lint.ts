@@ -50,6 +50,8 @@ export interface LintResult {
   problems: string[];
   /** Metric names the expression selects. */
   metrics: string[];
+  /** Every vector selector: its metric and label matchers (`label` -> `op value`, e.g. `="x"`). */
+  selectors: { metric: string; matchers: Record<string, string> }[];
 }
 
 /** Node types as the parsers give them (their @lezer/common is a transitive dependency, not ours). */
@@ -88,12 +90,13 @@ export function lintPromQL(expr: string, variables: Record<string, string> = {},
   try {
     s = substitute(expr, variables, macros);
   } catch (err) {
-    return { text: expr, problems: [(err as Error).message], metrics: [] };
+    return { text: expr, problems: [(err as Error).message], metrics: [], selectors: [] };
   }
   const { text } = s;
   const tree = promqlParser.parse(text);
   const problems = syntaxProblems(tree, text);
   const metrics: string[] = [];
+  const selectors: LintResult['selectors'] = [];
   tree.iterate({
     enter: (ref) => {
       const n = ref.node;
@@ -107,11 +110,14 @@ export function lintPromQL(expr: string, variables: Record<string, string> = {},
         }
         const allowed = name === undefined ? undefined : KNOWN.get(name);
         const matchers = n.getChild('LabelMatchers');
+        const selector = { metric: name ?? '', matchers: {} as Record<string, string> };
+        selectors.push(selector);
         for (const m of matchers ? children(matchers) : []) {
           if (m.name === 'QuotedLabelMatcher' || m.name === 'QuotedLabelName') problems.push(`quoted label name (Prometheus 3 only): ${text.slice(m.from, m.to)}`);
           if (m.name !== 'UnquotedLabelMatcher') continue;
           const ln = m.getChild('LabelName');
           const label = ln ? text.slice(ln.from, ln.to) : '';
+          selector.matchers[label] = ln ? text.slice(ln.to, m.to).trim() : '';
           if (label === '__name__') problems.push(`__name__ matcher hides the metric name: ${text.slice(m.from, m.to)}`);
           else if (allowed !== undefined && !allowed.has(label)) problems.push(`${name} has no label "${label}" (has ${[...allowed].join(', ')})`);
         }
@@ -128,7 +134,7 @@ export function lintPromQL(expr: string, variables: Record<string, string> = {},
       }
     },
   });
-  return { text, problems, metrics };
+  return { text, problems, metrics, selectors };
 }
 
 export function lintLogQL(expr: string, variables: Record<string, string> = {}, macros: MacroValues = DEFAULT_MACROS): LintResult {
@@ -136,7 +142,7 @@ export function lintLogQL(expr: string, variables: Record<string, string> = {}, 
   try {
     s = substitute(expr, variables, macros);
   } catch (err) {
-    return { text: expr, problems: [(err as Error).message], metrics: [] };
+    return { text: expr, problems: [(err as Error).message], metrics: [], selectors: [] };
   }
   const tree = logqlParser.parse(s.text);
   const problems = syntaxProblems(tree, s.text);
@@ -148,7 +154,7 @@ export function lintLogQL(expr: string, variables: Record<string, string> = {}, 
       if (!ok) problems.push(`LogQL range must be a Grafana macro ($__interval, $__auto, $__rate_interval or $__range): ${s.text.slice(ref.from, ref.to)}`);
     },
   });
-  return { text: s.text, problems, metrics: [] };
+  return { text: s.text, problems, metrics: [], selectors: [] };
 }
 
 export interface QueryReport {

@@ -2,7 +2,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RECORDED } from '../alert-rules/recording-names.js';
+import { RECORDED, RECORDED_NAMES } from '../alert-rules/recording-names.js';
+import { ALL_METRICS, jobOf, SCRAPE_JOBS, seriesNames } from '../exporters/catalog.js';
 import { ENVIRONMENT_NAMES, loadConfig } from '../stacks/config/index.js';
 import { toYaml } from '../stacks/output/serialize.js';
 import { buildDashboards, DASHBOARD_UIDS } from '../dashboards/index.js';
@@ -61,6 +62,19 @@ describe('every dashboard query parses and references only known series', () => 
     expect(reports.length).toBeGreaterThan(0);
     const problems = reports.flatMap((r) => r.result.problems.map((p) => `${r.query.where}: ${p}`));
     expect(problems).toEqual([]);
+  });
+
+  it('pins every selector of our series to the scrape job that publishes it', () => {
+    const jobOfSeries = new Map<string, string>();
+    for (const def of ALL_METRICS) for (const n of seriesNames(def)) jobOfSeries.set(n, `="${jobOf(def)}"`);
+    for (const n of RECORDED_NAMES) jobOfSeries.set(n, `="${SCRAPE_JOBS.app}"`);
+    const selectors = production.flatMap((d) => lintDashboard(d.json)).flatMap((r) => r.result.selectors);
+    expect(selectors.length).toBeGreaterThan(100);
+    for (const s of selectors) {
+      const job = jobOfSeries.get(s.metric);
+      if (job !== undefined) expect({ metric: s.metric, job: s.matchers.job }).toEqual({ metric: s.metric, job });
+      else expect(['up', 'ALERTS'].includes(s.metric) || /^(process|nodejs)_/.test(s.metric)).toBe(true);
+    }
   });
 
   it('uses recording rules where the alerts do, and the catalog everywhere else', () => {
