@@ -5,7 +5,7 @@ import type { MonitoringConfig } from '../stacks/config/index.js';
 import { cell, composeDashboard, row } from './compose.js';
 import { toDashboard } from './links.js';
 import { barGaugePanel, gaugePanel, neutralSteps, satisfactionSteps, statPanel, timeseriesPanel } from './panels.js';
-import { perHour, quantile, sel } from './promql.js';
+import { increaseOverRange, perHour, quantile, quantileOverRange, sel } from './promql.js';
 import { agencyMatcher, agencyVariable } from './variables.js';
 
 export function agencyDashboard(config: MonitoringConfig): dashboard.Dashboard {
@@ -47,11 +47,13 @@ export function agencyDashboard(config: MonitoringConfig): dashboard.Dashboard {
       cell(
         statPanel({
           title: 'Completed cases',
-          description: 'Cases the agency completes per hour.',
-          unit: 'suffix:/h',
-          queries: [{ expr: perHour(sel(METRICS.agencyCasesCompleted, agencyMatcher)), legend: 'completed' }],
+          description: 'Cases the agency completed in the selected time range.',
+          unit: 'short',
+          decimals: 0,
+          queries: [
+            { expr: `sum(${increaseOverRange(sel(METRICS.agencyCasesCompleted, agencyMatcher))}) or vector(0)`, legend: 'completed', instant: true },
+          ],
           thresholds: neutralSteps(),
-          sparkline: true,
         }),
         5,
         6,
@@ -59,9 +61,9 @@ export function agencyDashboard(config: MonitoringConfig): dashboard.Dashboard {
       cell(
         statPanel({
           title: 'Median completion time',
-          description: 'Median time from opening to completing a case at this agency.',
+          description: 'Median time from opening to completing a case, over the cases completed in the selected time range.',
           unit: 'dtdurations',
-          queries: [{ expr: completion(0.5), legend: 'median' }],
+          queries: [{ expr: quantileOverRange(0.5, METRICS.agencyCaseCompletionDuration, [], agencyMatcher), legend: 'median', instant: true }],
           thresholds: neutralSteps(),
         }),
         5,

@@ -8,7 +8,7 @@ import { ALERTS } from './constants.js';
 import { runbook, toDashboard } from './links.js';
 import { LINE_FILTERS, linesPerInterval, logQueries } from './logql.js';
 import { alertSteps, logsPanel, lokiTimeseriesPanel, neutralSteps, percent, statPanel, tablePanel, timeseriesPanel } from './panels.js';
-import { perHour, rate, recorded, sel } from './promql.js';
+import { increaseOverRange, perHour, rate, recorded, sel } from './promql.js';
 import { routeMatcher, routeVariable } from './variables.js';
 
 export function errorsDashboard(config: MonitoringConfig): dashboard.Dashboard {
@@ -184,12 +184,11 @@ export function errorsDashboard(config: MonitoringConfig): dashboard.Dashboard {
       cell(
         statPanel({
           title: 'Virus detections',
-          description: 'Uploaded documents rejected by the virus scanner, per hour.',
-          unit: 'suffix:/h',
-          queries: [{ expr: `${perHour(sel(METRICS.documentVirusDetections))} or vector(0)`, legend: 'detections' }],
-          // Any detection at all is worth a look: red from the smallest non-zero rate.
-          thresholds: alertSteps(undefined, 0.001),
-          sparkline: true,
+          description: 'Uploaded documents rejected by the virus scanner in the selected time range. Any detection is worth a look.',
+          unit: 'short',
+          decimals: 0,
+          queries: [{ expr: `sum(${increaseOverRange(sel(METRICS.documentVirusDetections))}) or vector(0)`, legend: 'detections', instant: true }],
+          thresholds: alertSteps(undefined, 1),
         }),
         6,
         8,

@@ -32,6 +32,17 @@ export const rate = (series: string): string => `rate(${series}[$__rate_interval
 /** Events per hour from a counter's per-second rate (business volumes read better per hour). */
 export const perHour = (series: string, by = ''): string => `3600 * sum${by ? ` by (${by}) ` : ''}(${rate(series)})`;
 
+/**
+ * Increase over the dashboard's whole time range, for instant "in the selected range" stats of
+ * rare events (case completions, virus detections), where the last few minutes are mostly empty.
+ */
+export const increaseOverRange = (series: string): string => `increase(${series}[$__range])`;
+
+/** histogram_quantile of the observations within the dashboard's time range (instant queries). */
+export function quantileOverRange(q: number, def: MetricDefinition, by: readonly string[] = [], ...matchers: string[]): string {
+  return `histogram_quantile(${q}, sum by (${['le', ...by].join(', ')}) (${increaseOverRange(hist(def, 'bucket', ...matchers))}))`;
+}
+
 /** histogram_quantile over the per-second rate of a histogram's buckets, keeping `by` labels. */
 export function quantile(q: number, def: MetricDefinition, by: readonly string[] = [], ...matchers: string[]): string {
   return `histogram_quantile(${q}, sum by (${['le', ...by].join(', ')}) (${rate(hist(def, 'bucket', ...matchers))}))`;

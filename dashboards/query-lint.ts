@@ -5,7 +5,8 @@
  * - every metric is a catalog series (histograms: _bucket/_sum/_count), a shared recording rule
  *   (RECORDED) or a standard series (up, ALERTS, process and Node.js default metrics);
  * - every label matcher on our metrics names a label the metric has;
- * - rate/irate/increase run over `$__rate_interval`, LogQL range aggregations over a macro;
+ * - rate/irate/increase run over `$__rate_interval` (instant queries may use `$__range`), LogQL
+ *   range aggregations over a macro;
  * - no `__name__` or quoted (UTF-8) label names, which Prometheus 2.42 cannot read.
  */
 import { parser as logqlParser } from '@grafana/lezer-logql';
@@ -85,7 +86,18 @@ const children = (n: SyntaxNode): SyntaxNode[] => {
 const fromMacro = (s: Substituted, n: Span, macro: string): boolean =>
   s.spans.some((sp) => sp.name === macro && sp.from === n.from && sp.to === n.to);
 
-export function lintPromQL(expr: string, variables: Record<string, string> = {}, macros: MacroValues = DEFAULT_MACROS): LintResult {
+export interface PromLintOptions {
+  variables?: Record<string, string>;
+  macros?: MacroValues;
+  /**
+   * An instant query may also take rates and increases over `$__range`: "in the selected time
+   * range" totals for stat panels, where the last few minutes would mostly show nothing.
+   */
+  instant?: boolean;
+}
+
+export function lintPromQL(expr: string, options: PromLintOptions = {}): LintResult {
+  const { variables = {}, macros = DEFAULT_MACROS, instant = false } = options;
   let s: Substituted;
   try {
     s = substitute(expr, variables, macros);
@@ -128,8 +140,10 @@ export function lintPromQL(expr: string, variables: Record<string, string> = {},
         const body = n.getChild('FunctionCallBody');
         const arg = body ? children(body).find((c) => c.name === 'MatrixSelector' || c.name === 'SubqueryExpr') : undefined;
         const range = arg?.getChild('DurationExpr');
-        if (!arg || arg.name !== 'MatrixSelector' || !range || !fromMacro(s, range, '__rate_interval')) {
-          problems.push(`${fn.toLowerCase()}() must run over [$__rate_interval]: ${text.slice(n.from, n.to)}`);
+        const macroOk = range !== null && range !== undefined && (fromMacro(s, range, '__rate_interval') || (instant && fromMacro(s, range, '__range')));
+        if (!arg || arg.name !== 'MatrixSelector' || !macroOk) {
+          const allowed = instant ? '[$__rate_interval] or [$__range]' : '[$__rate_interval]';
+          problems.push(`${fn.toLowerCase()}() must run over ${allowed}: ${text.slice(n.from, n.to)}`);
         }
       }
     },
@@ -167,6 +181,9 @@ export function lintDashboard(dashboard: unknown, macros: MacroValues = DEFAULT_
   const variables = defaultVariableValues(dashboard);
   return listQueries(dashboard).map((query) => ({
     query,
-    result: query.language === 'promql' ? lintPromQL(query.expr, variables, macros) : lintLogQL(query.expr, variables, macros),
+    result:
+      query.language === 'promql'
+        ? lintPromQL(query.expr, { variables, macros, instant: query.instant })
+        : lintLogQL(query.expr, variables, macros),
   }));
 }

@@ -95,11 +95,17 @@ describe('the lint catches what it claims to (each case must fail)', () => {
     ['hard-coded rate range', 'rate(immigration_ai_http_requests_total[5m])', /rate\(\) must run over \[\$__rate_interval\]/],
     ['increase over $__interval', 'increase(immigration_ai_http_requests_total[$__interval])', /increase\(\) must run over/],
     ['rate over a subquery', 'rate(immigration_ai_http_requests_total[$__rate_interval:1m])', /must run over/],
+    ['$__range in a range query', 'increase(immigration_ai_http_requests_total[$__range])', /increase\(\) must run over \[\$__rate_interval\]:/],
     ['__name__ matcher', '{__name__=~"immigration_ai_.*"}', /without a metric name|__name__/],
     ['undefined variable', 'immigration_ai_agency_active_clients{agency_id="$agencyy"}', /unknown variable/],
   ])('PromQL: %s', (_name, expr, problem) => {
-    const r = lintPromQL(expr, { agency: 'a' });
+    const r = lintPromQL(expr, { variables: { agency: 'a' } });
     expect(r.problems.join('\n')).toMatch(problem);
+  });
+
+  it('accepts $__range in instant queries (totals over the selected time range)', () => {
+    expect(lintPromQL('sum(increase(immigration_ai_http_requests_total[$__range]))', { instant: true }).problems).toEqual([]);
+    expect(lintPromQL('sum(increase(immigration_ai_http_requests_total[1d]))', { instant: true }).problems.join()).toMatch(/or \[\$__range\]/);
   });
 
   it('accepts recording rules, standard series and process metrics', () => {

@@ -127,6 +127,34 @@ const cases: Case[] = [
     expected: [['{}', 5]],
   },
   {
+    name: 'agency completed cases count over the selected time range ($__range = 1h)',
+    expr: query(DASHBOARD_UIDS.agency, 'Completed cases', 'A', { agency: 'agency-1' }),
+    series: [
+      [`${METRICS.agencyCasesCompleted.name}{${APP}, agency_id="agency-1"}`, '0+1x10'],
+      [`${METRICS.agencyCasesCompleted.name}{${APP}, agency_id="agency-2"}`, '0+5x10'],
+    ],
+    expected: [['{}', 10]],
+  },
+  {
+    name: 'agency median completion time over the selected time range',
+    expr: query(DASHBOARD_UIDS.agency, 'Median completion time', 'A', { agency: 'agency-1' }),
+    series: [
+      [`${METRICS.agencyCaseCompletionDuration.name}_bucket{${APP}, agency_id="agency-1", le="86400"}`, '0+1x10'],
+      [`${METRICS.agencyCaseCompletionDuration.name}_bucket{${APP}, agency_id="agency-1", le="604800"}`, '0+3x10'],
+      [`${METRICS.agencyCaseCompletionDuration.name}_bucket{${APP}, agency_id="agency-1", le="+Inf"}`, '0+4x10'],
+      [`${METRICS.agencyCaseCompletionDuration.name}_bucket{${APP}, agency_id="agency-2", le="86400"}`, '0+9x10'],
+      [`${METRICS.agencyCaseCompletionDuration.name}_bucket{${APP}, agency_id="agency-2", le="+Inf"}`, '0+9x10'],
+    ],
+    // Rank 20 of 40 falls in the (1 d, 7 d] bucket halfway: 1 d + 0.5 * 6 d = 4 d.
+    expected: [['{}', 345600]],
+  },
+  {
+    name: 'virus detections show 0, not "no data", when the counter is absent',
+    expr: query(DASHBOARD_UIDS.errors, 'Virus detections'),
+    series: [[`${METRICS.documentUploads.name}{${APP}, outcome="success"}`, '0+1x10']],
+    expected: [['{}', 0]],
+  },
+  {
     name: 'backup age is now minus the last verified backup',
     expr: query(DASHBOARD_UIDS.system, 'Last verified backup'),
     series: [[`${METRICS.backupLastSuccess.name}{job="immigration-ai"}`, '300x10']],
