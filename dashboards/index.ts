@@ -9,7 +9,7 @@
  * - `json`: the classic dashboard model Grafana imports (schemaVersion 42).
  *
  * `renderDashboards(config)` writes them as `grafana/dashboards/<uid>.json` (relative to dist/<env>/),
- * keys sorted, so output is byte-stable. The charts turn each file into a ConfigMap labelled
+ * keys sorted, so output is byte-stable; `dashboardJson(d)` is that file content. The charts turn each file into a ConfigMap labelled
  * `grafana_dashboard: "1"` with the folder annotation.
  */
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
@@ -55,8 +55,11 @@ export function buildDashboards(config: MonitoringConfig): GrafanaDashboard[] {
 
 export const dashboardPath = (uid: string): string => `grafana/dashboards/${uid}.json`;
 
+/** The file content of a dashboard (sorted keys, pretty, trailing newline): use it for ConfigMaps too, so both match byte for byte. */
+export const dashboardJson = (d: GrafanaDashboard): string => toJson(sortKeys(d.json));
+
 export function renderDashboards(config: MonitoringConfig): FileTree {
   const tree = new FileTree();
-  for (const d of buildDashboards(config)) tree.add(dashboardPath(d.uid), toJson(sortKeys(d.json)));
+  for (const d of buildDashboards(config)) tree.add(dashboardPath(d.uid), dashboardJson(d));
   return tree;
 }
