@@ -325,7 +325,7 @@ export function performanceDashboard(config: MonitoringConfig): dashboard.Dashbo
           min: 0,
           links: [runbook(config, ALERTS.highMemoryUsage)],
         }),
-        8,
+        6,
         8,
       ),
       cell(
@@ -337,7 +337,7 @@ export function performanceDashboard(config: MonitoringConfig): dashboard.Dashbo
           thresholds: neutralSteps(),
           min: 0,
         }),
-        8,
+        6,
         8,
       ),
       cell(
@@ -349,7 +349,7 @@ export function performanceDashboard(config: MonitoringConfig): dashboard.Dashbo
           thresholds: neutralSteps(),
           min: 0,
         }),
-        8,
+        6,
         8,
       ),
       cell(
@@ -361,7 +361,7 @@ export function performanceDashboard(config: MonitoringConfig): dashboard.Dashbo
           thresholds: neutralSteps(),
           min: 0,
         }),
-        8,
+        6,
         8,
       ),
     ],

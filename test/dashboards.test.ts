@@ -101,6 +101,14 @@ describe('dashboards: layout', () => {
     }
   });
 
+  it('every line of panels fills the 24 columns (no ragged gaps)', () => {
+    for (const { uid, json } of dashboards) {
+      const widthAtY = new Map<number, number>();
+      for (const p of allPanels(json)) widthAtY.set(p.gridPos.y, (widthAtY.get(p.gridPos.y) ?? 0) + p.gridPos.w);
+      for (const [y, w] of widthAtY) expect({ uid, y, w }).toEqual({ uid, y, w: GRID_COLUMNS });
+    }
+  });
+
   it('rows are expanded with their panels after them (collapsed rows would hide them)', () => {
     for (const { json } of dashboards) {
       for (const r of (json.panels ?? []).filter((p: Json) => p.type === 'row') as Json[]) {
