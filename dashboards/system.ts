@@ -5,13 +5,25 @@ import type { MonitoringConfig } from '../stacks/config/index.js';
 import { cell, composeDashboard, row } from './compose.js';
 import { ALERTS } from './constants.js';
 import { runbook, toDashboard } from './links.js';
-import { alertSteps, binaryMapping, COLORS, healthySteps, neutralSteps, stateTimelinePanel, statPanel, tablePanel } from './panels.js';
-import { sel, upOf } from './promql.js';
+import { alertSteps, binaryMapping, COLORS, healthySteps, neutralSteps, percent, type Steps, stateTimelinePanel, statPanel, tablePanel } from './panels.js';
+import { hist, increaseOverRange, leMatcher, sel, upOf } from './promql.js';
 
 /** Firing alerts, without the always-firing Watchdog (the dead man's switch). */
 const firing = (...matchers: string[]): string => `ALERTS{${['alertstate="firing"', 'alertname!="Watchdog"', ...matchers].join(', ')}}`;
 
+/** Higher is better: red below the objective, green from it. */
+const objectiveSteps = (objective: number): Steps => [
+  { value: null, color: COLORS.critical },
+  { value: objective, color: COLORS.ok },
+];
+
 export function systemDashboard(config: MonitoringConfig): dashboard.Dashboard {
+  const { slo } = config.alerting;
+  const total = `sum(${increaseOverRange(sel(METRICS.httpRequests))})`;
+  // `or vector(0)`: with no 5xx at all the error series does not exist, and the ratio must be 0, not empty.
+  const failed = `(sum(${increaseOverRange(sel(METRICS.httpRequests, 'status_code=~"5.."'))}) or vector(0))`;
+  const fast = `sum(${increaseOverRange(hist(METRICS.httpRequestDuration, 'bucket', leMatcher(slo.latencyThresholdSeconds)))})`;
+  const observed = `sum(${increaseOverRange(hist(METRICS.httpRequestDuration, 'count'))})`;
   const healthy = binaryMapping(['Healthy', COLORS.ok], ['Unhealthy', COLORS.critical]);
   const backupMaxAgeSeconds = config.alerting.backupMaxAgeHours * 3600;
   return composeDashboard(config, {
@@ -129,6 +141,53 @@ export function systemDashboard(config: MonitoringConfig): dashboard.Dashboard {
           links: [runbook(config, ALERTS.backupVerificationFailed)],
         }),
         6,
+        5,
+      ),
+      row('Service level objectives (selected time range)'),
+      cell(
+        statPanel({
+          title: 'Availability',
+          description: `Share of API requests not failing with 5xx in the selected time range. Objective: ${percent(slo.availabilityObjective)}.`,
+          unit: 'percentunit',
+          decimals: 3,
+          queries: [{ expr: `1 - (${failed} / ${total})`, legend: 'availability', instant: true }],
+          thresholds: objectiveSteps(slo.availabilityObjective),
+          background: true,
+          links: [toDashboard(config, 'errors', 'Error tracking')],
+        }),
+        8,
+        5,
+      ),
+      cell(
+        statPanel({
+          title: 'Error budget remaining',
+          description: `Share of the error budget (${percent(1 - slo.availabilityObjective)} of requests may fail) left in the selected time range; below 0 the objective is missed.`,
+          unit: 'percentunit',
+          decimals: 1,
+          queries: [{ expr: `1 - (${failed} / ${total}) / ${Number((1 - slo.availabilityObjective).toFixed(6))}`, legend: 'budget', instant: true }],
+          thresholds: [
+            { value: null, color: COLORS.critical },
+            { value: 0, color: COLORS.warning },
+            { value: 0.25, color: COLORS.ok },
+          ],
+          background: true,
+          links: [toDashboard(config, 'errors', 'Error tracking')],
+        }),
+        8,
+        5,
+      ),
+      cell(
+        statPanel({
+          title: 'Latency',
+          description: `Share of API requests faster than ${slo.latencyThresholdSeconds} s in the selected time range. Objective: ${percent(slo.latencyObjective)}.`,
+          unit: 'percentunit',
+          decimals: 3,
+          queries: [{ expr: `${fast} / ${observed}`, legend: 'latency', instant: true }],
+          thresholds: objectiveSteps(slo.latencyObjective),
+          background: true,
+          links: [toDashboard(config, 'performance', 'Performance')],
+        }),
+        8,
         5,
       ),
       row('Current alerts'),

@@ -136,7 +136,10 @@ describe('every PromQL expression loads in the real Prometheus parser (promtool,
   it('promtool check rules accepts every substituted expression as a recording rule', () => {
     const promtool = requireTool('promtool');
     const exprs = new Set<string>();
-    for (const config of configs) {
+    // Plus a config whose values take other code paths (a whole-number SLO latency bound).
+    const variant = loadConfig('staging', {});
+    variant.alerting.slo.latencyThresholdSeconds = 1;
+    for (const config of [...configs, variant]) {
       for (const d of buildDashboards(config)) {
         for (const r of lintDashboard(d.json)) if (r.query.language === 'promql') exprs.add(r.result.text);
       }

@@ -155,6 +155,57 @@ const cases: Case[] = [
     expected: [['{}', 0]],
   },
   {
+    name: 'availability over the selected range: 1 - 5xx / all requests',
+    expr: query(DASHBOARD_UIDS.system, 'Availability'),
+    series: [
+      [`${METRICS.httpRequests.name}{${APP}, method="GET", route="/a", status_code="200"}`, '0+2x10'],
+      [`${METRICS.httpRequests.name}{${APP}, method="GET", route="/a", status_code="404"}`, '0+1x10'],
+      [`${METRICS.httpRequests.name}{${APP}, method="GET", route="/a", status_code="503"}`, '0+1x10'],
+    ],
+    expected: [['{}', 0.75]],
+  },
+  {
+    name: 'availability is 100%, not empty, when there was no 5xx at all',
+    expr: query(DASHBOARD_UIDS.system, 'Availability'),
+    series: [[`${METRICS.httpRequests.name}{${APP}, method="GET", route="/a", status_code="200"}`, '0+2x10']],
+    expected: [['{}', 1]],
+  },
+  {
+    name: 'error budget is used up when the error ratio equals 1 - objective',
+    expr: query(DASHBOARD_UIDS.system, 'Error budget remaining'),
+    series: [
+      [`${METRICS.httpRequests.name}{${APP}, method="GET", route="/a", status_code="200"}`, `0+${Math.round(1 / (1 - config.alerting.slo.availabilityObjective)) - 1}x10`],
+      [`${METRICS.httpRequests.name}{${APP}, method="GET", route="/a", status_code="500"}`, '0+1x10'],
+    ],
+    expected: [['{}', 0]],
+  },
+  {
+    name: 'latency SLI is the share of requests in the threshold bucket',
+    expr: query(DASHBOARD_UIDS.system, 'Latency'),
+    series: [
+      [`${METRICS.httpRequestDuration.name}_bucket{${APP}, method="GET", route="/a", le="${config.alerting.slo.latencyThresholdSeconds}"}`, '0+3x10'],
+      [`${METRICS.httpRequestDuration.name}_bucket{${APP}, method="GET", route="/a", le="+Inf"}`, '0+4x10'],
+      [`${METRICS.httpRequestDuration.name}_count{${APP}, method="GET", route="/a"}`, '0+4x10'],
+    ],
+    expected: [['{}', 0.75]],
+  },
+  ...['1', '1.0'].map((le): Case => {
+    // A whole-number threshold is written "1" by prom-client and stored as "1.0" by Prometheus 3.
+    const custom = loadConfig('production', {});
+    custom.alerting.slo.latencyThresholdSeconds = 1;
+    const d = buildDashboards(custom).find((x) => x.uid === DASHBOARD_UIDS.system);
+    const q = listQueries(d?.json).find((x) => x.panelTitle === 'Latency');
+    return {
+      name: `latency SLI with a whole-number threshold matches le="${le}"`,
+      expr: substitute(q?.expr ?? '', defaultVariableValues(d?.json), { rateInterval: '2m', interval: '1m', range: '1h' }).text,
+      series: [
+        [`${METRICS.httpRequestDuration.name}_bucket{${APP}, method="GET", route="/a", le="${le}"}`, '0+1x10'],
+        [`${METRICS.httpRequestDuration.name}_count{${APP}, method="GET", route="/a"}`, '0+4x10'],
+      ],
+      expected: [['{}', 0.25]],
+    };
+  }),
+  {
     name: 'backup age is now minus the last verified backup',
     expr: query(DASHBOARD_UIDS.system, 'Last verified backup'),
     series: [[`${METRICS.backupLastSuccess.name}{job="immigration-ai"}`, '300x10']],
