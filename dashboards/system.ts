@@ -65,11 +65,12 @@ export function systemDashboard(config: MonitoringConfig): dashboard.Dashboard {
       cell(
         statPanel({
           title: 'Scrape targets',
-          description: 'Whether Prometheus reaches the exporter and the application metrics endpoint.',
+          description: 'Whether Prometheus reaches the exporter and the application metrics endpoint (Down also when the target is not discovered at all).',
           unit: 'none',
           queries: [
-            { expr: `min(${upOf(SCRAPE_JOBS.exporter)})`, legend: 'exporter', instant: true },
-            { expr: `min(${upOf(SCRAPE_JOBS.app)})`, legend: 'application', instant: true },
+            // A target that is absent (not discovered) is as down as one that fails: `or vector(0)`.
+            { expr: `min(${upOf(SCRAPE_JOBS.exporter)}) or vector(0)`, legend: 'exporter', instant: true },
+            { expr: `min(${upOf(SCRAPE_JOBS.app)}) or vector(0)`, legend: 'application', instant: true },
           ],
           mappings: binaryMapping(['Up', COLORS.ok], ['Down', COLORS.critical]),
           thresholds: healthySteps(),

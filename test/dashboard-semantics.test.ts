@@ -76,6 +76,21 @@ const cases: Case[] = [
     expected: [['{}', 0]],
   },
   {
+    name: 'scrape target shows down when the exporter target is missing entirely',
+    expr: query(DASHBOARD_UIDS.system, 'Scrape targets', 'A'),
+    series: [['up{job="immigration-ai"}', '1x10']],
+    expected: [['{}', 0]],
+  },
+  {
+    name: 'scrape target shows down when one of its instances is down',
+    expr: query(DASHBOARD_UIDS.system, 'Scrape targets', 'B'),
+    series: [
+      ['up{job="immigration-ai", instance="a"}', '1x10'],
+      ['up{job="immigration-ai", instance="b"}', '0x10'],
+    ],
+    expected: [['{}', 0]],
+  },
+  {
     name: 'overall health is unhealthy when one component is',
     expr: query(DASHBOARD_UIDS.system, 'Overall health'),
     series: [
