@@ -86,7 +86,7 @@ const children = (n: SyntaxNode): SyntaxNode[] => {
 const fromMacro = (s: Substituted, n: Span, macro: string): boolean =>
   s.spans.some((sp) => sp.name === macro && sp.from === n.from && sp.to === n.to);
 
-export interface PromLintOptions {
+export interface LintOptions {
   variables?: Record<string, string>;
   macros?: MacroValues;
   /**
@@ -96,7 +96,7 @@ export interface PromLintOptions {
   instant?: boolean;
 }
 
-export function lintPromQL(expr: string, options: PromLintOptions = {}): LintResult {
+export function lintPromQL(expr: string, options: LintOptions = {}): LintResult {
   const { variables = {}, macros = DEFAULT_MACROS, instant = false } = options;
   let s: Substituted;
   try {
@@ -151,7 +151,8 @@ export function lintPromQL(expr: string, options: PromLintOptions = {}): LintRes
   return { text, problems, metrics, selectors };
 }
 
-export function lintLogQL(expr: string, variables: Record<string, string> = {}, macros: MacroValues = DEFAULT_MACROS): LintResult {
+export function lintLogQL(expr: string, options: Omit<LintOptions, 'instant'> = {}): LintResult {
+  const { variables = {}, macros = DEFAULT_MACROS } = options;
   let s: Substituted;
   try {
     s = substitute(expr, variables, macros);
@@ -184,6 +185,6 @@ export function lintDashboard(dashboard: unknown, macros: MacroValues = DEFAULT_
     result:
       query.language === 'promql'
         ? lintPromQL(query.expr, { variables, macros, instant: query.instant })
-        : lintLogQL(query.expr, variables, macros),
+        : lintLogQL(query.expr, { variables, macros }),
   }));
 }
