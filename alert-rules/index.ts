@@ -18,3 +18,4 @@ export {
 export { WATCHDOG, MAINTENANCE_ALERT } from './meta-alerts.js';
 export { BURN_WINDOWS, SLO_WINDOWS, apiSlos } from './slo.js';
 export { promDuration } from './duration.js';
+export { lintRuleGroups, MAX_RULES_PER_GROUP } from './lint.js';
