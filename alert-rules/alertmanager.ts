@@ -9,7 +9,11 @@ import { MAINTENANCE_ALERT, WATCHDOG } from './meta-alerts.js';
 export const RECEIVERS = { critical: 'critical', warning: 'warning', heartbeat: 'heartbeat', null: 'null' } as const;
 
 export interface AlertmanagerPaths {
-  /** Where Kubernetes Secrets are mounted: a key is read from `<secretsDir>/<secret name>/<key>`. */
+  /**
+   * Where Kubernetes Secrets are mounted: a key is read from `<secretsDir>/<secret name>/<key>`.
+   * Must be absolute: Alertmanager 0.25 resolves relative http_config paths against the config's
+   * folder but opens slack `api_url_file` as given (relative to its working directory).
+   */
   secretsDir: string;
   /** Template folder; relative paths are resolved by Alertmanager against the config file's folder. */
   templatesDir: string;
@@ -129,6 +133,7 @@ function routes(config: MonitoringConfig): Record<string, unknown>[] {
 
 /** The Alertmanager configuration (alertmanager.yml) of an environment, as a plain object. */
 export function buildAlertmanagerConfig(config: MonitoringConfig, paths: AlertmanagerPaths = DEFAULT_ALERTMANAGER_PATHS): Record<string, unknown> {
+  if (!paths.secretsDir.startsWith('/')) throw new Error(`secretsDir must be an absolute path (got "${paths.secretsDir}")`);
   return {
     global: { resolve_timeout: '5m' },
     templates: [`${paths.templatesDir}/*.tmpl`],

@@ -217,3 +217,9 @@ describe('inhibition rules', () => {
     });
   });
 });
+
+describe('paths', () => {
+  it('refuses a relative secrets folder (Alertmanager would not resolve every *_file against the config)', () => {
+    expect(() => buildAlertmanagerConfig(loadConfig('dev', {}), { secretsDir: 'secrets', templatesDir: 'templates' })).toThrow(/absolute/);
+  });
+});
