@@ -44,7 +44,7 @@ export const RUNBOOK_CONTENT: Record<string, RunbookContent> = {
     ],
   },
   ImmigrationAiHighCpuUsage: {
-    meaning: 'Host CPU usage reported by the exporter is above the warning (80%) or critical (90%) threshold.',
+    meaning: 'Host CPU usage reported by the exporter is above the warning (seed: 80%) or critical (seed: 90%) threshold.',
     impact: 'Requests queue up and latency grows; at the critical level requests start to time out.',
     diagnosis: [
       'Find the busiest processes on the host (`top`, or `kubectl top pods -A --sort-by=cpu`).',
@@ -56,7 +56,7 @@ export const RUNBOOK_CONTENT: Record<string, RunbookContent> = {
     ],
   },
   ImmigrationAiHighMemoryUsage: {
-    meaning: 'Host memory in use is above the warning (80%) or critical (90%) threshold.',
+    meaning: 'Host memory in use is above the warning (seed: 80%) or critical (seed: 90%) threshold.',
     impact: 'Close to 100% the kernel kills processes (OOM) and pods restart.',
     diagnosis: [
       'Find the biggest consumers: `kubectl top pods -A --sort-by=memory`.',
@@ -66,7 +66,7 @@ export const RUNBOOK_CONTENT: Record<string, RunbookContent> = {
     mitigation: ['Restart the leaking workload to buy time, then fix the leak.', 'Raise memory limits or add nodes.'],
   },
   ImmigrationAiDiskAlmostFull: {
-    meaning: 'A filesystem (label `mountpoint`) is more than 95% full.',
+    meaning: 'A filesystem (label `mountpoint`) is fuller than the threshold (seed: 95%).',
     impact: 'When it fills up, writes fail: uploads, the database and logs stop working.',
     diagnosis: ['Find what grew: `du -xh --max-depth=2 <mountpoint> | sort -h | tail`.', 'Check log and backup folders first.'],
     mitigation: [
@@ -95,11 +95,11 @@ export const RUNBOOK_CONTENT: Record<string, RunbookContent> = {
     mitigation: ['Restart the exporter deployment; roll back its last change if it crashes on start.'],
   },
   ImmigrationAiEndpointErrorRateHigh: {
-    meaning: 'One endpoint (`method`, `route`) answers more than 5% (warning) or 10% (critical) of its requests with 5xx. Endpoints with very little traffic are ignored.',
+    meaning: 'One endpoint (`method`, `route`) answers more than the warning (seed: 5%) or critical (seed: 10%) share of its requests with 5xx. Endpoints below the minimum request rate are ignored. The table below has each environment\'s values.',
     impact: 'Users of that feature get errors; at the critical level the feature is broken for many of them.',
     diagnosis: [
       'Open the "Error tracking" dashboard for the endpoint.',
-      'Read the application logs for that route in Loki: `{app="immigration-ai"} |= "<route>" | json | level="error"`.',
+      'Read the application\'s error logs for that route in Grafana Explore (Loki): filter on the route and level `error`.',
       'Check recent deployments: did the error start with a rollout?',
       'Check the dependencies of the endpoint (database, storage, AI provider).',
     ],
