@@ -12,7 +12,8 @@ const cell = (s: string): string => `\`${s.replace(/\|/g, '\\|')}\``;
  * runbook-content.ts, then each environment's rules (severity, delay, condition) taken from the
  * very rules Prometheus loads, so a runbook never disagrees with its alert. Mounted at dist/runbooks/.
  */
-export function renderRunbooks(configs: readonly MonitoringConfig[]): FileTree {
+export function renderRunbooks(configOrConfigs: MonitoringConfig | readonly MonitoringConfig[]): FileTree {
+  const configs: readonly MonitoringConfig[] = Array.isArray(configOrConfigs) ? configOrConfigs : [configOrConfigs as MonitoringConfig];
   const byAlert = new Map<string, { env: string; rule: AlertingRule }[]>();
   for (const config of configs) {
     if (!config.monitoringEnabled) continue;

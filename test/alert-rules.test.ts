@@ -174,6 +174,12 @@ describe('runbooks', () => {
     expect(dist.paths().filter((p) => p.includes('runbooks/')).every((p) => p.startsWith('runbooks/'))).toBe(true);
   });
 
+  it('also takes a single environment\'s config', () => {
+    const single = renderRunbooks(production);
+    expect(single.paths()).toEqual(tree.paths());
+    expect(single.get('runbooks/Watchdog.md')).toContain('| production | none | 0s | `vector(1)` |');
+  });
+
   it('fails loudly for an alert without runbook content', () => {
     const rules = buildRuleGroups(production);
     expect(rules.some((g) => g.rules.some(isAlertingRule))).toBe(true);
