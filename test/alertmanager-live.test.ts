@@ -126,7 +126,12 @@ describe('generated Alertmanager config, live (Alertmanager 0.25 with loopback s
 
   afterAll(async () => {
     if (process.env.AM_LIVE_LOG) writeFileSync(process.env.AM_LIVE_LOG, amLog);
-    am?.kill('SIGTERM');
+    // Wait for the exit: Alertmanager writes its snapshots on shutdown, which would recreate the temp folder.
+    if (am && am.exitCode === null) {
+      const exited = new Promise((r) => am.once('exit', r));
+      am.kill('SIGTERM');
+      await exited;
+    }
     await new Promise((r) => httpServer?.close(r));
     await new Promise((r) => smtp?.close(() => r(undefined)));
     cleanup();
