@@ -1,3 +1,4 @@
+import { renderAlertmanager, renderPrometheusRules, renderRunbooks } from '../alert-rules/index.js';
 import { renderDashboards } from '../dashboards/index.js';
 import { ConfigError, type ConfigProblem, ENVIRONMENT_NAMES, loadConfig, type MonitoringConfig } from './config/index.js';
 import { composeCharts, renderKubernetes } from './kubernetes.js';
@@ -10,7 +11,11 @@ import { FileTree } from './output/file-tree.js';
 export function synthesizeEnvironment(config: MonitoringConfig): FileTree {
   const tree = new FileTree();
   tree.mount('', renderKubernetes(composeCharts(config)));
-  if (config.monitoringEnabled) tree.mount('', renderDashboards(config));
+  if (config.monitoringEnabled) {
+    tree.mount('', renderPrometheusRules(config));
+    tree.mount('', renderAlertmanager(config));
+    tree.mount('', renderDashboards(config));
+  }
   return tree;
 }
 
@@ -38,6 +43,9 @@ export function loadConfigs(environments: readonly string[], env: NodeJS.Process
 /** The whole dist/ tree: one folder per environment. */
 export function synthesize(environments: readonly string[] = ENVIRONMENT_NAMES, env: NodeJS.ProcessEnv = process.env): FileTree {
   const tree = new FileTree();
-  for (const config of loadConfigs(environments, env)) tree.mount(config.environment, synthesizeEnvironment(config));
+  const configs = loadConfigs(environments, env);
+  for (const config of configs) tree.mount(config.environment, synthesizeEnvironment(config));
+  // Runbooks are shared by every environment (alert runbook_url points at dist/runbooks/).
+  tree.mount('', renderRunbooks(configs));
   return tree;
 }

@@ -122,18 +122,26 @@ export const CONFIG_SCHEMA: JSONSchemaType<MonitoringConfig> = {
         sms: {
           type: 'object',
           additionalProperties: false,
-          required: ['enabled', 'provider', 'credentialsSecret'],
+          required: ['enabled', 'provider', 'credentialsSecret', 'bridgeUrl'],
           properties: {
             enabled: { type: 'boolean' },
             provider: { type: 'string', const: 'twilio' },
             credentialsSecret: k8sName,
+            bridgeUrl: { type: 'string', format: 'uri', pattern: '^https?://' },
           },
         },
         heartbeat: {
           type: 'object',
           additionalProperties: false,
-          required: ['enabled', 'urlSecret', 'repeatIntervalSeconds'],
-          properties: { enabled: { type: 'boolean' }, urlSecret: secretKeyRef, repeatIntervalSeconds: positiveInteger },
+          required: ['enabled', 'url', 'authorizationType', 'credentialsSecret', 'repeatIntervalSeconds'],
+          properties: {
+            enabled: { type: 'boolean' },
+            url: { type: 'string', format: 'uri', pattern: '^https?://' },
+            // Alertmanager refuses `Basic` here (it has basic_auth for that).
+            authorizationType: { type: 'string', pattern: '^(?![Bb][Aa][Ss][Ii][Cc]$)[A-Za-z][-A-Za-z0-9]*$' },
+            credentialsSecret: secretKeyRef,
+            repeatIntervalSeconds: positiveInteger,
+          },
         },
       },
     },

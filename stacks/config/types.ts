@@ -93,12 +93,22 @@ export interface SmsChannel {
   provider: 'twilio';
   /** The account SID, auth token and phone numbers live in this Secret, read by the SMS bridge. */
   credentialsSecret: string;
+  /** In-cluster URL of the SMS bridge's Alertmanager webhook; the bridge holds the Twilio credentials and the hourly cap. */
+  bridgeUrl: string;
 }
 
 export interface HeartbeatChannel {
   enabled: boolean;
-  /** Dead man's switch URL (e.g. healthchecks.io, Opsgenie heartbeat), read from a Secret. */
-  urlSecret: SecretKeyRef;
+  /**
+   * Dead man's switch endpoint the Watchdog is POSTed to (default: Opsgenie's heartbeat ping API).
+   * Not secret: Alertmanager 0.25 cannot read a webhook URL from a file (`url_file` came in 0.26),
+   * so the secret part travels in the Authorization header, read from `credentialsSecret`.
+   */
+  url: string;
+  /** Authorization header scheme: `GenieKey` for Opsgenie, `Bearer` for most other services. */
+  authorizationType: string;
+  /** Where Alertmanager reads the Authorization header's credentials from. */
+  credentialsSecret: SecretKeyRef;
   repeatIntervalSeconds: number;
 }
 
