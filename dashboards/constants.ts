@@ -54,6 +54,8 @@ export const ALERTS = {
   backupVerificationFailed: 'ImmigrationAiBackupVerificationFailed',
   exporterDown: 'ImmigrationAiExporterDown',
   maintenanceMode: 'ImmigrationAiMaintenanceMode',
+  apiAvailabilityBudgetBurn: 'ImmigrationAiApiAvailabilityBudgetBurn',
+  apiLatencyBudgetBurn: 'ImmigrationAiApiLatencyBudgetBurn',
 } as const;
 
 export type AlertName = (typeof ALERTS)[keyof typeof ALERTS];

@@ -38,12 +38,6 @@ export const perHour = (series: string, by = ''): string => `3600 * sum${by ? ` 
  */
 export const increaseOverRange = (series: string): string => `increase(${series}[$__range])`;
 
-/**
- * Matcher for a histogram bucket bound. Prometheus 3 normalises `le` on ingestion ("1" becomes
- * "1.0") while 2.x keeps what the client wrote, so whole numbers match both spellings.
- */
-export const leMatcher = (bound: number): string => (Number.isInteger(bound) ? `le=~"${bound}([.]0)?"` : `le="${bound}"`);
-
 /** histogram_quantile of the observations within the dashboard's time range (instant queries). */
 export function quantileOverRange(q: number, def: MetricDefinition, by: readonly string[] = [], ...matchers: string[]): string {
   return `histogram_quantile(${q}, sum by (${['le', ...by].join(', ')}) (${increaseOverRange(hist(def, 'bucket', ...matchers))}))`;

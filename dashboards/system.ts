@@ -6,7 +6,8 @@ import { cell, composeDashboard, row } from './compose.js';
 import { ALERTS } from './constants.js';
 import { runbook, toDashboard } from './links.js';
 import { alertSteps, binaryMapping, COLORS, healthySteps, neutralSteps, percent, type Steps, stateTimelinePanel, statPanel, tablePanel } from './panels.js';
-import { hist, increaseOverRange, leMatcher, sel, upOf } from './promql.js';
+import { leMatcher } from '../alert-rules/promql.js';
+import { hist, increaseOverRange, sel, upOf } from './promql.js';
 
 /** Firing alerts, without the always-firing Watchdog (the dead man's switch). */
 const firing = (...matchers: string[]): string => `ALERTS{${['alertstate="firing"', 'alertname!="Watchdog"', ...matchers].join(', ')}}`;
@@ -154,7 +155,7 @@ export function systemDashboard(config: MonitoringConfig): dashboard.Dashboard {
           queries: [{ expr: `1 - (${failed} / ${total})`, legend: 'availability', instant: true }],
           thresholds: objectiveSteps(slo.availabilityObjective),
           background: true,
-          links: [toDashboard(config, 'errors', 'Error tracking')],
+          links: [runbook(config, ALERTS.apiAvailabilityBudgetBurn), toDashboard(config, 'errors', 'Error tracking')],
         }),
         8,
         5,
@@ -172,7 +173,7 @@ export function systemDashboard(config: MonitoringConfig): dashboard.Dashboard {
             { value: 0.25, color: COLORS.ok },
           ],
           background: true,
-          links: [toDashboard(config, 'errors', 'Error tracking')],
+          links: [runbook(config, ALERTS.apiAvailabilityBudgetBurn), toDashboard(config, 'errors', 'Error tracking')],
         }),
         8,
         5,
@@ -186,7 +187,7 @@ export function systemDashboard(config: MonitoringConfig): dashboard.Dashboard {
           queries: [{ expr: `${fast} / ${observed}`, legend: 'latency', instant: true }],
           thresholds: objectiveSteps(slo.latencyObjective),
           background: true,
-          links: [toDashboard(config, 'performance', 'Performance')],
+          links: [runbook(config, ALERTS.apiLatencyBudgetBurn), toDashboard(config, 'performance', 'Performance')],
         }),
         8,
         5,
