@@ -1,14 +1,37 @@
 import { ConfigError, type ConfigProblem, ENVIRONMENT_NAMES, loadConfig, type MonitoringConfig } from './config/index.js';
-import { composeCharts, renderKubernetes } from './kubernetes.js';
+import { buildPlainPrometheusConfig } from '../charts/prometheus-config.js';
+import { type ArtifactSources, composeArtifacts, PLACEHOLDER_SOURCES } from './artifacts.js';
+import { composeCharts, composeOperatorCharts, renderKubernetes } from './kubernetes.js';
 import { FileTree } from './output/file-tree.js';
+import { toJson, toYaml } from './output/serialize.js';
+
+/**
+ * Where the charts' inputs (rules, routing, dashboards) come from. Until alert-rules/index.ts and
+ * dashboards/index.ts are merged these are placeholders; wiring them is this one assignment:
+ *   import * as alertRules from '../alert-rules/index.js';
+ *   import * as dashboards from '../dashboards/index.js';
+ *   export const ARTIFACT_SOURCES: ArtifactSources = { ...alertRules, ...dashboards };
+ */
+export const ARTIFACT_SOURCES: ArtifactSources = PLACEHOLDER_SOURCES;
 
 /**
  * Everything generated for one environment, as files relative to dist/<env>/.
  * Data flows one way: config -> catalog/rules/dashboards -> charts -> files.
  */
-export function synthesizeEnvironment(config: MonitoringConfig): FileTree {
+export function synthesizeEnvironment(config: MonitoringConfig, sources: ArtifactSources = ARTIFACT_SOURCES): FileTree {
   const tree = new FileTree();
-  tree.mount('', renderKubernetes(composeCharts(config)));
+  if (!config.monitoringEnabled) {
+    tree.mount('', renderKubernetes(composeCharts(config, composeArtifacts(config, PLACEHOLDER_SOURCES))));
+    return tree;
+  }
+  const artifacts = composeArtifacts(config, sources);
+  tree.mount('', renderKubernetes(composeCharts(config, artifacts)));
+  tree.mount('', renderKubernetes(composeOperatorCharts(config, artifacts), 'operator'));
+  // Plain files for VM users (and reviewers): the same rules, routing and dashboards.
+  tree.add('prometheus/prometheus.yml', toYaml(buildPlainPrometheusConfig(config)));
+  tree.mount('', artifacts.rules);
+  tree.mount('', artifacts.alertmanager);
+  for (const d of artifacts.dashboards) tree.add(`grafana/dashboards/${d.uid}.json`, typeof d.json === 'string' ? d.json : toJson(d.json));
   return tree;
 }
 
