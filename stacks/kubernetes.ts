@@ -1,6 +1,10 @@
 import { App, type Chart } from 'cdk8s';
 import { AlertmanagerChart } from '../charts/alertmanager.js';
 import { ExporterConfigChart } from '../charts/exporter-config.js';
+import { ExporterChart } from '../charts/exporter.js';
+import { GrafanaChart } from '../charts/grafana.js';
+import { ReportsChart } from '../charts/reports.js';
+import { SmsBridgeChart } from '../charts/sms-bridge.js';
 import { NamespaceChart } from '../charts/namespace.js';
 import { PrometheusChart } from '../charts/prometheus.js';
 import type { Artifacts } from './artifacts.js';
@@ -16,6 +20,10 @@ export function composeCharts(config: MonitoringConfig, artifacts: Artifacts): C
   charts.push(new ExporterConfigChart(app, 'exporter-config', config));
   charts.push(new PrometheusChart(app, 'prometheus', config, artifacts.rules));
   charts.push(new AlertmanagerChart(app, 'alertmanager', config, artifacts.alertmanager));
+  if (config.channels.sms.enabled) charts.push(new SmsBridgeChart(app, 'sms-bridge', config));
+  charts.push(new GrafanaChart(app, 'grafana', config, artifacts.dashboards, artifacts.datasourceUids));
+  charts.push(new ExporterChart(app, 'exporter', config));
+  charts.push(new ReportsChart(app, 'reports', config));
   return charts;
 }
 
