@@ -1,8 +1,10 @@
 import { App, type Chart } from 'cdk8s';
 import { AlertmanagerChart } from '../charts/alertmanager.js';
+import { AlloyChart } from '../charts/alloy.js';
 import { ExporterConfigChart } from '../charts/exporter-config.js';
 import { ExporterChart } from '../charts/exporter.js';
 import { GrafanaChart } from '../charts/grafana.js';
+import { LokiChart } from '../charts/loki.js';
 import { ReportsChart } from '../charts/reports.js';
 import { SmsBridgeChart } from '../charts/sms-bridge.js';
 import { NamespaceChart } from '../charts/namespace.js';
@@ -22,6 +24,8 @@ export function composeCharts(config: MonitoringConfig, artifacts: Artifacts): C
   charts.push(new AlertmanagerChart(app, 'alertmanager', config, artifacts.alertmanager));
   if (config.channels.sms.enabled) charts.push(new SmsBridgeChart(app, 'sms-bridge', config));
   charts.push(new GrafanaChart(app, 'grafana', config, artifacts.dashboards, artifacts.datasourceUids));
+  charts.push(new LokiChart(app, 'loki', config));
+  charts.push(new AlloyChart(app, 'alloy', config));
   charts.push(new ExporterChart(app, 'exporter', config));
   charts.push(new ReportsChart(app, 'reports', config));
   return charts;
