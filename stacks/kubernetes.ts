@@ -8,6 +8,8 @@ import { LokiChart } from '../charts/loki.js';
 import { ReportsChart } from '../charts/reports.js';
 import { SmsBridgeChart } from '../charts/sms-bridge.js';
 import { NamespaceChart } from '../charts/namespace.js';
+import { NetworkPoliciesChart } from '../charts/network-policies.js';
+import { OperatorAlertmanagerChart, OperatorDashboardsChart, OperatorPrometheusChart } from '../charts/operator.js';
 import { PrometheusChart } from '../charts/prometheus.js';
 import type { Artifacts } from './artifacts.js';
 import type { MonitoringConfig } from './config/index.js';
@@ -28,6 +30,7 @@ export function composeCharts(config: MonitoringConfig, artifacts: Artifacts): C
   charts.push(new AlloyChart(app, 'alloy', config));
   charts.push(new ExporterChart(app, 'exporter', config));
   charts.push(new ReportsChart(app, 'reports', config));
+  charts.push(new NetworkPoliciesChart(app, 'network-policies', config));
   return charts;
 }
 
@@ -54,6 +57,14 @@ export function renderKubernetes(charts: readonly Chart[], folder = 'k8s'): File
 /** Profile `operator`: an add-on for clusters that already run kube-prometheus-stack. */
 export function composeOperatorCharts(config: MonitoringConfig, artifacts: Artifacts): Chart[] {
   const app = new App();
-  void artifacts;
-  return [new NamespaceChart(app, 'namespace', config)];
+  const charts: Chart[] = [
+    new NamespaceChart(app, 'namespace', config),
+    new ExporterConfigChart(app, 'exporter-config', config),
+    new ExporterChart(app, 'exporter', config),
+    new OperatorPrometheusChart(app, 'prometheus', config, artifacts),
+    new OperatorAlertmanagerChart(app, 'alertmanager', config, artifacts),
+  ];
+  if (config.channels.sms.enabled) charts.push(new SmsBridgeChart(app, 'sms-bridge', config));
+  if (artifacts.dashboards.length > 0) charts.push(new OperatorDashboardsChart(app, 'dashboards', config, artifacts));
+  return charts;
 }
