@@ -96,6 +96,10 @@ function convertConfig(kind: 'email' | 'slack' | 'webhook', c: Obj, global: Obj,
       handled.add('fields');
     }
   }
+  if (c.http_config !== undefined) {
+    out.httpConfig = httpConfig(c.http_config as Obj);
+    handled.add('http_config');
+  }
   if (kind === 'webhook') {
     if (typeof out.url === 'string') out.url = qualify(out.url, namespace);
     if (c.url_file !== undefined) {
@@ -105,6 +109,26 @@ function convertConfig(kind: 'email' | 'slack' | 'webhook', c: Obj, global: Obj,
   }
   const unknown = Object.keys(c).filter((k) => !handled.has(k));
   if (unknown.length > 0) throw new Error(`${kind}_configs fields not supported by the AlertmanagerConfig conversion: ${unknown.join(', ')}`);
+  return out;
+}
+
+/** `http_config` with file credentials -> the CRD's HTTPConfig with Secret key selectors. */
+function httpConfig(h: Obj): Obj {
+  const out: Obj = {};
+  for (const k of Object.keys(h)) {
+    if (k === 'authorization') {
+      const a = h.authorization as Obj;
+      const unknown = Object.keys(a).filter((x) => x !== 'type' && x !== 'credentials_file');
+      if (unknown.length > 0 || a.credentials_file === undefined) throw new Error(`http_config.authorization: only type and credentials_file convert (got ${Object.keys(a).join(', ')})`);
+      out.authorization = { ...(a.type !== undefined ? { type: a.type } : {}), credentials: secretOf(a.credentials_file as string) };
+    } else if (k === 'bearer_token_file') {
+      out.bearerTokenSecret = secretOf(h[k] as string);
+    } else if (k === 'follow_redirects') {
+      out.followRedirects = h[k];
+    } else {
+      throw new Error(`http_config.${k} is not supported by the AlertmanagerConfig conversion`);
+    }
+  }
   return out;
 }
 

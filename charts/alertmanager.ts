@@ -15,14 +15,18 @@ export const ALERTMANAGER_CONFIG_DIR = '/etc/alertmanager/config';
 export const ALERTMANAGER_SECRETS_DIR = '/etc/alertmanager/secrets';
 const PREFIX = 'alertmanager/';
 
-/** The Secrets holding notification credentials, for the channels that are on. */
-export function alertmanagerSecretRefs(config: MonitoringConfig): SecretKeyRef[] {
-  const ch = config.channels;
-  const refs: SecretKeyRef[] = [];
-  if (ch.email.enabled && ch.email.username !== '') refs.push(ch.email.passwordSecret);
-  if (ch.slack.enabled) refs.push(ch.slack.webhookUrlSecret);
-  if (ch.heartbeat.enabled) refs.push(ch.heartbeat.urlSecret);
-  return refs;
+const SECRET_FILE = new RegExp(`${ALERTMANAGER_SECRETS_DIR}/([a-z0-9]([-a-z0-9]*[a-z0-9])?)/([-._a-zA-Z0-9]+)`, 'g');
+
+/**
+ * The Secrets the generated config reads credentials from (`*_file` options), found in the config
+ * itself: exactly what it references is mounted, whatever the channels are.
+ */
+export function alertmanagerSecretRefs(files: [string, string][]): SecretKeyRef[] {
+  const refs = new Map<string, SecretKeyRef>();
+  for (const [, content] of files) {
+    for (const m of content.matchAll(SECRET_FILE)) refs.set(`${m[1]}/${m[3]}`, { name: m[1], key: m[3] });
+  }
+  return [...refs.values()].sort((a, b) => `${a.name}/${a.key}`.localeCompare(`${b.name}/${b.key}`));
 }
 
 /** Files of the Alertmanager artifact relative to the config folder (`alertmanager.yml`, `templates/*.tmpl`). */
@@ -61,7 +65,7 @@ export class AlertmanagerChart extends Chart {
       stringData: Object.fromEntries(files.map(([p, content]) => [keyOf(p), content])),
     });
 
-    const secretNames = [...new Set(alertmanagerSecretRefs(config).map((r) => r.name))].sort();
+    const secretNames = [...new Set(alertmanagerSecretRefs(files).map((r) => r.name))].sort();
     const secretVolumes = secretNames.map((name) => ({ name: `secret-${name}`, secret: { secretName: name, optional: true } }));
     const secretMounts = secretNames.map((name) => ({ name: `secret-${name}`, mountPath: `${ALERTMANAGER_SECRETS_DIR}/${name}`, readOnly: true }));
     const clustered = replicas > 1;

@@ -2,7 +2,7 @@ import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
 import type { MonitoringConfig } from '../stacks/config/index.js';
 import { EXPORTER_CONFIGMAP, EXPORTER_SECRET } from './exporter-config.js';
-import { NODE_UID } from './exporter-commands.js';
+import { EXPORTER_IMAGE_COMMANDS, NODE_UID } from './exporter-commands.js';
 import { selectorLabels } from './labels.js';
 import { EXPORTER } from './topology.js';
 import { container, emit, httpProbe, meta, podDisruptionBudget, podTemplate, SEED_BUDGET, service, serviceAccount } from './workload.js';
@@ -34,6 +34,7 @@ export class ExporterChart extends Chart {
             container({
               name: 'exporter',
               image: config.images.exporter,
+              command: [...EXPORTER_IMAGE_COMMANDS.exporter],
               envFrom: [{ configMapRef: { name: EXPORTER_CONFIGMAP } }, { secretRef: { name: EXPORTER_SECRET } }],
               ports: [{ name: EXPORTER.portName, containerPort: EXPORTER.port }],
               resources: SEED_BUDGET,

@@ -66,6 +66,8 @@ export function flows(config: MonitoringConfig): Flow[] {
   if (config.channels.sms.enabled) {
     out.push({ from: alertmanager, to: pod(SMS_BRIDGE.name), ports: tcp(SMS_BRIDGE.port), why: 'critical alerts to the SMS bridge' });
     out.push({ from: pod(SMS_BRIDGE.name), to: anywhere, ports: tcp(443), why: 'Twilio Messages API' });
+    out.push({ from: prometheus, to: pod(SMS_BRIDGE.name), ports: tcp(SMS_BRIDGE.port), why: 'scrape the SMS bridge' });
+    out.push({ from: pod(SMS_BRIDGE.name), to: loki, ports: tcp(LOKI.port), why: 'the SMS bridge ships its logs' });
   }
   if (config.security.ldap.enabled) out.push({ from: grafana, to: anywhere, ports: tcp(389, 636), why: 'LDAP sign-in' });
   if (config.replicas.grafana > 1) out.push({ from: grafana, to: anywhere, ports: tcp(5432), why: 'shared Grafana database' });

@@ -19,6 +19,8 @@ export const JOBS = {
   grafana: 'grafana',
   loki: 'loki',
   alloy: 'alloy',
+  /** The SMS bridge's own metrics (sent and dropped SMS); the exporter's catalog names this job too. */
+  smsBridge: 'immigration-ai-sms-bridge',
 } as const;
 export type JobKey = keyof typeof JOBS;
 
@@ -35,8 +37,8 @@ export interface KubernetesTarget {
 export type Discovery =
   | {
       kind: 'kubernetes';
-      /** Targets of every job but `immigration-ai` (which uses the app's annotations). */
-      targets: Record<Exclude<JobKey, 'app'>, KubernetesTarget>;
+      /** Targets of every job but `immigration-ai` (which uses the app's annotations); the SMS bridge only when it runs. */
+      targets: Record<Exclude<JobKey, 'app' | 'smsBridge'>, KubernetesTarget> & { smsBridge?: KubernetesTarget };
       /** The app's namespace; its Services opt in with `prometheus.io/scrape: "true"`. */
       appNamespace: string;
       /** The Alertmanager Service (every ready replica is an endpoint, so every replica gets every alert). */
@@ -116,11 +118,15 @@ function staticJob(job: string, targets: string[], metricsPath?: string): Obj {
   return { job_name: job, ...(metricsPath ? { metrics_path: metricsPath } : {}), static_configs: [{ targets }] };
 }
 
-const JOB_ORDER: JobKey[] = ['exporter', 'app', 'prometheus', 'alertmanager', 'grafana', 'loki', 'alloy'];
+const JOB_ORDER: JobKey[] = ['exporter', 'app', 'prometheus', 'alertmanager', 'grafana', 'loki', 'alloy', 'smsBridge'];
 
 function scrapeConfigs(d: Discovery): Obj[] {
   if (d.kind === 'kubernetes') {
-    return JOB_ORDER.map((k) => (k === 'app' ? appJob(d.appNamespace) : kubernetesJob(JOBS[k], d.targets[k])));
+    return JOB_ORDER.flatMap((k) => {
+      if (k === 'app') return [appJob(d.appNamespace)];
+      const target = d.targets[k];
+      return target ? [kubernetesJob(JOBS[k], target)] : [];
+    });
   }
   return JOB_ORDER.filter((k) => (d.targets[k] ?? []).length > 0).map((k) =>
     staticJob(JOBS[k], d.targets[k] as string[], k === 'app' ? d.appMetricsPath : undefined),

@@ -20,17 +20,30 @@ export class ReportsChart extends Chart {
     const email = config.channels.email;
     const slack = config.channels.slack;
     serviceAccount(this, config, c, c);
+    const secretDir = '/etc/report/secrets';
+    const smtpAuth = email.enabled && email.username !== '';
+    // The same Secrets Alertmanager reads, mounted as files (the report reads `*_FILE`).
+    const secrets = [...(smtpAuth ? [email.passwordSecret] : []), ...(slack.enabled ? [slack.webhookUrlSecret] : [])];
     const env = [
-      { name: 'SMTP_SERVER', value: email.smtpServer },
-      { name: 'SMTP_PORT', value: String(email.smtpPort) },
-      { name: 'SMTP_USERNAME', value: email.username },
-      { name: 'ALERT_EMAIL', value: email.enabled ? email.to.join(',') : '' },
-      // The same Secrets Alertmanager reads; optional so a channel that is off never blocks the job.
-      { name: 'SMTP_PASSWORD', valueFrom: { secretKeyRef: { name: email.passwordSecret.name, key: email.passwordSecret.key, optional: true } } },
-      ...(slack.enabled
-        ? [{ name: 'SLACK_WEBHOOK_URL', valueFrom: { secretKeyRef: { name: slack.webhookUrlSecret.name, key: slack.webhookUrlSecret.key, optional: true } } }]
+      ...(email.enabled
+        ? [
+            { name: 'SMTP_SERVER', value: email.smtpServer },
+            { name: 'SMTP_PORT', value: String(email.smtpPort) },
+            { name: 'SMTP_TLS', value: email.requireTls ? 'required' : 'opportunistic' },
+            { name: 'REPORT_EMAIL_FROM', value: email.from },
+            { name: 'REPORT_EMAIL_TO', value: email.to.join(',') },
+          ]
         : []),
+      ...(smtpAuth
+        ? [
+            { name: 'SMTP_USERNAME', value: email.username },
+            { name: 'SMTP_PASSWORD_FILE', value: `${secretDir}/${email.passwordSecret.name}/${email.passwordSecret.key}` },
+          ]
+        : []),
+      ...(slack.enabled ? [{ name: 'SLACK_WEBHOOK_URL_FILE', value: `${secretDir}/${slack.webhookUrlSecret.name}/${slack.webhookUrlSecret.key}` }] : []),
     ];
+    const secretNames = [...new Set(secrets.map((s) => s.name))].sort();
+    const delivery = [...(slack.enabled ? ['--slack'] : []), ...(email.enabled ? ['--email'] : [])];
     for (const { period, schedule } of REPORT_SCHEDULES) {
       const name = `immigration-ai-${period}-report`;
       const pod = podTemplate(config, {
@@ -42,14 +55,20 @@ export class ReportsChart extends Chart {
             name: 'report',
             image: config.images.exporter,
             command: [...EXPORTER_IMAGE_COMMANDS.report],
-            args: ['--period', period, '--prometheus', prometheusUrl(config)],
+            args: ['--period', period, '--prometheus', prometheusUrl(config), ...delivery],
             envFrom: [{ configMapRef: { name: EXPORTER_CONFIGMAP } }],
             env,
             resources: SEED_BUDGET,
-            volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
+            volumeMounts: [
+              { name: 'tmp', mountPath: '/tmp' },
+              ...secretNames.map((n) => ({ name: `secret-${n}`, mountPath: `${secretDir}/${n}`, readOnly: true })),
+            ],
           }),
         ],
-        volumes: [{ name: 'tmp', emptyDir: { sizeLimit: '16Mi' } }],
+        volumes: [
+          { name: 'tmp', emptyDir: { sizeLimit: '16Mi' } },
+          ...secretNames.map((n) => ({ name: `secret-${n}`, secret: { secretName: n } })),
+        ],
       });
       (pod.spec as Record<string, unknown>).restartPolicy = 'OnFailure';
       (pod.metadata as { labels: Record<string, string> }).labels['immigration-ai/report'] = period;

@@ -3,8 +3,12 @@ import type { Construct } from 'constructs';
 import type { MonitoringConfig } from '../stacks/config/index.js';
 import { EXPORTER_IMAGE_COMMANDS, NODE_UID } from './exporter-commands.js';
 import { selectorLabels } from './labels.js';
-import { SMS_BRIDGE } from './topology.js';
-import { container, emit, meta, podTemplate, SEED_BUDGET, service, serviceAccount, tcpProbe } from './workload.js';
+import { lokiUrl, SMS_BRIDGE } from './topology.js';
+import { container, emit, httpProbe, meta, podTemplate, SEED_BUDGET, service, serviceAccount } from './workload.js';
+
+/** Keys of the Twilio Secret (config.channels.sms.credentialsSecret); phone numbers are personal data, so they live there too. */
+export const SMS_SECRET_KEYS = ['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_FROM', 'SMS_TO'] as const;
+const SECRET_DIR = '/etc/sms-bridge/twilio';
 
 /**
  * The SMS bridge: Alertmanager's `critical` receiver posts to http://immigration-ai-sms-bridge:9095/alerts
@@ -36,17 +40,24 @@ export class SmsBridgeChart extends Chart {
               env: [
                 { name: 'PORT', value: String(SMS_BRIDGE.port) },
                 { name: 'MAX_ALERTS_PER_HOUR', value: String(config.suppression.maxAlertsPerHour) },
+                { name: 'LOKI_URL', value: lokiUrl(config) },
+                // Credentials and numbers are read from the mounted Secret, never from the environment.
+                ...SMS_SECRET_KEYS.map((k) => ({ name: `${k}_FILE`, value: `${SECRET_DIR}/${k}` })),
               ],
-              // TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_FROM_NUMBER, SMS_TO_NUMBERS (see README).
-              envFrom: [{ secretRef: { name: config.channels.sms.credentialsSecret } }],
               ports: [{ name: SMS_BRIDGE.portName, containerPort: SMS_BRIDGE.port }],
               resources: SEED_BUDGET,
-              readinessProbe: tcpProbe(SMS_BRIDGE.portName),
-              livenessProbe: tcpProbe(SMS_BRIDGE.portName, { period: 20, failures: 6 }),
-              volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
+              readinessProbe: httpProbe('/healthz', SMS_BRIDGE.portName),
+              livenessProbe: httpProbe('/healthz', SMS_BRIDGE.portName, { period: 20, failures: 6 }),
+              volumeMounts: [
+                { name: 'twilio', mountPath: SECRET_DIR, readOnly: true },
+                { name: 'tmp', mountPath: '/tmp' },
+              ],
             }),
           ],
-          volumes: [{ name: 'tmp', emptyDir: { sizeLimit: '16Mi' } }],
+          volumes: [
+            { name: 'twilio', secret: { secretName: config.channels.sms.credentialsSecret } },
+            { name: 'tmp', emptyDir: { sizeLimit: '16Mi' } },
+          ],
         }),
       },
     });

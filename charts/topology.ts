@@ -39,6 +39,7 @@ export function kubernetesDiscovery(config: MonitoringConfig): Discovery {
       grafana: { namespace: ns, service: GRAFANA.name, port: GRAFANA.portName },
       loki: { namespace: ns, service: LOKI.name, port: LOKI.portName },
       alloy: { namespace: config.kubernetes.logCollectorNamespace, service: ALLOY.name, port: ALLOY.portName },
+      ...(config.channels.sms.enabled ? { smsBridge: { namespace: ns, service: SMS_BRIDGE.name, port: SMS_BRIDGE.portName } } : {}),
     },
   };
 }

@@ -66,7 +66,7 @@ function expectValidKubernetesSd(sd: unknown): void {
 }
 
 /** Writes prometheus.yml and the rules ConfigMap as the pod sees them, rule paths moved under `dir`. */
-function extractPrometheus(objs: K8sObject[], dir: string): string {
+function extractPrometheus(objs: K8sObject[], dir: string, jobs: number): string {
   const cfg = find(objs, 'ConfigMap', 'prometheus-config').data as Record<string, string>;
   const rules = find(objs, 'ConfigMap', 'prometheus-rules').data as Record<string, string>;
   expect(Object.keys(rules).length).toBeGreaterThan(0);
@@ -74,7 +74,7 @@ function extractPrometheus(objs: K8sObject[], dir: string): string {
   const text = cfg['prometheus.yml'].split('/etc/prometheus/rules/').join(`${dir}/rules/`);
   const sds: unknown[] = [];
   const checkable = swapKubernetesSd(parse(text), sds);
-  expect(sds.length).toBe(8); // 7 scrape jobs + the Alertmanager discovery
+  expect(sds.length).toBe(jobs + 1); // every scrape job + the Alertmanager discovery
   sds.forEach(expectValidKubernetesSd);
   write(join(dir, 'prometheus.yml'), toYaml(checkable));
   return join(dir, 'prometheus.yml');
@@ -85,7 +85,7 @@ describe('embedded Prometheus config', () => {
 
   it.each(ENVS)('%s: promtool check config passes on the extracted config and its rules', (env) => {
     const dir = join(work, `prom-${env}`);
-    const file = extractPrometheus(objects(env), dir);
+    const file = extractPrometheus(objects(env), dir, env === 'production' ? 8 : 7);
     const r = run(promtool, ['check', 'config', file]);
     expect(r.out).toContain('SUCCESS: 1 rule files found');
     expect(r.status).toBe(0);
@@ -95,7 +95,7 @@ describe('embedded Prometheus config', () => {
     const cfg = parse(find(objects('production'), 'ConfigMap', 'prometheus-config').data!['prometheus.yml' as never]);
     expect(cfg.global.external_labels).toEqual({ cluster: 'immigration-ai-production', replica: '$(POD_NAME)' });
     expect(cfg.scrape_configs.map((j: { job_name: string }) => j.job_name)).toEqual(
-      ['immigration-ai-exporter', 'immigration-ai', 'prometheus', 'alertmanager', 'grafana', 'loki', 'alloy']);
+      ['immigration-ai-exporter', 'immigration-ai', 'prometheus', 'alertmanager', 'grafana', 'loki', 'alloy', 'immigration-ai-sms-bridge']);
     expect(cfg.alerting.alert_relabel_configs).toEqual([{ action: 'labeldrop', regex: 'replica' }]);
     expect(cfg.alerting.alertmanagers[0].kubernetes_sd_configs[0]).toEqual({ role: 'endpointslice', namespaces: { names: ['immigration-ai-monitoring'] } });
     expect(cfg.rule_files).toEqual(['/etc/prometheus/rules/*.yaml']);
@@ -104,7 +104,7 @@ describe('embedded Prometheus config', () => {
   it('with remote_write on, the config still loads and reads the token from the mounted Secret', () => {
     const objs = objects('production', { kubernetes: { remoteWrite: { enabled: true, url: 'https://mimir.example.internal/api/v1/push' } } });
     const dir = join(work, 'prom-rw');
-    const file = extractPrometheus(objs, dir);
+    const file = extractPrometheus(objs, dir, 8);
     const cfg = parse(find(objs, 'ConfigMap', 'prometheus-config').data!['prometheus.yml' as never]);
     expect(cfg.remote_write[0].authorization.credentials_file).toBe('/etc/prometheus/secrets/prometheus-remote-write/token');
     const r = run(promtool, ['check', 'config', file]);
@@ -157,5 +157,15 @@ describe('embedded Alertmanager config', () => {
     const r = run(amtool, ['check-config', join(dir, 'alertmanager.yml')]);
     expect(r.out).toContain('1 templates');
     expect(r.status).toBe(0);
+  });
+
+  it('mounts exactly the Secrets the config reads credentials from, where the *_file paths point', () => {
+    const spec = (find(objects('production'), 'StatefulSet', 'alertmanager').spec as any).template.spec;
+    const secretVolumes = spec.volumes.filter((v: any) => v.secret && v.name !== 'config');
+    expect(secretVolumes.map((v: any) => [v.secret.secretName, v.secret.optional])).toEqual([
+      ['alertmanager-heartbeat', true], ['alertmanager-slack', true], ['alertmanager-smtp', true],
+    ]);
+    const mounts = spec.containers[0].volumeMounts.filter((m: any) => m.name.startsWith('secret-')).map((m: any) => m.mountPath);
+    expect(mounts).toEqual(['/etc/alertmanager/secrets/alertmanager-heartbeat', '/etc/alertmanager/secrets/alertmanager-slack', '/etc/alertmanager/secrets/alertmanager-smtp']);
   });
 });

@@ -66,7 +66,14 @@ export const FIXTURE_ALERTMANAGER = {
       email_configs: [{ to: 'admin@immigrationai.com' }],
       slack_configs: [{ channel: '#ops-alerts', title: '{{ template "immigration.title" . }}' }],
     },
-    { name: 'heartbeat', webhook_configs: [{ url: 'http://heartbeat.example.invalid/ping' }] },
+    {
+      name: 'heartbeat',
+      // Alertmanager 0.25 has no webhook url_file: the secret part travels in the Authorization header.
+      webhook_configs: [{
+        url: 'https://api.opsgenie.com/v2/heartbeats/immigration-ai/ping',
+        http_config: { authorization: { type: 'GenieKey', credentials_file: '/etc/alertmanager/secrets/alertmanager-heartbeat/credentials' } },
+      }],
+    },
     { name: 'null' },
   ],
   inhibit_rules: [
