@@ -2,7 +2,7 @@ import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
 import type { DashboardArtifact, DatasourceUids } from '../stacks/artifacts.js';
 import type { MonitoringConfig } from '../stacks/config/index.js';
-import { toJson, toYaml } from '../stacks/output/serialize.js';
+import { sortKeys, toJson, toYaml } from '../stacks/output/serialize.js';
 import { selectorLabels } from './labels.js';
 import { alertmanagerUrl, GRAFANA, lokiUrl, prometheusUrl } from './topology.js';
 import { container, emit, httpProbe, meta, podDisruptionBudget, podTemplate, SEED_BUDGET, service, serviceAccount } from './workload.js';
@@ -81,7 +81,8 @@ export function dashboardFolders(dashboards: DashboardArtifact[]): Map<string, D
 }
 
 export const dashboardConfigMapName = (uid: string): string => `grafana-dashboard-${slug(uid)}`;
-export const dashboardText = (d: DashboardArtifact): string => (typeof d.json === 'string' ? d.json : toJson(d.json));
+/** The dashboard file: JSON text as given, or the model with sorted keys (byte-identical to dashboards/' own files). */
+export const dashboardText = (d: DashboardArtifact): string => (typeof d.json === 'string' ? d.json : toJson(sortKeys(d.json)));
 
 /** One ConfigMap per dashboard, labelled for the Grafana sidecar, its folder in an annotation. */
 export function emitDashboardConfigMaps(scope: Construct, config: MonitoringConfig, dashboards: DashboardArtifact[], extraLabels: Record<string, string> = {}): void {

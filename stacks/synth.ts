@@ -1,9 +1,10 @@
 import { ConfigError, type ConfigProblem, ENVIRONMENT_NAMES, loadConfig, type MonitoringConfig } from './config/index.js';
+import { dashboardText } from '../charts/grafana.js';
 import { buildPlainPrometheusConfig } from '../charts/prometheus-config.js';
 import { type ArtifactSources, composeArtifacts, PLACEHOLDER_SOURCES } from './artifacts.js';
 import { composeCharts, composeOperatorCharts, renderKubernetes } from './kubernetes.js';
 import { FileTree } from './output/file-tree.js';
-import { toJson, toYaml } from './output/serialize.js';
+import { toYaml } from './output/serialize.js';
 
 /**
  * Where the charts' inputs (rules, routing, dashboards) come from. Until alert-rules/index.ts and
@@ -31,7 +32,7 @@ export function synthesizeEnvironment(config: MonitoringConfig, sources: Artifac
   tree.add('prometheus/prometheus.yml', toYaml(buildPlainPrometheusConfig(config)));
   tree.mount('', artifacts.rules);
   tree.mount('', artifacts.alertmanager);
-  for (const d of artifacts.dashboards) tree.add(`grafana/dashboards/${d.uid}.json`, typeof d.json === 'string' ? d.json : toJson(d.json));
+  for (const d of artifacts.dashboards) tree.add(`grafana/dashboards/${d.uid}.json`, dashboardText(d));
   return tree;
 }
 
