@@ -72,3 +72,13 @@ describe('snapshots (review the diff, then `npx jest -u` when the change is inte
     }
   });
 });
+
+describe('kustomizations list exactly the manifests of their profile', () => {
+  it.each(['dev', 'staging', 'production'])('%s', (env) => {
+    const tree = synthesizeEnvironment(loadConfig(env, {}), FIXTURE_SOURCES);
+    const standalone = parse(tree.get('kustomization.yaml') as string).resources;
+    expect(standalone).toEqual(tree.paths().filter((p) => p.startsWith('k8s/')));
+    const operator = parse(tree.get('operator/kustomization.yaml') as string).resources.map((r: string) => `operator/${r}`);
+    expect(operator).toEqual(tree.paths().filter((p) => p.startsWith('operator/') && p !== 'operator/kustomization.yaml'));
+  });
+});
