@@ -38,12 +38,13 @@ export class ExporterChart extends Chart {
               envFrom: [{ configMapRef: { name: EXPORTER_CONFIGMAP } }, { secretRef: { name: EXPORTER_SECRET } }],
               ports: [{ name: EXPORTER.portName, containerPort: EXPORTER.port }],
               resources: SEED_BUDGET,
-              // Ready when the exporter's own process checks pass. The database check is left out on
+              // Ready when the exporter's own system check passes. The database check is left out on
               // purpose: a database outage must be reported by the exporter (as a metric and an alert),
-              // not hide it behind a not-ready endpoint.
+              // not hidden behind a not-ready endpoint. Prometheus' EndpointSlice discovery keeps
+              // scraping not-ready endpoints, so readiness never hides metrics.
               readinessProbe: httpProbe('/api/health/system', EXPORTER.portName, { period: 15 }),
-              // Alive while it serves metrics: independent of every dependency, so an outage never restarts it.
-              livenessProbe: httpProbe('/metrics', EXPORTER.portName, { period: 20, failures: 6, timeout: 10 }),
+              // /healthz answers while the process serves, whatever its dependencies do: an outage never restarts it.
+              livenessProbe: httpProbe('/healthz', EXPORTER.portName, { period: 20, failures: 6 }),
               volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
             }),
           ],
