@@ -99,4 +99,15 @@ export const DEFAULT_CONFIG: Omit<MonitoringConfig, 'environment'> = {
     runbookBaseUrl: 'https://github.com/immigration-ai/immigration-ai-observability/blob/main/dist/runbooks',
     grafanaUrl: 'https://grafana.immigrationai.com',
   },
+  kubernetes: {
+    appNamespace: 'immigration-ai',
+    logCollectorNamespace: 'immigration-ai-monitoring-logs',
+    ingressClassName: '',
+    operatorReleaseLabel: 'kube-prometheus-stack',
+    remoteWrite: {
+      enabled: false,
+      url: 'https://mimir.example.internal/api/v1/push',
+      bearerTokenSecret: { name: 'prometheus-remote-write', key: 'token' },
+    },
+  },
 };

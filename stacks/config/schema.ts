@@ -23,7 +23,7 @@ export const CONFIG_SCHEMA: JSONSchemaType<MonitoringConfig> = {
   required: [
     'environment', 'monitoringEnabled', 'namespace', 'cluster', 'healthCheckIntervalSeconds', 'metricsRetentionDays',
     'logRetentionDays', 'scrapeIntervalSeconds', 'evaluationIntervalSeconds', 'alerting', 'channels', 'suppression',
-    'security', 'replicas', 'storage', 'images', 'links',
+    'security', 'replicas', 'storage', 'images', 'links', 'kubernetes',
   ],
   properties: {
     environment: { type: 'string', enum: [...ENVIRONMENT_NAMES] },
@@ -217,6 +217,27 @@ export const CONFIG_SCHEMA: JSONSchemaType<MonitoringConfig> = {
       properties: {
         runbookBaseUrl: { type: 'string', format: 'uri', pattern: '^https?://[^?#]*[^/?#]$' },
         grafanaUrl: { type: 'string', format: 'uri', pattern: '^https?://[^?#]*[^/?#]$' },
+      },
+    },
+    kubernetes: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['appNamespace', 'logCollectorNamespace', 'ingressClassName', 'operatorReleaseLabel', 'remoteWrite'],
+      properties: {
+        appNamespace: k8sName,
+        logCollectorNamespace: k8sName,
+        ingressClassName: { type: 'string', pattern: '^([a-z0-9]([-a-z0-9.]*[a-z0-9])?)?$' },
+        operatorReleaseLabel: { type: 'string', pattern: '^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$', maxLength: 63 },
+        remoteWrite: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['enabled', 'url', 'bearerTokenSecret'],
+          properties: {
+            enabled: { type: 'boolean' },
+            url: { type: 'string', format: 'uri', pattern: '^https?://' },
+            bearerTokenSecret: secretKeyRef,
+          },
+        },
       },
     },
   },

@@ -168,6 +168,22 @@ export interface LinksConfig {
   grafanaUrl: string;
 }
 
+export interface KubernetesConfig {
+  /** Namespace of the Immigration AI app: Prometheus scrapes its pods (job `immigration-ai`) and Alloy ships their logs. */
+  appNamespace: string;
+  /** Namespace of the log collector: its read-only host log mounts are not allowed under the restricted Pod Security Standard. */
+  logCollectorNamespace: string;
+  /** Ingress class for Grafana's Ingress; empty uses the cluster's default class. */
+  ingressClassName: string;
+  /**
+   * Profile `operator`: the `release` label kube-prometheus-stack selects ServiceMonitors and PrometheusRules by
+   * (its Helm release name; the chart's default selector is `release: <release name>`).
+   */
+  operatorReleaseLabel: string;
+  /** Optional remote_write to a long-term store (Mimir, Thanos receive) for when one Prometheus is not enough. */
+  remoteWrite: { enabled: boolean; url: string; bearerTokenSecret: SecretKeyRef };
+}
+
 export interface MonitoringConfig {
   environment: EnvironmentName;
   /** MONITORING_ENABLED: when false, synth emits only the namespace. */
@@ -190,6 +206,7 @@ export interface MonitoringConfig {
   storage: StorageSizing;
   images: ImagesConfig;
   links: LinksConfig;
+  kubernetes: KubernetesConfig;
 }
 
 /** Deep partial used by environment overrides. */
