@@ -44,7 +44,7 @@ export function alertmanagerSecretRefs(config: MonitoringConfig): SecretKeyRef[]
  * to 60/max_alerts_per_hour minutes keeps every group within the seed's hourly cap (5m minimum).
  */
 export function groupIntervalSeconds(config: MonitoringConfig): number {
-  return Math.max(300, Math.ceil(60 / config.suppression.maxAlertsPerHour) * 60);
+  return config.alerting.routing.groupIntervalSeconds ?? Math.max(300, Math.ceil(60 / config.suppression.maxAlertsPerHour) * 60);
 }
 
 function receivers(config: MonitoringConfig, paths: AlertmanagerPaths): Record<string, unknown>[] {
@@ -114,7 +114,7 @@ function routes(config: MonitoringConfig): Record<string, unknown>[] {
       receiver: RECEIVERS.heartbeat,
       group_by: ['alertname', 'cluster'],
       group_wait: '0s',
-      group_interval: '1m',
+      group_interval: promDuration(config.alerting.routing.heartbeatGroupIntervalSeconds),
       repeat_interval: promDuration(config.channels.heartbeat.repeatIntervalSeconds),
     },
   ];
@@ -125,7 +125,7 @@ function routes(config: MonitoringConfig): Record<string, unknown>[] {
   list.push(
     { matchers: ['severity=~"info|none"'], receiver: RECEIVERS.null },
     // Pages go out with a short wait: enough to batch a burst, not enough to delay a page.
-    { matchers: ['severity="critical"'], receiver: RECEIVERS.critical, group_wait: '10s' },
+    { matchers: ['severity="critical"'], receiver: RECEIVERS.critical, group_wait: promDuration(config.alerting.routing.criticalGroupWaitSeconds) },
     { matchers: ['severity="warning"'], receiver: RECEIVERS.warning },
   );
   return list;
@@ -141,7 +141,7 @@ export function buildAlertmanagerConfig(config: MonitoringConfig, paths: Alertma
       // Anything no child route matches (unknown or missing severity) is a warning: never dropped.
       receiver: RECEIVERS.warning,
       group_by: ['alertname', 'cluster', 'severity'],
-      group_wait: '30s',
+      group_wait: promDuration(config.alerting.routing.groupWaitSeconds),
       group_interval: promDuration(groupIntervalSeconds(config)),
       repeat_interval: promDuration(config.suppression.cooldownMinutes * 60),
       routes: routes(config),

@@ -1,6 +1,7 @@
 import { METRICS } from '../exporters/catalog.js';
 import type { MonitoringConfig } from '../stacks/config/index.js';
 import { alertRule } from './define.js';
+import { promDuration } from './duration.js';
 import { humanSeconds, num, percent, series } from './promql.js';
 import { RECORDED } from './recording-names.js';
 import type { AlertingRule, RuleGroup } from './types.js';
@@ -35,7 +36,7 @@ export function apiAlertsGroup(config: MonitoringConfig): RuleGroup {
     alertRule(config, {
       alert: 'ImmigrationAiUnauthorizedAccessSpike',
       severity: 'critical',
-      expr: `sum by (job) (rate(${series(METRICS.unauthorizedAccessAttempts)}[5m])) > ${num(critical.unauthorizedAttemptsPerSecond)}`,
+      expr: `sum by (job) (rate(${series(METRICS.unauthorizedAccessAttempts)}[${promDuration(config.alerting.rateWindowSeconds)}])) > ${num(critical.unauthorizedAttemptsPerSecond)}`,
       summary: 'Unauthorized access attempts are spiking.',
       description: `{{ $labels.job }} rejects {{ $value | humanize }} unauthorized access attempts per second, above the ${num(critical.unauthorizedAttemptsPerSecond)}/s threshold: a possible attack.`,
       dashboard: 'errorTracking',

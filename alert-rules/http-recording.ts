@@ -1,4 +1,6 @@
 import { METRICS } from '../exporters/catalog.js';
+import type { MonitoringConfig } from '../stacks/config/index.js';
+import { promDuration } from './duration.js';
 import { RECORDED } from './recording-names.js';
 import { series } from './promql.js';
 import type { RecordingRule, RuleGroup } from './types.js';
@@ -12,15 +14,17 @@ const BY_ENDPOINT = 'job, method, route';
  * The per-endpoint HTTP recording rules shared by dashboards and alerts (names in
  * recording-names.ts). Order matters: later rules reuse earlier ones within the group.
  */
-export function httpRecordingGroup(): RuleGroup {
+export function httpRecordingGroup(config: MonitoringConfig): RuleGroup {
+  // 5m everywhere but in the time-compressed local environment (the names keep saying 5m).
+  const w = promDuration(config.alerting.rateWindowSeconds);
   const req = METRICS.httpRequests;
   const dur = METRICS.httpRequestDuration;
   const rules: RecordingRule[] = [
-    { record: RECORDED.httpRequestsRate5m, expr: `sum by (${BY_ENDPOINT}) (rate(${series(req)}[5m]))` },
+    { record: RECORDED.httpRequestsRate5m, expr: `sum by (${BY_ENDPOINT}) (rate(${series(req)}[${w}]))` },
     {
       // An endpoint without 5xx records 0 (not nothing), so dashboards and ratios see a value.
       record: RECORDED.httpErrorsRate5m,
-      expr: `sum by (${BY_ENDPOINT}) (rate(${series(req, ['status_code=~"5.."'])}[5m])) or 0 * ${RECORDED.httpRequestsRate5m}`,
+      expr: `sum by (${BY_ENDPOINT}) (rate(${series(req, ['status_code=~"5.."'])}[${w}])) or 0 * ${RECORDED.httpRequestsRate5m}`,
     },
     {
       // Idle endpoints (0 req/s) give NaN, which compares false: they never alert on their ratio.
@@ -29,11 +33,11 @@ export function httpRecordingGroup(): RuleGroup {
     },
     {
       record: RECORDED.httpDurationMean5m,
-      expr: `sum by (${BY_ENDPOINT}) (rate(${series(dur, [], '_sum')}[5m])) / sum by (${BY_ENDPOINT}) (rate(${series(dur, [], '_count')}[5m]))`,
+      expr: `sum by (${BY_ENDPOINT}) (rate(${series(dur, [], '_sum')}[${w}])) / sum by (${BY_ENDPOINT}) (rate(${series(dur, [], '_count')}[${w}]))`,
     },
     ...RECORDED_QUANTILES.map((q) => ({
       record: RECORDED.httpDurationQuantile5m,
-      expr: `histogram_quantile(${q}, sum by (${BY_ENDPOINT}, le) (rate(${series(dur, [], '_bucket')}[5m])))`,
+      expr: `histogram_quantile(${q}, sum by (${BY_ENDPOINT}, le) (rate(${series(dur, [], '_bucket')}[${w}])))`,
       labels: { quantile: String(q) },
     })),
   ];

@@ -1,5 +1,6 @@
 import type { MonitoringConfig } from '../stacks/config/index.js';
 import { alertRule } from './define.js';
+import { promDuration } from './duration.js';
 import { METRICS } from '../exporters/catalog.js';
 import { series } from './promql.js';
 import type { AlertingRule, RuleGroup } from './types.js';
@@ -14,6 +15,9 @@ export const MAINTENANCE_ALERT = 'ImmigrationAiMaintenanceMode';
  * Prometheus 2.x/3.x and Alertmanager 0.25+).
  */
 export function metaAlertsGroup(config: MonitoringConfig): RuleGroup {
+  const w = promDuration(config.alerting.rateWindowSeconds);
+  const seconds = config.alerting.rateWindowSeconds;
+  const inWords = seconds % 60 === 0 ? `${seconds / 60} minute${seconds === 60 ? '' : 's'}` : `${seconds} seconds`;
   const rules: AlertingRule[] = [
     alertRule(config, {
       alert: WATCHDOG,
@@ -33,37 +37,37 @@ export function metaAlertsGroup(config: MonitoringConfig): RuleGroup {
     alertRule(config, {
       alert: 'PrometheusRuleEvaluationFailures',
       severity: 'warning',
-      expr: 'increase(prometheus_rule_evaluation_failures_total[5m]) > 0',
+      expr: `increase(prometheus_rule_evaluation_failures_total[${w}]) > 0`,
       summary: 'Prometheus fails to evaluate rules.',
-      description: 'Prometheus {{ $labels.instance }} failed {{ $value | humanize }} rule evaluations of group {{ $labels.rule_group }} in the last 5 minutes: alerts of that group may not fire.',
+      description: `Prometheus {{ $labels.instance }} failed {{ $value | humanize }} rule evaluations of group {{ $labels.rule_group }} in the last ${inWords}: alerts of that group may not fire.`,
     }),
     alertRule(config, {
       alert: 'PrometheusNotificationsFailing',
       severity: 'warning',
-      expr: 'increase(prometheus_notifications_errors_total[5m]) > 0',
+      expr: `increase(prometheus_notifications_errors_total[${w}]) > 0`,
       summary: 'Prometheus fails to send alerts to Alertmanager.',
-      description: 'Prometheus {{ $labels.instance }} failed to send {{ $value | humanize }} alerts to Alertmanager {{ $labels.alertmanager }} in the last 5 minutes.',
+      description: `Prometheus {{ $labels.instance }} failed to send {{ $value | humanize }} alerts to Alertmanager {{ $labels.alertmanager }} in the last ${inWords}.`,
     }),
     alertRule(config, {
       alert: 'PrometheusConfigReloadFailed',
       severity: 'warning',
-      expr: 'max_over_time(prometheus_config_last_reload_successful[5m]) == 0',
+      expr: `max_over_time(prometheus_config_last_reload_successful[${w}]) == 0`,
       summary: 'Prometheus could not load its latest configuration.',
       description: 'Prometheus {{ $labels.instance }} failed to reload its configuration (last reload successful = {{ $value }}); it keeps running the previous one.',
     }),
     alertRule(config, {
       alert: 'AlertmanagerConfigReloadFailed',
       severity: 'warning',
-      expr: 'max_over_time(alertmanager_config_last_reload_successful[5m]) == 0',
+      expr: `max_over_time(alertmanager_config_last_reload_successful[${w}]) == 0`,
       summary: 'Alertmanager could not load its latest configuration.',
       description: 'Alertmanager {{ $labels.instance }} failed to reload its configuration (last reload successful = {{ $value }}); it keeps running the previous one.',
     }),
     alertRule(config, {
       alert: 'AlertmanagerNotificationsFailing',
       severity: 'warning',
-      expr: 'sum by (job, instance, integration) (increase(alertmanager_notifications_failed_total[5m])) > 0',
+      expr: `sum by (job, instance, integration) (increase(alertmanager_notifications_failed_total[${w}])) > 0`,
       summary: 'Alertmanager fails to deliver notifications.',
-      description: 'Alertmanager {{ $labels.instance }} failed {{ $value | humanize }} {{ $labels.integration }} notifications in the last 5 minutes: people may not be told about alerts.',
+      description: `Alertmanager {{ $labels.instance }} failed {{ $value | humanize }} {{ $labels.integration }} notifications in the last ${inWords}: people may not be told about alerts.`,
     }),
   ];
   return { name: 'immigration-ai-meta.alerts', rules };

@@ -11,7 +11,7 @@ import { isAlertingRule, type AlertingRule, type RuleGroup } from './types.js';
 /** Every rule group of an environment, in evaluation-independent order (groups run in parallel). */
 export function buildRuleGroups(config: MonitoringConfig): RuleGroup[] {
   return [
-    httpRecordingGroup(),
+    httpRecordingGroup(config),
     apiAlertsGroup(config),
     platformAlertsGroup(config),
     metaAlertsGroup(config),

@@ -1,26 +1,96 @@
 /**
  * Generates the local stack's configuration from the `local` environment with the same
- * generators that write dist/ (rules, Alertmanager routing, Prometheus config), then points the
- * secrets and receivers at loopback: secret files (what a Kubernetes Secret would mount) are
- * written to the work dir, and every `*_file` path in the Alertmanager config is rewritten to them.
+ * generators that write dist/ (alert-rules/ for rules and Alertmanager routing, charts/ for
+ * prometheus.yml), then points them at loopback: static targets instead of Kubernetes service
+ * discovery, and the Secrets Alertmanager would mount written as files into the work dir.
  */
-import { loadConfig, type MonitoringConfig } from '../../stacks/config/index.js';
-import type { Topology } from './topology.js';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { alertmanagerSecretRefs, buildAlertmanagerConfig, renderAlertmanager, renderPrometheusRules, type AlertmanagerPaths } from '../../alert-rules/index.js';
+import { buildPrometheusConfig } from '../../charts/prometheus-config.js';
+import { loadConfig, type MonitoringConfig, type SecretKeyRef } from '../../stacks/config/index.js';
+import type { FileTree } from '../../stacks/output/file-tree.js';
+import { toYaml } from '../../stacks/output/serialize.js';
+import { url, type Topology } from './topology.js';
 
 export interface GeneratedFiles {
   /** One config per Prometheus replica (external label `replica` differs). */
   prometheusConfigs: string[];
   alertmanagerConfig: string;
   ruleFiles: string[];
-  /** The Alertmanager config as generated (before secret paths are pointed at the work dir). */
+  /** The Alertmanager config as generated, for reading its routing timings. */
   alertmanager: Record<string, unknown>;
 }
 
+/** Paths the SMS bridge and the dead man's switch are reached at (what the real services expose). */
+export const SMS_BRIDGE_PATH = '/alerts';
+export const HEARTBEAT_PATH = '/v2/heartbeats/immigration-ai-local/ping';
+export const SLACK_PATH = '/services/T00000000/B00000000/local-stack';
+
 /** The `local` environment's config, with this run's receiver addresses. The caller's environment variables are ignored. */
 export function localConfig(t: Topology): MonitoringConfig {
-  return loadConfig('local', {}, { channels: { email: { smtpServer: 'localhost', smtpPort: t.ports.smtp } } });
+  return loadConfig('local', {}, {
+    channels: {
+      email: { smtpServer: 'localhost', smtpPort: t.ports.smtp },
+      sms: { bridgeUrl: `${url(t.ports.smsBridge)}${SMS_BRIDGE_PATH}` },
+      heartbeat: { url: `${url(t.ports.heartbeat)}${HEARTBEAT_PATH}` },
+    },
+  });
+}
+
+function writeTree(root: string, tree: FileTree): string[] {
+  return tree.entries().map(([path, content]) => {
+    const file = join(root, path);
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, content);
+    return file;
+  });
+}
+
+/** What each Secret key would hold in a cluster; here, where the local receivers listen. */
+function secretValue(config: MonitoringConfig, t: Topology, ref: SecretKeyRef): string {
+  const same = (a: SecretKeyRef): boolean => a.name === ref.name && a.key === ref.key;
+  const ch = config.channels;
+  if (same(ch.slack.webhookUrlSecret)) return `${url(t.ports.slack)}${SLACK_PATH}`;
+  if (same(ch.heartbeat.credentialsSecret)) return 'local-heartbeat-key';
+  if (same(ch.email.passwordSecret)) return 'local-smtp-password';
+  throw new Error(`the local stack does not know what Secret ${ref.name}/${ref.key} holds`);
 }
 
 export function generateLocalFiles(config: MonitoringConfig, t: Topology): GeneratedFiles {
-  throw new Error(`rules and routing not integrated yet (issues 3 and 5): ${config.environment} ${t.dir}`);
+  const dir = t.paths.configDir;
+  const paths: AlertmanagerPaths = { secretsDir: t.paths.secretsDir, templatesDir: 'templates' };
+  for (const ref of alertmanagerSecretRefs(config)) {
+    const file = join(paths.secretsDir, ref.name, ref.key);
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, secretValue(config, t, ref), { mode: 0o600 });
+  }
+  writeTree(dir, renderAlertmanager(config, paths));
+  const ruleFiles = writeTree(dir, renderPrometheusRules(config));
+  const alertmanagers = t.ports.alertmanager.map((p) => `127.0.0.1:${p}`);
+  const prometheusConfigs = t.ports.prometheus.map((_, i) => {
+    const file = join(dir, 'prometheus', `prometheus-${i}.yml`);
+    const promConfig = buildPrometheusConfig(config, {
+      replica: `prometheus-${i}`,
+      ruleFiles: [join(dir, 'prometheus', 'rules', '*.yaml')],
+      discovery: {
+        kind: 'static',
+        targets: {
+          exporter: [`127.0.0.1:${t.ports.exporter}`],
+          app: [`127.0.0.1:${t.ports.app}`],
+          prometheus: t.ports.prometheus.map((p) => `127.0.0.1:${p}`),
+          alertmanager: alertmanagers,
+        },
+        alertmanagers,
+      },
+    });
+    writeFileSync(file, toYaml(promConfig));
+    return file;
+  });
+  return {
+    prometheusConfigs,
+    alertmanagerConfig: join(dir, 'alertmanager', 'alertmanager.yml'),
+    ruleFiles,
+    alertmanager: buildAlertmanagerConfig(config, paths),
+  };
 }

@@ -32,6 +32,8 @@ export const DEFAULT_CONFIG: Omit<MonitoringConfig, 'environment'> = {
     },
     criticalForSeconds: 60,
     warningForSeconds: 900,
+    rateWindowSeconds: 300,
+    routing: { groupWaitSeconds: 30, criticalGroupWaitSeconds: 10, heartbeatGroupIntervalSeconds: 60 },
     minRequestRatePerSecond: 0.1,
     backupMaxAgeHours: 26,
     slo: {

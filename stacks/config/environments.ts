@@ -45,6 +45,11 @@ export const ENVIRONMENT_OVERRIDES: Record<EnvironmentName, DeepPartial<Monitori
     alerting: {
       criticalForSeconds: 3,
       warningForSeconds: 20,
+      // 20 s of 1 s scrapes: enough samples for a stable ratio, short enough to fire and resolve in seconds.
+      rateWindowSeconds: 20,
+      // group_interval must exceed (Alertmanager replicas - 1) x --cluster.peer-timeout (1 s locally),
+      // or a backup replica re-checks the notification log at the same instant as the first one.
+      routing: { groupWaitSeconds: 3, criticalGroupWaitSeconds: 2, groupIntervalSeconds: 5, heartbeatGroupIntervalSeconds: 5 },
       // Production asks 0.1 req/s over a 5m window (30 requests) before an error ratio may page;
       // the local 20 s window needs 1.5 req/s for the same 30 requests.
       minRequestRatePerSecond: 1.5,

@@ -38,7 +38,7 @@ export const CONFIG_SCHEMA: JSONSchemaType<MonitoringConfig> = {
     alerting: {
       type: 'object',
       additionalProperties: false,
-      required: ['thresholds', 'criticalForSeconds', 'warningForSeconds', 'minRequestRatePerSecond', 'backupMaxAgeHours', 'slo'],
+      required: ['thresholds', 'criticalForSeconds', 'warningForSeconds', 'rateWindowSeconds', 'routing', 'minRequestRatePerSecond', 'backupMaxAgeHours', 'slo'],
       properties: {
         thresholds: {
           type: 'object',
@@ -73,6 +73,19 @@ export const CONFIG_SCHEMA: JSONSchemaType<MonitoringConfig> = {
         },
         criticalForSeconds: { type: 'integer', minimum: 0, maximum: 120 },
         warningForSeconds: { type: 'integer', minimum: 0 },
+        // At least a few scrapes per window, or rate() sees too few samples.
+        rateWindowSeconds: { type: 'integer', minimum: 5 },
+        routing: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['groupWaitSeconds', 'criticalGroupWaitSeconds', 'heartbeatGroupIntervalSeconds'],
+          properties: {
+            groupWaitSeconds: { type: 'integer', minimum: 0 },
+            criticalGroupWaitSeconds: { type: 'integer', minimum: 0 },
+            groupIntervalSeconds: { type: 'integer', minimum: 1, nullable: true },
+            heartbeatGroupIntervalSeconds: { type: 'integer', minimum: 1 },
+          },
+        },
         minRequestRatePerSecond: { type: 'number', minimum: 0 },
         backupMaxAgeHours: positiveNumber,
         slo: {

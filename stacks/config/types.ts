@@ -51,12 +51,32 @@ export interface WarningThresholds {
   apiResponseSeconds: number;
 }
 
+export interface AlertRoutingTiming {
+  /** group_wait of warnings (and of the default route). */
+  groupWaitSeconds: number;
+  /** group_wait of pages: short, enough to batch a burst. */
+  criticalGroupWaitSeconds: number;
+  /** Overrides the group_interval derived from max_alerts_per_hour (used by the time-compressed local environment). */
+  groupIntervalSeconds?: number;
+  /** group_interval of the Watchdog route: the heartbeat goes out every repeat interval, checked this often. */
+  heartbeatGroupIntervalSeconds: number;
+}
+
 export interface AlertingConfig {
   thresholds: { critical: CriticalThresholds; warning: WarningThresholds };
   /** How long a critical condition must hold before it fires (seed: immediate; kept short to ride out one bad scrape). */
   criticalForSeconds: number;
   /** Seed: warnings carry a 15-minute delay. */
   warningForSeconds: number;
+  /**
+   * Window of the rate()/increase() behind the per-endpoint recording rules (`...:rate5m`) and the
+   * alerts on counters (production: 300 s = 5m). Only the `local` environment shortens it, with the
+   * rest of its compressed time; the recording rule names keep their `5m` as they are a contract
+   * with the dashboards. The SLO burn-rate windows are not affected.
+   */
+  rateWindowSeconds: number;
+  /** Alertmanager grouping delays. */
+  routing: AlertRoutingTiming;
   /** Endpoints below this request rate (req/s) cannot page for their error rate: low-traffic guard. */
   minRequestRatePerSecond: number;
   /** No successful backup for longer than this is a warning. */

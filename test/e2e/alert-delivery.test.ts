@@ -5,6 +5,7 @@
  * starting from a quiet stack and leaving one. Latencies go to bench/results.json ("e2e").
  */
 import { join } from 'node:path';
+import { checkDashboardsLive } from '../../scripts/local-stack/dashboards-live.js';
 import { CHANNELS } from '../../scripts/local-stack/deliveries.js';
 import { e2eResults, writeE2eResults } from '../../scripts/local-stack/results.js';
 import {
@@ -101,4 +102,18 @@ describe('alert delivery end to end', () => {
     expect(hb.problems).toEqual([]);
     expect(hb.deliveries).toBeGreaterThan(3);
   });
+});
+
+describe('dashboards against live data', () => {
+  it('every PromQL target of every generated dashboard returns series from the busy local stack (instant and range)', async () => {
+    // After the scenarios: the stack is healthy again, with minutes of traffic, errors and latency behind it.
+    const rangeSeconds = Math.min(600, Math.floor((Date.now() - startedAt) / 1000));
+    for (const base of stack.prometheusUrls) {
+      const r = await checkDashboardsLive(stack.config, base, rangeSeconds);
+      process.stdout.write(`dashboards on ${base}: ${r.checked} PromQL targets checked, ${r.skipped.length} LogQL skipped (no Loki locally)\n`);
+      if (r.failures.length > 0) process.stdout.write(`${r.failures.join('\n')}\n`);
+      expect(r.failures).toEqual([]);
+      expect(r.checked).toBeGreaterThan(0);
+    }
+  }, 2 * MINUTE);
 });

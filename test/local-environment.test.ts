@@ -1,0 +1,78 @@
+/**
+ * The `local` environment behind `npm run stack:local` and the e2e tests: production's rules and
+ * routes with time compressed. Its generated files must load in the real tools, and the
+ * compression must only touch durations (never names, thresholds or receivers).
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { buildAlertmanagerConfig, buildRuleGroups, RECORDED_NAMES } from '../alert-rules/index.js';
+import { generateLocalFiles, localConfig } from '../scripts/local-stack/generate.js';
+import { ALERTMANAGER_PEER_TIMEOUT_SECONDS } from '../scripts/local-stack/servers.js';
+import { pipelineTiming } from '../scripts/local-stack/timing.js';
+import { allocateTopology, type Topology } from '../scripts/local-stack/topology.js';
+import { requireTool } from '../scripts/tools.js';
+import { loadConfig } from '../stacks/config/index.js';
+
+const production = loadConfig('production', {});
+const local = loadConfig('local', {});
+
+const exprs = (c: typeof local): string[] => buildRuleGroups(c).flatMap((g) => g.rules.map((r) => r.expr));
+
+describe('local environment', () => {
+  let dir: string;
+  let topology: Topology;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'local-stack-config-'));
+    topology = await allocateTopology(dir);
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('keeps the recording rule names and alert names of production, with 20 s windows instead of 5m', () => {
+    const names = (c: typeof local): string[] => buildRuleGroups(c).flatMap((g) => g.rules.map((r) => ('alert' in r ? r.alert : r.record)));
+    expect(names(local)).toEqual(names(production));
+    for (const n of RECORDED_NAMES) expect(names(local)).toContain(n);
+    expect(exprs(production).join('\n')).not.toContain('[20s]');
+    const http = buildRuleGroups(local).find((g) => g.rules.some((r) => 'record' in r && r.record === RECORDED_NAMES[0]));
+    for (const r of http?.rules ?? []) expect(r.expr).not.toContain('[5m]');
+    expect(http?.rules.some((r) => r.expr.includes('[20s]'))).toBe(true);
+  });
+
+  it('routes like production, only faster: same receivers, shorter waits', () => {
+    const am = buildAlertmanagerConfig(local) as { route: { routes: { receiver: string }[] }; receivers: { name: string }[] };
+    const prod = buildAlertmanagerConfig(production) as typeof am;
+    expect(am.receivers.map((r) => r.name)).toEqual(prod.receivers.map((r) => r.name));
+    const t = pipelineTiming(local, am);
+    const p = pipelineTiming(production, prod);
+    expect(t.routes.critical.groupWaitSeconds).toBeLessThan(p.routes.critical.groupWaitSeconds);
+    expect(t.routes.warning.groupIntervalSeconds).toBeLessThan(p.routes.warning.groupIntervalSeconds);
+    // A backup Alertmanager re-checks the notification log (replicas - 1) peer timeouts after the
+    // first replica; at or above group_interval it would re-check at the first one's next flush and send twice.
+    const replicas = local.replicas.alertmanager;
+    for (const r of Object.values(t.routes)) expect(r.groupIntervalSeconds).toBeGreaterThan((replicas - 1) * ALERTMANAGER_PEER_TIMEOUT_SECONDS);
+    expect(t.routes.heartbeat.repeatIntervalSeconds).toBe(local.channels.heartbeat.repeatIntervalSeconds);
+  });
+
+  it('production keeps its seed timings (30 s / 10 s group_wait, 5m windows)', () => {
+    const t = pipelineTiming(production, buildAlertmanagerConfig(production));
+    expect(t.routes.warning.groupWaitSeconds).toBe(30);
+    expect(t.routes.critical.groupWaitSeconds).toBe(10);
+    expect(production.alerting.rateWindowSeconds).toBe(300);
+  });
+
+  it('generates files the real promtool and amtool accept, with secrets as files and receivers on loopback', () => {
+    const files = generateLocalFiles(localConfig(topology), topology);
+    const promtool = requireTool('promtool');
+    for (const f of files.prometheusConfigs) execFileSync(promtool, ['check', 'config', f], { stdio: 'pipe' });
+    execFileSync(requireTool('amtool'), ['check-config', files.alertmanagerConfig], { stdio: 'pipe' });
+    const am = readFileSync(files.alertmanagerConfig, 'utf8');
+    const prom = parse(readFileSync(files.prometheusConfigs[0], 'utf8')) as { global: { external_labels: Record<string, string> } };
+    expect(prom.global.external_labels.replica).toBe('prometheus-0');
+    // Only loopback addresses; the Slack webhook URL stays in its secret file.
+    for (const host of am.match(/https?:\/\/[^/\s"']+/g) ?? []) expect(host).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(am).toContain('api_url_file');
+    expect(am).not.toContain('/services/T00000000');
+  });
+});
