@@ -445,7 +445,9 @@ export const alertmanagerFailover = faultScenario({
       if (victim === undefined || ctx.stack.alertmanagers[victim].running) return;
       ctx.log(`alertmanager-failover: restarting alertmanager-${victim}`);
       await ctx.stack.restartAlertmanager(victim);
-      await ctx.stack.waitHealthy(120_000);
+      // The cluster must settle with all replicas again; the restarted one gets the Watchdog at
+      // Prometheus' next resend (up to a minute), which the others cover meanwhile.
+      await ctx.stack.waitHealthy(120_000, { watchdogOn: ctx.stack.alertmanagers.map((_, i) => i).filter((i) => i !== victim) });
     };
   },
   async afterInject(ctx, notes) {

@@ -26,8 +26,14 @@ export const ALERTMANAGER_CLUSTER_FLAGS = [
 ];
 export const ALERTMANAGER_PEER_TIMEOUT_SECONDS = 1;
 
-/** Prometheus resends firing alerts this often (default 1m); short so a restarted Alertmanager learns them quickly. */
-export const PROMETHEUS_RESEND_DELAY_SECONDS = 2;
+/**
+ * Prometheus resends firing alerts this often: Prometheus' default, 1m, deliberately not
+ * compressed. When the two replicas disagree for a moment at a threshold (one resolved, the other
+ * still firing), every resend of the firing one flips the Alertmanagers back to firing, and with
+ * the local 5 s group_interval that became a second page (seen with 2 s). A restarted Alertmanager
+ * learns the firing alerts at the next resend, within this delay.
+ */
+export const PROMETHEUS_RESEND_DELAY_SECONDS = 60;
 
 export function alertmanagerProcess(t: Topology, i: number, configFile: string): ManagedProcess {
   const storage = join(t.paths.dataDir, `alertmanager-${i}`);
@@ -63,7 +69,7 @@ export function prometheusProcess(t: Topology, i: number, configFile: string): M
       '--storage.tsdb.retention.time=1d',
       `--web.listen-address=127.0.0.1:${t.ports.prometheus[i]}`,
       `--web.external-url=${url(t.ports.prometheus[i])}`,
-      `--rules.alert.resend-delay=${PROMETHEUS_RESEND_DELAY_SECONDS}s`,
+      `--rules.alert.resend-delay=${PROMETHEUS_RESEND_DELAY_SECONDS / 60}m`,
     ],
     logFile: join(t.paths.logDir, `prometheus-${i}.log`),
   });

@@ -153,7 +153,7 @@ export class LocalStack {
    * replicas scrape every target successfully and know every running Alertmanager, the database
    * check is healthy, and the Watchdog reached every running Alertmanager.
    */
-  async waitHealthy(timeoutMs: number): Promise<void> {
+  async waitHealthy(timeoutMs: number, opts: { watchdogOn?: number[] } = {}): Promise<void> {
     const live = this.liveAlertmanagers();
     await waitFor(
       async () => {
@@ -183,13 +183,13 @@ export class LocalStack {
     );
     await waitFor(
       async () => {
-        for (const i of live) {
+        for (const i of opts.watchdogOn ?? live) {
           const alerts = await alertmanagerAlerts(this.alertmanagerUrls[i]);
           if (!alerts.some((a) => a.labels.alertname === 'Watchdog')) return false;
         }
         return true;
       },
-      { timeoutMs, what: 'the Watchdog to reach every Alertmanager' },
+      { timeoutMs, what: `the Watchdog to reach Alertmanager ${(opts.watchdogOn ?? live).join(', ')}` },
     );
   }
 
