@@ -245,7 +245,10 @@ export class LocalStack {
     }
     const ds = readDeliveries(this.topology).filter((d) => d.t >= since);
     out.push(`Deliveries since ${new Date(since).toISOString()}:`, describeDeliveries(ds, since));
-    out.push(`Receiver logs: ${Object.values(this.topology.paths.receivers).join(' ')}`);
+    for (const [channel, file] of Object.entries(this.topology.paths.receivers)) {
+      const lines = existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() !== '') : [];
+      out.push(`Receiver log ${channel} (${file}, ${lines.length} lines, last 5):`, ...lines.slice(-5).map((l) => `  ${l.length > 400 ? `${l.slice(0, 400)}...` : l}`));
+    }
     out.push(`Component logs: ${this.topology.paths.logDir}`);
     return out.join('\n');
   }
