@@ -110,6 +110,12 @@ export async function prometheusTargets(base: string): Promise<PromTarget[]> {
   return r.data.activeTargets;
 }
 
+/** Rule groups Prometheus has loaded. */
+export async function prometheusRuleGroups(base: string): Promise<number> {
+  const r = await getJson<{ data: { groups: unknown[] } }>(`${base}/api/v1/rules`);
+  return r.data.groups.length;
+}
+
 export interface PromAlertmanagers {
   activeAlertmanagers: { url: string }[];
 }
