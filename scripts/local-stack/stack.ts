@@ -190,6 +190,7 @@ export class LocalStack {
       },
       { timeoutMs, what: `the Alertmanager cluster to settle with ${live.length} peers` },
     );
+    this.log('Alertmanager cluster settled');
     await waitFor(
       async () => {
         for (const [i, base] of this.prometheusUrls.entries()) {
@@ -204,6 +205,7 @@ export class LocalStack {
       },
       { timeoutMs, what: 'both Prometheus replicas to scrape every target and find the Alertmanagers' },
     );
+    this.log('every target up on both Prometheus replicas');
     await waitFor(
       async () => {
         for (const i of opts.watchdogOn ?? live) {
