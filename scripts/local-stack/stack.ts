@@ -6,8 +6,8 @@
  *         -> 3 clustered Alertmanagers (routes, inhibitions, dedup) -> SMTP / Slack / SMS bridge
  *         -> Twilio / dead man's switch (local receivers that log what they get)
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { MonitoringConfig } from '../../stacks/config/index.js';
 import { appProcesses, exporterProcess, smsBridgeProcess, type AppControl } from './components.js';
 import { describeDeliveries, readDeliveries } from './deliveries.js';
@@ -23,7 +23,6 @@ import {
   prometheusAlertmanagers,
   prometheusAlerts,
   prometheusProcess,
-  prometheusRuleGroups,
   prometheusTargets,
 } from './servers.js';
 import { allocateTopology, repoRoot, url, type Topology } from './topology.js';
@@ -126,12 +125,6 @@ export class LocalStack {
     t.ports.alertmanager.forEach((_, i) => this.alertmanagers.push(alertmanagerProcess(t, i, this.files.alertmanagerConfig)));
     for (const am of this.alertmanagers) am.start();
 
-    // Prometheus starts without its rules: an alert that fires at the first evaluation, before the
-    // notifier has discovered the Alertmanagers, is dropped and only resent after the resend delay
-    // (1m). The rules are put in place, with a reload, once every Alertmanager is known.
-    const rulesDir = dirname(this.files.ruleFiles[0]);
-    const staged = `${rulesDir}.staged`;
-    renameSync(rulesDir, staged);
     this.log(`Prometheus (${t.ports.prometheus.length} replicas)`);
     t.ports.prometheus.forEach((_, i) => this.prometheus.push(prometheusProcess(t, i, this.files.prometheusConfigs[i])));
     for (const p of this.prometheus) p.start();
@@ -146,23 +139,10 @@ export class LocalStack {
     // Traffic starts once the app answers, so the first scrapes already see requests.
     this.services.push(app.traffic);
     app.traffic.start();
-    await waitFor(
-      async () => {
-        for (const base of this.prometheusUrls) if ((await prometheusAlertmanagers(base)).activeAlertmanagers.length < this.alertmanagers.length) return false;
-        return true;
-      },
-      { timeoutMs: left(), what: 'every Prometheus to discover every Alertmanager' },
-    );
-    renameSync(staged, rulesDir);
-    for (const p of this.prometheus) p.signal('SIGHUP');
-    await waitFor(
-      async () => {
-        for (const base of this.prometheusUrls) if ((await prometheusRuleGroups(base)) === 0) return false;
-        return true;
-      },
-      { timeoutMs: left(), what: 'every Prometheus to load the rules' },
-    );
-    await this.waitHealthy(left());
+    // Not waiting for the Watchdog here: its first send races Prometheus' discovery of the
+    // Alertmanagers (about 5 s) and, when lost, comes again after the 1m resend delay. Scenarios
+    // do not need it; the heartbeat checks count from its first delivery.
+    await this.waitHealthy(left(), { watchdogOn: [] });
     this.log(`ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }
 
@@ -206,15 +186,17 @@ export class LocalStack {
       { timeoutMs, what: 'both Prometheus replicas to scrape every target and find the Alertmanagers' },
     );
     this.log('every target up on both Prometheus replicas');
+    const watchdogOn = opts.watchdogOn ?? live;
+    if (watchdogOn.length === 0) return;
     await waitFor(
       async () => {
-        for (const i of opts.watchdogOn ?? live) {
+        for (const i of watchdogOn) {
           const alerts = await alertmanagerAlerts(this.alertmanagerUrls[i]);
           if (!alerts.some((a) => a.labels.alertname === 'Watchdog')) return false;
         }
         return true;
       },
-      { timeoutMs, what: `the Watchdog to reach Alertmanager ${(opts.watchdogOn ?? live).join(', ')}` },
+      { timeoutMs, what: `the Watchdog to reach Alertmanager ${watchdogOn.join(', ')}` },
     );
   }
 
