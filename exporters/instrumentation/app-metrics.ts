@@ -1,0 +1,36 @@
+/**
+ * The app-owned catalog metrics (job `immigration-ai`), created in one registry the app serves on
+ * its own /metrics.
+ */
+import { Registry, collectDefaultMetrics } from 'prom-client';
+import { METRICS } from '../catalog.js';
+import { createCounter, createGauge, createHistogram } from '../metric-factory.js';
+
+export function createAppMetrics(registry: Registry = new Registry(), options: { defaultMetrics?: boolean } = {}) {
+  if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry });
+  const c = <K extends keyof typeof METRICS>(k: K) => createCounter(METRICS[k], registry);
+  const g = <K extends keyof typeof METRICS>(k: K) => createGauge(METRICS[k], registry);
+  const h = <K extends keyof typeof METRICS>(k: K) => createHistogram(METRICS[k], registry);
+  return {
+    registry,
+    httpRequests: c('httpRequests'),
+    httpRequestDuration: h('httpRequestDuration'),
+    userRegistrations: c('userRegistrations'),
+    sessionDuration: h('sessionDuration'),
+    documentUploads: c('documentUploads'),
+    documentUploadSize: h('documentUploadSize'),
+    documentProcessingDuration: h('documentProcessingDuration'),
+    documentVirusDetections: c('documentVirusDetections'),
+    chatConversations: c('chatConversations'),
+    chatResponses: c('chatResponses'),
+    chatResponseDuration: h('chatResponseDuration'),
+    chatSatisfactionRating: h('chatSatisfactionRating'),
+    agencyCasesCompleted: c('agencyCasesCompleted'),
+    agencyCaseCompletionDuration: h('agencyCaseCompletionDuration'),
+    unauthorizedAccessAttempts: c('unauthorizedAccessAttempts'),
+    backupLastSuccess: g('backupLastSuccess'),
+    backupVerificationFailures: c('backupVerificationFailures'),
+  };
+}
+
+export type AppMetrics = ReturnType<typeof createAppMetrics>;

@@ -1,0 +1,111 @@
+/**
+ * Turns a request path into a bounded `route` label: a declared template (`/api/documents/:id`)
+ * or one catch-all value. Raw paths never become labels, because they carry ids, emails and
+ * passport numbers, and because every distinct value is a new time series.
+ */
+
+import { scrubString } from '../logging/scrub.js';
+
+/** The `route` value of every path that matches no declared template. */
+export const UNMATCHED_ROUTE = 'unmatched';
+/** The `route` value once `maxRoutes` distinct templates have been seen (a hard cardinality bound). */
+export const OVERFLOW_ROUTE = 'other';
+export const DEFAULT_MAX_ROUTES = 500;
+
+/** Methods kept as-is; anything else (WebDAV verbs, garbage) becomes OTHER. */
+const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
+export const normalizeMethod = (method: string | undefined): string => {
+  const m = (method ?? '').toUpperCase();
+  return KNOWN_METHODS.has(m) ? m : 'OTHER';
+};
+
+/** A status code label: 100..599 as-is, anything else "unknown". */
+export const normalizeStatus = (code: number | undefined): string =>
+  code !== undefined && Number.isInteger(code) && code >= 100 && code <= 599 ? String(code) : 'unknown';
+
+interface CompiledTemplate {
+  template: string;
+  segments: string[];
+  /** Last segment is `*`: matches any remainder. */
+  wildcard: boolean;
+}
+
+function splitPath(path: string): string[] {
+  const q = path.indexOf('?');
+  const clean = q === -1 ? path : path.slice(0, q);
+  return clean.split('/').filter((s) => s !== '');
+}
+
+function compile(template: string): CompiledTemplate {
+  const segments = splitPath(template);
+  const wildcard = segments[segments.length - 1] === '*';
+  return { template, segments: wildcard ? segments.slice(0, -1) : segments, wildcard };
+}
+
+/**
+ * Matches paths against declared templates (`:param` matches one segment, a trailing `*` any
+ * remainder; static segments win over parameters by declaration order: declare specific first).
+ */
+export class RouteTemplates {
+  private readonly byLength = new Map<number, CompiledTemplate[]>();
+  private readonly wildcards: CompiledTemplate[] = [];
+
+  constructor(templates: readonly string[]) {
+    for (const t of templates) {
+      const c = compile(t);
+      if (c.wildcard) this.wildcards.push(c);
+      else {
+        const list = this.byLength.get(c.segments.length) ?? [];
+        list.push(c);
+        this.byLength.set(c.segments.length, list);
+      }
+    }
+  }
+
+  /** The template matching `path`, or undefined. */
+  match(path: string): string | undefined {
+    const parts = splitPath(path);
+    const candidates = this.byLength.get(parts.length);
+    if (candidates) {
+      for (const c of candidates) if (segmentsMatch(c.segments, parts)) return c.template;
+    }
+    for (const c of this.wildcards) {
+      if (parts.length >= c.segments.length && segmentsMatch(c.segments, parts.slice(0, c.segments.length))) return c.template;
+    }
+    return undefined;
+  }
+}
+
+function segmentsMatch(template: string[], parts: string[]): boolean {
+  for (let i = 0; i < template.length; i++) {
+    const t = template[i];
+    if (t.startsWith(':')) continue;
+    if (t !== parts[i]) return false;
+  }
+  return true;
+}
+
+/**
+ * Hands out route label values and guarantees at most `maxRoutes` distinct ones (plus the two
+ * catch-alls), whatever the app passes in: a misconfigured template source cannot blow up
+ * Prometheus.
+ */
+export class RouteLabelBudget {
+  private readonly seen = new Set<string>();
+  constructor(private readonly maxRoutes = DEFAULT_MAX_ROUTES) {}
+
+  label(template: string | undefined): string {
+    if (template === undefined || template === '') return UNMATCHED_ROUTE;
+    if (this.seen.has(template)) return template;
+    // A "template" carrying an email, passport number or UUID is a raw path from a misconfigured
+    // routeOf: never let it into a label.
+    if (scrubString(template) !== template) return UNMATCHED_ROUTE;
+    if (this.seen.size >= this.maxRoutes) return OVERFLOW_ROUTE;
+    this.seen.add(template);
+    return template;
+  }
+
+  get size(): number {
+    return this.seen.size;
+  }
+}
