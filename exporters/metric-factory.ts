@@ -2,7 +2,7 @@
  * Creates prom-client metrics from catalog definitions, so a metric's name, help, labels and
  * buckets are written once (in `catalog.ts`) and never retyped where the metric is published.
  */
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, type Registry, collectDefaultMetrics } from 'prom-client';
 import type { MetricDefinition, MetricOwner } from './catalog.js';
 import { ALL_METRICS } from './catalog.js';
 
@@ -49,3 +49,13 @@ export function createHistogram<D extends MetricDefinition>(def: D, registry: Re
 
 /** The catalog definitions one publisher owns. */
 export const definitionsOwnedBy = (owner: MetricOwner): MetricDefinition[] => ALL_METRICS.filter((d) => d.owner === owner);
+
+/**
+ * prom-client's process and Node.js metrics, minus the three gauges it names `*_total`
+ * (nodejs_active_handles_total, ...), which `promtool check metrics` rejects and which would
+ * mislead rate() users. Their non-`_total` twins (nodejs_active_handles, ...) remain.
+ */
+export function registerDefaultMetrics(registry: Registry): void {
+  collectDefaultMetrics({ register: registry });
+  for (const name of ['nodejs_active_handles_total', 'nodejs_active_requests_total', 'nodejs_active_resources_total']) registry.removeSingleMetric(name);
+}

@@ -2,12 +2,12 @@
  * The app-owned catalog metrics (job `immigration-ai`), created in one registry the app serves on
  * its own /metrics.
  */
-import { Registry, collectDefaultMetrics } from 'prom-client';
+import { Registry } from 'prom-client';
 import { METRICS } from '../catalog.js';
-import { createCounter, createGauge, createHistogram } from '../metric-factory.js';
+import { createCounter, createGauge, createHistogram, registerDefaultMetrics } from '../metric-factory.js';
 
 export function createAppMetrics(registry: Registry = new Registry(), options: { defaultMetrics?: boolean } = {}) {
-  if (options.defaultMetrics ?? true) collectDefaultMetrics({ register: registry });
+  if (options.defaultMetrics ?? true) registerDefaultMetrics(registry);
   const c = <K extends keyof typeof METRICS>(k: K) => createCounter(METRICS[k], registry);
   const g = <K extends keyof typeof METRICS>(k: K) => createGauge(METRICS[k], registry);
   const h = <K extends keyof typeof METRICS>(k: K) => createHistogram(METRICS[k], registry);
