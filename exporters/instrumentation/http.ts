@@ -18,6 +18,8 @@ export interface HttpInstrumentationOptions {
   maxRoutes?: number;
   /** Custom template lookup; return undefined when unknown. */
   routeOf?: (req: IncomingMessage) => string | undefined;
+  /** Paths not recorded (scrapes and probes are not user traffic). Default: /metrics, /healthz. */
+  ignorePaths?: readonly string[];
 }
 
 type CounterChild = ReturnType<Counter<string>['labels']>;
@@ -34,6 +36,7 @@ export class HttpInstrumentation {
   private readonly budget: RouteLabelBudget;
   private readonly counters = new Map<string, CounterChild>();
   private readonly histograms = new Map<string, HistogramChild>();
+  private readonly ignored: Set<string>;
 
   constructor(
     private readonly metrics: Pick<AppMetrics, 'httpRequests' | 'httpRequestDuration'>,
@@ -41,6 +44,7 @@ export class HttpInstrumentation {
   ) {
     this.templates = new RouteTemplates(options.routes ?? []);
     this.budget = new RouteLabelBudget(options.maxRoutes ?? DEFAULT_MAX_ROUTES);
+    this.ignored = new Set(options.ignorePaths ?? ['/metrics', '/healthz']);
   }
 
   /** Records one finished request. `route` must already be a template. */
@@ -79,6 +83,7 @@ export class HttpInstrumentation {
 
   /** Starts timing `req`; records it once the response finishes or the connection closes. */
   observe(req: IncomingMessage, res: ServerResponse): void {
+    if (this.ignored.size > 0 && this.ignored.has((req.url ?? '').split('?')[0])) return;
     const start = process.hrtime.bigint();
     let done = false;
     const finish = (): void => {

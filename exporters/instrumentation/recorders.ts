@@ -6,8 +6,9 @@ import type { AppMetrics } from './app-metrics.js';
 
 export type UploadOutcome = 'success' | 'failure';
 export type Responder = 'ai' | 'human';
-export const UNAUTHORIZED_REASONS = ['invalid_token', 'expired_token', 'forbidden', 'bad_credentials', 'rate_limited', 'other'] as const;
-export type UnauthorizedReason = (typeof UNAUTHORIZED_REASONS)[number];
+import { UNAUTHORIZED_REASONS, type UnauthorizedReason } from './reasons.js';
+
+export { UNAUTHORIZED_REASONS, type UnauthorizedReason };
 
 /** Agency ids are business identifiers (not personal data); their count is still capped. */
 const AGENCY_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/;
