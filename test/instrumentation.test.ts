@@ -13,6 +13,7 @@ import {
   createAppMetrics,
   metricsHandler,
 } from '../exporters/instrumentation/index.js';
+import { HttpMetricsStore } from '../exporters/instrumentation/http-metrics-store.js';
 import { close, listen } from './helpers/net.js';
 
 const sample = async (reg: Registry, name: string, labels: Record<string, string> = {}): Promise<number | undefined> => {
@@ -44,7 +45,8 @@ describe('metric factory', () => {
 
   it('the app registry holds exactly the app-owned catalog metrics (plus process defaults)', async () => {
     const { registry } = createAppMetrics();
-    const names = new Set((await registry.getMetricsAsJSON()).map((m) => m.name).filter((n) => n.startsWith('immigration_ai_')));
+    const text = await registry.metrics();
+    const names = new Set([...text.matchAll(/^# TYPE (immigration_ai_\w+) /gm)].map((m) => m[1]));
     expect([...names].sort()).toEqual(ALL_METRICS.filter((d) => d.owner === 'app').map((d) => d.name).sort());
   });
 });
@@ -67,9 +69,29 @@ describe('route normalisation', () => {
   });
 });
 
+describe('HTTP metrics store', () => {
+  it('renders counters per status and cumulative histogram buckets in the text format', () => {
+    const store = new HttpMetricsStore();
+    const s = store.route('GET', '/a/"q"');
+    s.observe('200', 0.004);
+    s.observe('200', 0.3);
+    s.observe('500', 20);
+    const text = store.render();
+    expect(text).toContain(`# TYPE ${METRICS.httpRequests.name} counter`);
+    expect(text).toContain('immigration_ai_http_requests_total{method="GET",route="/a/\\"q\\"",status_code="200"} 2');
+    expect(text).toContain('immigration_ai_http_request_duration_seconds_bucket{method="GET",route="/a/\\"q\\"",le="0.005"} 1');
+    expect(text).toContain('immigration_ai_http_request_duration_seconds_bucket{method="GET",route="/a/\\"q\\"",le="0.5"} 2');
+    expect(text).toContain('immigration_ai_http_request_duration_seconds_bucket{method="GET",route="/a/\\"q\\"",le="10"} 2');
+    expect(text).toContain('immigration_ai_http_request_duration_seconds_bucket{method="GET",route="/a/\\"q\\"",le="+Inf"} 3');
+    expect(text).toContain('immigration_ai_http_request_duration_seconds_sum{method="GET",route="/a/\\"q\\""} 20.304');
+    expect(text).toContain('immigration_ai_http_request_duration_seconds_count{method="GET",route="/a/\\"q\\""} 3');
+    expect(store.labelSets).toBe(2);
+  });
+});
+
 describe('HTTP middleware', () => {
   it('records Express requests by method, route template and status, 404s as unmatched', async () => {
-    const metrics = createAppMetrics(new Registry(), { defaultMetrics: false });
+    const metrics = createAppMetrics({ defaultMetrics: false });
     const instr = new HttpInstrumentation(metrics);
     const app = express();
     app.use(instr.express());
@@ -96,7 +118,7 @@ describe('HTTP middleware', () => {
   });
 
   it('wraps a plain node:http handler using declared templates and normalises odd methods', async () => {
-    const metrics = createAppMetrics(new Registry(), { defaultMetrics: false });
+    const metrics = createAppMetrics({ defaultMetrics: false });
     const instr = new HttpInstrumentation(metrics, { routes: ['/api/chat/:conversationId/messages'] });
     const server = createServer(
       instr.wrap((_req, res) => {
@@ -108,8 +130,9 @@ describe('HTTP middleware', () => {
     try {
       await fetch(`${url}/api/chat/c-991/messages`, { method: 'POST', body: 'hi' });
       await fetch(`${url}/api/chat/c-991/messages`, { method: 'PROPFIND' });
-      expect(await sample(metrics.registry, METRICS.httpRequests.name, { method: 'POST', route: '/api/chat/:conversationId/messages', status_code: '201' })).toBe(1);
-      expect(await sample(metrics.registry, METRICS.httpRequests.name, { method: 'OTHER', route: '/api/chat/:conversationId/messages' })).toBe(1);
+      const text = await metrics.registry.metrics();
+      expect(text).toContain('immigration_ai_http_requests_total{method="POST",route="/api/chat/:conversationId/messages",status_code="201"} 1');
+      expect(text).toContain('immigration_ai_http_requests_total{method="OTHER",route="/api/chat/:conversationId/messages",status_code="201"} 1');
     } finally {
       await close(server);
     }
@@ -118,7 +141,7 @@ describe('HTTP middleware', () => {
 
 describe('business recorders', () => {
   it('record each business event on its catalog metric with bounded labels', async () => {
-    const metrics = createAppMetrics(new Registry(), { defaultMetrics: false });
+    const metrics = createAppMetrics({ defaultMetrics: false });
     const rec = new BusinessRecorders(metrics, 2);
     rec.documentUpload({ outcome: 'success', sizeBytes: 2_400_000, processingSeconds: 3.4 });
     rec.documentUpload({ outcome: 'failure' });

@@ -6,7 +6,6 @@
  */
 import { createServer } from 'node:http';
 import express from 'express';
-import { Registry } from 'prom-client';
 import { METRICS } from '../exporters/catalog.js';
 import { HttpInstrumentation, createAppMetrics, metricsHandler, BusinessRecorders } from '../exporters/instrumentation/index.js';
 import { createLogger } from '../exporters/logging/logger.js';
@@ -31,7 +30,7 @@ function personal(i: number) {
 
 describe('privacy', () => {
   it('keeps personal data out of /metrics and logs, with bounded label sets', async () => {
-    const metrics = createAppMetrics(new Registry());
+    const metrics = createAppMetrics();
     const recorders = new BusinessRecorders(metrics);
     const instr = new HttpInstrumentation(metrics, { routes: ['/api/search'] });
     const out = new LineCollector();
@@ -117,7 +116,7 @@ describe('privacy', () => {
   });
 
   it('a misconfigured route source that returns raw paths still cannot leak or explode cardinality', async () => {
-    const metrics = createAppMetrics(new Registry(), { defaultMetrics: false });
+    const metrics = createAppMetrics({ defaultMetrics: false });
     const instr = new HttpInstrumentation(metrics, { routeOf: (req) => req.url, maxRoutes: 50 });
     for (let i = 0; i < 2000; i++) {
       const p = personal(i);

@@ -4,24 +4,43 @@
  */
 import { Registry } from 'prom-client';
 import { METRICS } from '../catalog.js';
+import { HttpMetricsStore } from './http-metrics-store.js';
 import { UNAUTHORIZED_REASONS } from './reasons.js';
 import { createCounter, createGauge, createHistogram, registerDefaultMetrics } from '../metric-factory.js';
 
-export function createAppMetrics(registry: Registry = new Registry(), options: { defaultMetrics?: boolean } = {}) {
+/**
+ * A prom-client registry that appends pre-rendered text collectors (the HTTP metrics store) to
+ * its exposition, so the app serves one /metrics.
+ */
+export class AppRegistry extends Registry {
+  private readonly textCollectors: (() => string)[] = [];
+
+  addTextCollector(render: () => string): void {
+    this.textCollectors.push(render);
+  }
+
+  override async metrics(): Promise<string> {
+    const base = await super.metrics();
+    return base + this.textCollectors.map((r) => r()).join('');
+  }
+}
+
+export function createAppMetrics(options: { defaultMetrics?: boolean; registry?: AppRegistry } = {}) {
+  const registry = options.registry ?? new AppRegistry();
   if (options.defaultMetrics ?? true) registerDefaultMetrics(registry);
   const m = build(registry);
   initialiseKnownSeries(m);
   return m;
 }
 
-function build(registry: Registry) {
+function build(registry: AppRegistry) {
   const c = <K extends keyof typeof METRICS>(k: K) => createCounter(METRICS[k], registry);
   const g = <K extends keyof typeof METRICS>(k: K) => createGauge(METRICS[k], registry);
   const h = <K extends keyof typeof METRICS>(k: K) => createHistogram(METRICS[k], registry);
   return {
     registry,
-    httpRequests: c('httpRequests'),
-    httpRequestDuration: h('httpRequestDuration'),
+    /** immigration_ai_http_requests_total and immigration_ai_http_request_duration_seconds. */
+    http: withCollector(registry, new HttpMetricsStore(METRICS.httpRequests, METRICS.httpRequestDuration)),
     userRegistrations: c('userRegistrations'),
     sessionDuration: h('sessionDuration'),
     documentUploads: c('documentUploads'),
@@ -38,6 +57,11 @@ function build(registry: Registry) {
     backupLastSuccess: g('backupLastSuccess'),
     backupVerificationFailures: c('backupVerificationFailures'),
   };
+}
+
+function withCollector(registry: AppRegistry, store: HttpMetricsStore): HttpMetricsStore {
+  registry.addTextCollector(() => store.render());
+  return store;
 }
 
 /**

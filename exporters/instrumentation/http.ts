@@ -3,11 +3,10 @@
  * `immigration_ai_http_request_duration_seconds` by method, route template and status code, for
  * Express and for Node's own `http` server.
  *
- * Hot path: label children are cached per (method, route, status), so a request costs two map
- * lookups and two increments, not a label-hash computation per metric.
+ * Hot path: one 'close' listener, one map lookup and a few increments per request (see
+ * http-metrics-store.ts); `npm run bench` measures the cost.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Counter, Histogram } from 'prom-client';
 import type { AppMetrics } from './app-metrics.js';
 import { RouteLabelBudget, RouteTemplates, normalizeMethod, normalizeStatus, DEFAULT_MAX_ROUTES } from './routes.js';
 
@@ -22,8 +21,6 @@ export interface HttpInstrumentationOptions {
   ignorePaths?: readonly string[];
 }
 
-type CounterChild = ReturnType<Counter<string>['labels']>;
-type HistogramChild = ReturnType<Histogram<string>['labels']>;
 
 /** Express' request, as far as we read it (no dependency on express' types at runtime). */
 interface ExpressLikeRequest extends IncomingMessage {
@@ -34,12 +31,10 @@ interface ExpressLikeRequest extends IncomingMessage {
 export class HttpInstrumentation {
   private readonly templates: RouteTemplates;
   private readonly budget: RouteLabelBudget;
-  private readonly counters = new Map<string, CounterChild>();
-  private readonly histograms = new Map<string, HistogramChild>();
   private readonly ignored: Set<string>;
 
   constructor(
-    private readonly metrics: Pick<AppMetrics, 'httpRequests' | 'httpRequestDuration'>,
+    private readonly metrics: Pick<AppMetrics, 'http'>,
     private readonly options: HttpInstrumentationOptions = {},
   ) {
     this.templates = new RouteTemplates(options.routes ?? []);
@@ -49,23 +44,7 @@ export class HttpInstrumentation {
 
   /** Records one finished request. `route` must already be a template. */
   record(method: string, route: string, statusCode: number, seconds: number): void {
-    const m = normalizeMethod(method);
-    const r = this.budget.label(route);
-    const s = normalizeStatus(statusCode);
-    const hKey = `${m} ${r}`;
-    const cKey = `${hKey} ${s}`;
-    let c = this.counters.get(cKey);
-    if (!c) {
-      c = this.metrics.httpRequests.labels({ method: m, route: r, status_code: s });
-      this.counters.set(cKey, c);
-    }
-    let h = this.histograms.get(hKey);
-    if (!h) {
-      h = this.metrics.httpRequestDuration.labels({ method: m, route: r });
-      this.histograms.set(hKey, h);
-    }
-    c.inc();
-    h.observe(seconds);
+    this.metrics.http.route(normalizeMethod(method), this.budget.label(route)).observe(normalizeStatus(statusCode), seconds);
   }
 
   /** The route template of a request: the framework's, else a declared template, else undefined. */
@@ -83,19 +62,18 @@ export class HttpInstrumentation {
 
   /** Starts timing `req`; records it once the response finishes or the connection closes. */
   observe(req: IncomingMessage, res: ServerResponse): void {
-    if (this.ignored.size > 0 && this.ignored.has((req.url ?? '').split('?')[0])) return;
-    const start = process.hrtime.bigint();
-    let done = false;
-    const finish = (): void => {
-      if (done) return;
-      done = true;
-      const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-      // A client that went away before a response got no status: count it as 499 like nginx.
-      const status = res.writableFinished || res.headersSent ? res.statusCode : 499;
-      this.record(req.method ?? 'GET', this.templateOf(req) ?? '', status, seconds);
-    };
-    res.once('finish', finish);
-    res.once('close', finish);
+    if (this.ignored.size > 0) {
+      const url = req.url ?? '';
+      const q = url.indexOf('?');
+      if (this.ignored.has(q === -1 ? url : url.slice(0, q))) return;
+    }
+    const start = performance.now();
+    // 'close' follows 'finish' on every response and also fires when the client goes away.
+    res.on('close', () => {
+      // A client that left before the response was sent got no status: 499, as nginx logs it.
+      const status = res.writableFinished ? res.statusCode : 499;
+      this.record(req.method ?? 'GET', this.templateOf(req) ?? '', status, (performance.now() - start) / 1000);
+    });
   }
 
   /** Express middleware: `app.use(instrumentation.express())` before the routes. */

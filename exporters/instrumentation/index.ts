@@ -10,7 +10,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Registry } from 'prom-client';
 
-export { createAppMetrics, type AppMetrics } from './app-metrics.js';
+export { createAppMetrics, AppRegistry, type AppMetrics } from './app-metrics.js';
+export { HttpMetricsStore } from './http-metrics-store.js';
 export { HttpInstrumentation, type HttpInstrumentationOptions } from './http.js';
 export { BusinessRecorders, UNAUTHORIZED_REASONS, type UnauthorizedReason, type Responder, type UploadOutcome } from './recorders.js';
 export { RouteTemplates, RouteLabelBudget, UNMATCHED_ROUTE, OVERFLOW_ROUTE } from './routes.js';

@@ -15,13 +15,15 @@ export const DEFAULT_MAX_ROUTES = 500;
 /** Methods kept as-is; anything else (WebDAV verbs, garbage) becomes OTHER. */
 const KNOWN_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 export const normalizeMethod = (method: string | undefined): string => {
+  if (method !== undefined && KNOWN_METHODS.has(method)) return method; // Node gives upper case
   const m = (method ?? '').toUpperCase();
   return KNOWN_METHODS.has(m) ? m : 'OTHER';
 };
 
+const STATUS_LABELS = Array.from({ length: 600 }, (_, i) => String(i));
 /** A status code label: 100..599 as-is, anything else "unknown". */
 export const normalizeStatus = (code: number | undefined): string =>
-  code !== undefined && Number.isInteger(code) && code >= 100 && code <= 599 ? String(code) : 'unknown';
+  code !== undefined && Number.isInteger(code) && code >= 100 && code <= 599 ? STATUS_LABELS[code] : 'unknown';
 
 interface CompiledTemplate {
   template: string;
@@ -33,7 +35,12 @@ interface CompiledTemplate {
 function splitPath(path: string): string[] {
   const q = path.indexOf('?');
   const clean = q === -1 ? path : path.slice(0, q);
-  return clean.split('/').filter((s) => s !== '');
+  const parts = clean.split('/');
+  // Drop empty segments (leading, trailing and doubled slashes) without a second array.
+  let n = 0;
+  for (let i = 0; i < parts.length; i++) if (parts[i] !== '') parts[n++] = parts[i];
+  parts.length = n;
+  return parts;
 }
 
 function compile(template: string): CompiledTemplate {
