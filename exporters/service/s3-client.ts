@@ -46,7 +46,7 @@ export async function bucketUsage(cfg: S3StorageConfig, bucket: string, signal: 
     if (token) url.searchParams.set('continuation-token', token);
     const res = await fetch(url, { headers: signGet(cfg, url), signal });
     const body = await res.text();
-    if (!res.ok) throw new Error(`bucket ${bucket}: HTTP ${res.status} ${tag(body, 'Code')[0] ?? ''}`.trim());
+    if (!res.ok) throw new Error(`HTTP ${res.status} ${tag(body, 'Code')[0] ?? ''}`.trim());
     const sizes = tag(body, 'Size').map(Number);
     objects += sizes.length;
     bytes += sizes.reduce((a, b) => a + b, 0);
