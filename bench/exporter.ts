@@ -56,13 +56,15 @@ async function startTarget(variant: 'bare' | 'instrumented'): Promise<Target> {
 }
 
 /**
- * Throughput at saturation, bare vs instrumented, in interleaved rounds (order alternating) so
- * load from other processes on a shared machine hits both alike; the loss is the median of the
- * per-round ratios. CPU time per request of each server process is reported too: on a busy
+ * Throughput at saturation, bare vs instrumented (plus a second bare server as an A/A control), in
+ * interleaved rounds so load from other processes on a shared machine hits all alike; the loss is
+ * the median of the per-round ratios. CPU time per request of each server process is reported too: on a busy
  * machine it is the steadier measure of what the middleware costs.
  */
 async function middlewareOverhead(rounds: number, seconds: number) {
-  const targets = { bare: await startTarget('bare'), instrumented: await startTarget('instrumented') };
+  // "control" is a second bare server: the A/A difference shows the noise floor of this machine.
+  const targets = { bare: await startTarget('bare'), control: await startTarget('bare'), instrumented: await startTarget('instrumented') };
+  type Name = keyof typeof targets;
   const run = async (t: Target) => {
     const before = await t.cpuMicros();
     const r = await autocannon({ url: `http://127.0.0.1:${t.port}/api/documents/123`, connections: 50, duration: seconds, pipelining: 1 });
@@ -71,39 +73,38 @@ async function middlewareOverhead(rounds: number, seconds: number) {
     return { rps: r.requests.average, cpuMicrosPerRequest: cpu / Math.max(1, r.requests.total) };
   };
   try {
-    await run(targets.bare); // warm-up (JIT) both
-    await run(targets.instrumented);
-    const bare: { rps: number; cpuMicrosPerRequest: number }[] = [];
-    const instrumented: typeof bare = [];
+    const names: Name[] = ['bare', 'control', 'instrumented'];
+    for (const n of names) await run(targets[n]); // warm-up (JIT)
+    const results: Record<Name, { rps: number; cpuMicrosPerRequest: number }[]> = { bare: [], control: [], instrumented: [] };
     for (let i = 0; i < rounds; i++) {
-      if (i % 2 === 0) {
-        bare.push(await run(targets.bare));
-        instrumented.push(await run(targets.instrumented));
-      } else {
-        instrumented.push(await run(targets.instrumented));
-        bare.push(await run(targets.bare));
-      }
+      // Rotate the order so drift in machine load hits every variant alike.
+      const order = names.map((_, k) => names[(k + i) % names.length]);
+      for (const n of order) results[n].push(await run(targets[n]));
     }
-    const ratios = bare.map((b, i) => instrumented[i].rps / b.rps);
-    const cpuB = median(bare.map((b) => b.cpuMicrosPerRequest));
-    const cpuI = median(instrumented.map((b) => b.cpuMicrosPerRequest));
+    const paired = (a: Name, b: Name, f: (x: { rps: number; cpuMicrosPerRequest: number }) => number) =>
+      median(results[a].map((x, i) => f(x) / f(results[b][i])));
+    const rps = (x: { rps: number }) => x.rps;
+    const cpu = (x: { cpuMicrosPerRequest: number }) => x.cpuMicrosPerRequest;
     return {
       handler: 'node:http trivial JSON handler, 50 connections, one server process per variant',
       rounds,
       secondsPerRound: seconds,
-      bareRequestsPerSecond: bare.map((x) => round(x.rps, 0)),
-      instrumentedRequestsPerSecond: instrumented.map((x) => round(x.rps, 0)),
-      bareMedian: round(median(bare.map((x) => x.rps)), 0),
-      instrumentedMedian: round(median(instrumented.map((x) => x.rps)), 0),
-      throughputLossPercent: round(100 * (1 - median(ratios))),
-      bareCpuMicrosPerRequest: round(cpuB),
-      instrumentedCpuMicrosPerRequest: round(cpuI),
-      cpuOverheadPercent: round((100 * (cpuI - cpuB)) / cpuB),
+      bareRequestsPerSecond: results.bare.map((x) => round(x.rps, 0)),
+      controlRequestsPerSecond: results.control.map((x) => round(x.rps, 0)),
+      instrumentedRequestsPerSecond: results.instrumented.map((x) => round(x.rps, 0)),
+      bareMedian: round(median(results.bare.map(rps)), 0),
+      instrumentedMedian: round(median(results.instrumented.map(rps)), 0),
+      // Medians of per-round paired ratios: robust to slow drift in machine load.
+      throughputLossPercent: round(100 * (1 - paired('instrumented', 'bare', rps))),
+      controlThroughputDifferencePercent: round(100 * (1 - paired('control', 'bare', rps))),
+      bareCpuMicrosPerRequest: round(median(results.bare.map(cpu))),
+      instrumentedCpuMicrosPerRequest: round(median(results.instrumented.map(cpu))),
+      cpuOverheadPercent: round(100 * (paired('instrumented', 'bare', cpu) - 1)),
+      controlCpuDifferencePercent: round(100 * (paired('control', 'bare', cpu) - 1)),
       targetLossPercent: 5,
     };
   } finally {
-    targets.bare.proc.kill('SIGTERM');
-    targets.instrumented.proc.kill('SIGTERM');
+    for (const t of Object.values(targets)) t.proc.kill('SIGTERM');
   }
 }
 
@@ -186,8 +187,8 @@ async function exporterMemory() {
 
 async function main(): Promise<void> {
   const rounds = Number(process.env.BENCH_ROUNDS ?? '7');
-  const seconds = Number(process.env.BENCH_SECONDS ?? '4');
-  process.stdout.write(`bench: middleware overhead (${rounds} rounds x 2 x ${seconds}s)...\n`);
+  const seconds = Number(process.env.BENCH_SECONDS ?? '3');
+  process.stdout.write(`bench: middleware overhead (${rounds} rounds x 3 servers x ${seconds}s)...\n`);
   const middleware = { ...(await middlewareOverhead(rounds, seconds)), hotPathNanosPerRequest: hotPathNanos() };
   process.stdout.write(`bench: ${JSON.stringify(middleware)}\nbench: /metrics render time...\n`);
   const render = await renderTime();
@@ -201,7 +202,12 @@ async function main(): Promise<void> {
     middleware,
     metricsRender: render,
     exporterMemory: memory,
-    targetsMet: { middlewareLossUnder5Percent: middleware.throughputLossPercent < 5, renderUnder10Ms: render.medianMs < 10, rssUnder100MiB: memory.rssMiB < 100 },
+    targetsMet: {
+      middlewareLossUnder5Percent: middleware.throughputLossPercent < 5,
+      middlewareCpuOverheadUnder5Percent: middleware.cpuOverheadPercent < 5,
+      renderUnder10Ms: render.medianMs < 10,
+      rssUnder100MiB: memory.rssMiB < 100,
+    },
   };
   mkdirSync(join(ROOT, 'bench'), { recursive: true });
   writeFileSync(RESULTS, `${JSON.stringify(results, null, 2)}\n`);

@@ -51,23 +51,29 @@ export interface SystemOutcome {
 
 export class SystemCheck {
   private last: CpuSample = cpuSample();
+  private lastRatio?: number;
 
   constructor(
     private readonly diskPaths: string[],
     private readonly unhealthy: { cpuRatio: number; memoryRatio: number; diskRatio: number },
   ) {}
 
-  /** CPU busy ratio since the previous call (waits 200 ms on the first or a too-close call). */
+  /**
+   * CPU busy ratio since the previous call. A call too soon after the previous one (under ~20
+   * clock ticks per core) repeats the last ratio; only the very first call waits 200 ms to sample.
+   */
   private async cpuRatio(): Promise<number> {
     let now = cpuSample();
     if (now.total - this.last.total < 20 * os.cpus().length) {
+      if (this.lastRatio !== undefined) return this.lastRatio;
       await new Promise((r) => setTimeout(r, 200));
       now = cpuSample();
     }
     const total = now.total - this.last.total;
     const idle = now.idle - this.last.idle;
     this.last = now;
-    return total > 0 ? Math.min(1, Math.max(0, 1 - idle / total)) : 0;
+    this.lastRatio = total > 0 ? Math.min(1, Math.max(0, 1 - idle / total)) : 0;
+    return this.lastRatio;
   }
 
   async run(): Promise<SystemOutcome> {
