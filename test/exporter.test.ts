@@ -209,10 +209,13 @@ describe('exporter service', () => {
     expect(back).toBe(true);
     expect(sampleOf((await get(`${url}/metrics`)).body, 'immigration_ai_health_status{component="database"}')).toBe(1);
 
-    const lines = out.lines.map((l) => JSON.parse(l) as { level: string; message: string; component: string });
+    const lines = out.lines.map((l) => JSON.parse(l) as { level: string; message: string; component: string; check?: string });
     const failures = lines.filter((l) => l.message.startsWith('database check failed'));
     expect(failures).toHaveLength(1); // 5 failed checks, one line
     expect(failures[0].level).toBe('ERROR');
+    expect(failures[0]).toMatchObject({ component: 'exporter', check: 'database' });
+    // One `component` key per line (JSON with duplicate keys confuses LogQL's json parser).
+    for (const raw of out.lines) expect(raw.match(/"component":/g)).toHaveLength(1);
     expect(failures[0].message).toMatch(/database.*error/); // the seed's {job="immigration-ai"} |= "database" |= "error"
     expect(lines.filter((l) => l.message === 'database check healthy')).toHaveLength(2); // start, recovery
   });

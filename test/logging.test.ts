@@ -40,6 +40,13 @@ describe('logger', () => {
     expect(out.text).not.toContain('xyz');
   });
 
+  it('never writes a duplicate component key', () => {
+    const out = new LineCollector();
+    createLogger({ component: 'exporter', destination: out }).info({ component: 'database' }, 'x');
+    expect(out.lines[0].match(/"component":/g)).toHaveLength(1);
+    expect(JSON.parse(out.lines[0])).toMatchObject({ component: 'exporter', source_component: 'database' });
+  });
+
   it('rejects an unknown LOG_LEVEL with a message naming it', () => {
     expect(() => createLogger({ component: 'x', level: 'loud' })).toThrow(/LOG_LEVEL/);
   });

@@ -59,7 +59,16 @@ export function loggerOptions(settings: LoggerSettings): LoggerOptions {
     redact: { paths: REDACT_PATHS, censor: '[REDACTED]' },
     formatters: {
       level: (label) => ({ level: label.toUpperCase() }),
-      log: (obj) => scrubValue(obj) as Record<string, unknown>,
+      log: (obj) => {
+        const clean = scrubValue(obj) as Record<string, unknown>;
+        // `component` is the logger's own binding (and a Loki label); a field of that name would
+        // give the line a duplicate key.
+        if ('component' in clean) {
+          clean.source_component = clean.component;
+          delete clean.component;
+        }
+        return clean;
+      },
     },
     hooks: {
       // Scrub the message string itself (and printf-style arguments).

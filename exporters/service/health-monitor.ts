@@ -98,8 +98,8 @@ export class HealthMonitor {
           const slow = result.response_time_ms > deps.slowDatabaseMs;
           this.transition('database:slow', slow ? 'slow' : 'fast', (s) =>
             s === 'slow'
-              ? deps.logger.warn({ component, response_time: result.response_time_ms }, `slow query: database responded in ${result.response_time_ms} ms`)
-              : deps.logger.info({ component, response_time: result.response_time_ms }, 'database response time back to normal'),
+              ? deps.logger.warn({ check: component, response_time: result.response_time_ms }, `slow query: database responded in ${result.response_time_ms} ms`)
+              : deps.logger.info({ check: component, response_time: result.response_time_ms }, 'database response time back to normal'),
           );
         }
       } else if (component === 'storage') {
@@ -113,8 +113,8 @@ export class HealthMonitor {
         const high = o.result.memory_usage_percent > HIGH_MEMORY_PERCENT;
         this.transition('system:memory', high ? 'high' : 'normal', (s) =>
           s === 'high'
-            ? deps.logger.warn({ component, memory_usage: o.result.memory_usage_percent }, `high memory usage: ${o.result.memory_usage_percent}%`)
-            : deps.logger.info({ component, memory_usage: o.result.memory_usage_percent }, 'memory usage back to normal'),
+            ? deps.logger.warn({ check: component, memory_usage: o.result.memory_usage_percent }, `high memory usage: ${o.result.memory_usage_percent}%`)
+            : deps.logger.info({ check: component, memory_usage: o.result.memory_usage_percent }, 'memory usage back to normal'),
         );
       }
     } catch (e) {
@@ -125,8 +125,8 @@ export class HealthMonitor {
     this.latest.set(component, result);
     this.transition(`health:${component}`, result.status, (status) =>
       status === 'healthy'
-        ? deps.logger.info({ component, response_time: result.response_time_ms }, `${component} check healthy`)
-        : deps.logger.error({ component, response_time: result.response_time_ms, details: result.details }, `${component} check failed with error: ${result.details}`),
+        ? deps.logger.info({ check: component, response_time: result.response_time_ms }, `${component} check healthy`)
+        : deps.logger.error({ check: component, response_time: result.response_time_ms, details: result.details }, `${component} check failed with error: ${result.details}`),
     );
     return result;
   }
