@@ -61,6 +61,18 @@ describe('route normalisation', () => {
     expect(t.match('/api/jane@doe.com')).toBeUndefined();
   });
 
+  it('treats repeated and trailing slashes like one, and never matches a prefix as a segment', () => {
+    const t = new RouteTemplates(['/api/documents/:id', '/api/docs', '/files/*']);
+    expect(t.match('//api//documents/7/')).toBe('/api/documents/:id');
+    expect(t.match('/api/documentsX/7')).toBeUndefined();
+    expect(t.match('/api/doc')).toBeUndefined();
+    expect(t.match('/api/docs?x=/a/b')).toBe('/api/docs');
+    expect(t.match(`/files/${'a/'.repeat(100)}`)).toBe('/files/*');
+    expect(t.match(`/${'a/'.repeat(100)}`)).toBeUndefined();
+    expect(t.match('/')).toBeUndefined();
+    expect(new RouteTemplates(['/']).match('/?q=1')).toBe('/');
+  });
+
   it('bounds distinct route values however many arrive', () => {
     const b = new RouteLabelBudget(3);
     const labels = new Set(Array.from({ length: 100 }, (_, i) => b.label(`/r${i}`)));

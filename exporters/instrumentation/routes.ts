@@ -49,13 +49,21 @@ function compile(template: string): CompiledTemplate {
   return { template, segments: wildcard ? segments.slice(0, -1) : segments, wildcard };
 }
 
+/** Paths with more segments than this match only trailing-wildcard templates. */
+const MAX_SEGMENTS = 64;
+
 /**
  * Matches paths against declared templates (`:param` matches one segment, a trailing `*` any
  * remainder; static segments win over parameters by declaration order: declare specific first).
+ * Runs on every request: it finds segment boundaries in place instead of splitting the path, so
+ * matching allocates nothing.
  */
 export class RouteTemplates {
   private readonly byLength = new Map<number, CompiledTemplate[]>();
   private readonly wildcards: CompiledTemplate[] = [];
+  /** Scratch space for segment boundaries (matching is synchronous, so one set suffices). */
+  private readonly starts = new Int32Array(MAX_SEGMENTS);
+  private readonly ends = new Int32Array(MAX_SEGMENTS);
 
   constructor(templates: readonly string[]) {
     for (const t of templates) {
@@ -71,25 +79,44 @@ export class RouteTemplates {
 
   /** The template matching `path`, or undefined. */
   match(path: string): string | undefined {
-    const parts = splitPath(path);
-    const candidates = this.byLength.get(parts.length);
-    if (candidates) {
-      for (const c of candidates) if (segmentsMatch(c.segments, parts)) return c.template;
+    let end = path.indexOf('?');
+    if (end === -1) end = path.length;
+    let n = 0;
+    let i = 0;
+    while (i < end) {
+      while (i < end && path.charCodeAt(i) === 47) i++; // '/'
+      if (i >= end) break;
+      let j = i;
+      while (j < end && path.charCodeAt(j) !== 47) j++;
+      if (n < MAX_SEGMENTS) {
+        this.starts[n] = i;
+        this.ends[n] = j;
+      }
+      n++;
+      i = j;
+    }
+    if (n <= MAX_SEGMENTS) {
+      const candidates = this.byLength.get(n);
+      if (candidates) {
+        for (const c of candidates) if (this.segmentsMatch(c.segments, path)) return c.template;
+      }
     }
     for (const c of this.wildcards) {
-      if (parts.length >= c.segments.length && segmentsMatch(c.segments, parts.slice(0, c.segments.length))) return c.template;
+      if (n >= c.segments.length && c.segments.length <= MAX_SEGMENTS && this.segmentsMatch(c.segments, path)) return c.template;
     }
     return undefined;
   }
-}
 
-function segmentsMatch(template: string[], parts: string[]): boolean {
-  for (let i = 0; i < template.length; i++) {
-    const t = template[i];
-    if (t.startsWith(':')) continue;
-    if (t !== parts[i]) return false;
+  /** Whether the first `template.length` segments of `path` (boundaries in scratch) match. */
+  private segmentsMatch(template: string[], path: string): boolean {
+    for (let k = 0; k < template.length; k++) {
+      const t = template[k];
+      if (t.charCodeAt(0) === 58) continue; // ':param'
+      const start = this.starts[k];
+      if (this.ends[k] - start !== t.length || !path.startsWith(t, start)) return false;
+    }
+    return true;
   }
-  return true;
 }
 
 /**
