@@ -20,7 +20,7 @@ export function apiAlertsGroup(config: MonitoringConfig): RuleGroup {
       expr: `${RECORDED.httpErrorRatio5m} > ${num(threshold)} and ${busyEnough}`,
       summary: 'An API endpoint answers too many requests with server errors.',
       description: `{{ $labels.method }} {{ $labels.route }} answers {{ $value | humanizePercentage }} of its requests with 5xx, above the ${percent(threshold)} ${severity} threshold.`,
-      dashboard: 'errorTracking',
+      dashboard: 'errors',
     }),
   );
   const rules: AlertingRule[] = [
@@ -39,7 +39,7 @@ export function apiAlertsGroup(config: MonitoringConfig): RuleGroup {
       expr: `sum by (job) (rate(${series(METRICS.unauthorizedAccessAttempts)}[${promDuration(config.alerting.rateWindowSeconds)}])) > ${num(critical.unauthorizedAttemptsPerSecond)}`,
       summary: 'Unauthorized access attempts are spiking.',
       description: `{{ $labels.job }} rejects {{ $value | humanize }} unauthorized access attempts per second, above the ${num(critical.unauthorizedAttemptsPerSecond)}/s threshold: a possible attack.`,
-      dashboard: 'errorTracking',
+      dashboard: 'errors',
     }),
   ];
   return { name: 'immigration-ai-api.alerts', rules };

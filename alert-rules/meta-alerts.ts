@@ -32,7 +32,7 @@ export function metaAlertsGroup(config: MonitoringConfig): RuleGroup {
       expr: `${series(METRICS.maintenanceMode)} == 1`,
       summary: 'Planned maintenance is on and alerts are silenced.',
       description: '{{ $labels.job }} on {{ $labels.instance }} reports maintenance mode: every alert except Watchdog is inhibited until it ends.',
-      dashboard: 'systemOverview',
+      dashboard: 'system',
     }),
     alertRule(config, {
       alert: 'PrometheusRuleEvaluationFailures',

@@ -26,7 +26,7 @@ export function platformAlertsGroup(config: MonitoringConfig): RuleGroup {
         expr: `${series(metric)} > ${num(threshold)}`,
         summary: `${what} usage is high.`,
         description: `${what} usage on {{ $labels.instance }} is {{ $value | humanizePercentage }}, above the ${percent(threshold)} ${severity} threshold.`,
-        dashboard: 'systemOverview',
+        dashboard: 'system',
       }),
     );
   const exporterUp = `up{job="${SCRAPE_JOBS.exporter}"}`;
@@ -37,7 +37,7 @@ export function platformAlertsGroup(config: MonitoringConfig): RuleGroup {
       expr: `${series(METRICS.healthStatus, db)} == 0`,
       summary: 'The application database is unreachable.',
       description: 'The health check run by {{ $labels.job }} on {{ $labels.instance }} reports no database connectivity (health status {{ $value }}).',
-      dashboard: 'systemOverview',
+      dashboard: 'system',
     }),
     alertRule(config, {
       alert: 'ImmigrationAiDatabaseSlow',
@@ -55,7 +55,7 @@ export function platformAlertsGroup(config: MonitoringConfig): RuleGroup {
       expr: `${series(METRICS.systemDiskUsage)} > ${num(critical.diskUsageRatio)}`,
       summary: 'A disk is almost full.',
       description: `Disk {{ $labels.mountpoint }} on {{ $labels.instance }} is {{ $value | humanizePercentage }} full, above the ${percent(critical.diskUsageRatio)} threshold.`,
-      dashboard: 'systemOverview',
+      dashboard: 'system',
     }),
     alertRule(config, {
       alert: 'ImmigrationAiBackupVerificationFailed',
@@ -64,7 +64,7 @@ export function platformAlertsGroup(config: MonitoringConfig): RuleGroup {
       labels: { reason: 'verification_failed' },
       summary: 'Backups are failing or missing.',
       description: '{{ $value | humanize }} backup verification failures in the last hour (reported by {{ $labels.job }}).',
-      dashboard: 'systemOverview',
+      dashboard: 'system',
     }),
     alertRule(config, {
       alert: 'ImmigrationAiBackupVerificationFailed',
@@ -73,7 +73,7 @@ export function platformAlertsGroup(config: MonitoringConfig): RuleGroup {
       labels: { reason: 'backup_too_old' },
       summary: 'Backups are failing or missing.',
       description: `The last verified backup is {{ $value | humanizeDuration }} old, older than the ${num(config.alerting.backupMaxAgeHours)}h limit (reported by {{ $labels.job }}).`,
-      dashboard: 'systemOverview',
+      dashboard: 'system',
     }),
     alertRule(config, {
       alert: 'ImmigrationAiExporterDown',
@@ -83,7 +83,7 @@ export function platformAlertsGroup(config: MonitoringConfig): RuleGroup {
       summary: 'The metrics exporter is down.',
       description:
         'Prometheus cannot scrape {{ with $labels.instance }}target {{ . }} of {{ else }}any target of {{ end }}job {{ $labels.job }}: health, database and host metrics are stale and their alerts cannot fire.',
-      dashboard: 'systemOverview',
+      dashboard: 'system',
     }),
   ];
   return { name: 'immigration-ai-platform.alerts', rules };

@@ -19,8 +19,8 @@ export const JOBS = {
   grafana: 'grafana',
   loki: 'loki',
   alloy: 'alloy',
-  /** The SMS bridge's own metrics (sent and dropped SMS); the exporter's catalog names this job too. */
-  smsBridge: 'immigration-ai-sms-bridge',
+  /** The SMS bridge's own metrics (sent and dropped SMS). */
+  smsBridge: SCRAPE_JOBS['sms-bridge'],
 } as const;
 export type JobKey = keyof typeof JOBS;
 

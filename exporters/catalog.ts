@@ -9,11 +9,12 @@ export type MetricType = 'counter' | 'gauge' | 'histogram';
 /**
  * Who publishes a metric, which decides the scrape job it appears under:
  * `exporter` -> job `immigration-ai-exporter`, `app` -> job `immigration-ai` (the app's own /metrics
- * through the instrumentation library).
+ * through the instrumentation library), `sms-bridge` -> job `immigration-ai-sms-bridge` (the
+ * Alertmanager-to-Twilio webhook receiver).
  */
-export type MetricOwner = 'exporter' | 'app';
+export type MetricOwner = 'exporter' | 'app' | 'sms-bridge';
 
-export const SCRAPE_JOBS = { exporter: 'immigration-ai-exporter', app: 'immigration-ai' } as const satisfies Record<MetricOwner, string>;
+export const SCRAPE_JOBS = { exporter: 'immigration-ai-exporter', app: 'immigration-ai', 'sms-bridge': 'immigration-ai-sms-bridge' } as const satisfies Record<MetricOwner, string>;
 
 export interface MetricDefinition<L extends string = string> {
   readonly name: string;
@@ -334,6 +335,22 @@ export const METRICS = {
     help: 'Always 1; the version label carries the exporter version.',
     labelNames: ['version'],
     owner: 'exporter',
+  }),
+
+  // SMS bridge (Alertmanager webhook -> Twilio)
+  smsMessages: define({
+    name: 'immigration_ai_sms_messages_total',
+    type: 'counter',
+    help: 'SMS messages the bridge handed to Twilio, by outcome (sent, failed).',
+    labelNames: ['outcome'],
+    owner: 'sms-bridge',
+  }),
+  smsNotificationsDropped: define({
+    name: 'immigration_ai_sms_notifications_dropped_total',
+    type: 'counter',
+    help: 'Alert notifications the SMS bridge did not send, by reason (rate_limited, not_configured).',
+    labelNames: ['reason'],
+    owner: 'sms-bridge',
   }),
 } as const;
 

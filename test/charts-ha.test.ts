@@ -2,10 +2,9 @@
 import { parse } from 'yaml';
 import { loadConfig } from '../stacks/config/index.js';
 import { synthesizeEnvironment } from '../stacks/synth.js';
-import { FIXTURE_SOURCES } from './helpers/fixture-artifacts.js';
 import { find, objectsIn, podSpecOf, type K8sObject } from './helpers/manifests.js';
 
-const objectsFor = (env: string): K8sObject[] => objectsIn(synthesizeEnvironment(loadConfig(env, {}), FIXTURE_SOURCES), '', 'k8s');
+const objectsFor = (env: string): K8sObject[] => objectsIn(synthesizeEnvironment(loadConfig(env, {})), '', 'k8s');
 
 describe('high availability in production', () => {
   const objects = objectsFor('production');
@@ -60,13 +59,13 @@ describe('dev stays single-replica', () => {
     expect(podSpecOf(find(objects, 'Deployment', 'grafana')).volumes.find((v: any) => v.name === 'data')).toEqual({ name: 'data', persistentVolumeClaim: { claimName: 'grafana-data' } });
   });
   it('refuses more than one single-binary Loki replica with a pointer to the README', () => {
-    expect(() => synthesizeEnvironment(loadConfig('dev', {}, { replicas: { loki: 2 } }), FIXTURE_SOURCES)).toThrow(/exactly one replica.*How Loki scales/);
+    expect(() => synthesizeEnvironment(loadConfig('dev', {}, { replicas: { loki: 2 } }))).toThrow(/exactly one replica.*How Loki scales/);
   });
 });
 
 describe('snapshots (review the diff, then `npx jest -u` when the change is intended)', () => {
-  it.each(['dev', 'production'])('%s manifests with fixture artifacts', (env) => {
-    const tree = synthesizeEnvironment(loadConfig(env, {}), FIXTURE_SOURCES);
+  it.each(['dev', 'production'])('%s manifests', (env) => {
+    const tree = synthesizeEnvironment(loadConfig(env, {}));
     for (const path of tree.paths().filter((p) => /^(k8s|operator)\//.test(p) || p === 'kustomization.yaml')) {
       expect(tree.get(path)).toMatchSnapshot(path);
     }
@@ -75,7 +74,7 @@ describe('snapshots (review the diff, then `npx jest -u` when the change is inte
 
 describe('kustomizations list exactly the manifests of their profile', () => {
   it.each(['dev', 'staging', 'production'])('%s', (env) => {
-    const tree = synthesizeEnvironment(loadConfig(env, {}), FIXTURE_SOURCES);
+    const tree = synthesizeEnvironment(loadConfig(env, {}));
     const standalone = parse(tree.get('kustomization.yaml') as string).resources;
     expect(standalone).toEqual(tree.paths().filter((p) => p.startsWith('k8s/')));
     const operator = parse(tree.get('operator/kustomization.yaml') as string).resources.map((r: string) => `operator/${r}`);

@@ -6,7 +6,6 @@
 import { ALERTMANAGER, ALLOY, EXPORTER, GRAFANA, LOKI, PROMETHEUS, REPORTS, SMS_BRIDGE } from '../charts/topology.js';
 import { ENVIRONMENT_NAMES, loadConfig } from '../stacks/config/index.js';
 import { synthesizeEnvironment } from '../stacks/synth.js';
-import { FIXTURE_SOURCES } from './helpers/fixture-artifacts.js';
 import { type K8sObject, objectsIn, podLabelsOf, workloads } from './helpers/manifests.js';
 
 type Labels = Record<string, string>;
@@ -51,7 +50,7 @@ function allowed(policies: K8sObject[], from: Endpoint, to: Endpoint, port: numb
 
 describe.each(ENVIRONMENT_NAMES)('NetworkPolicies (%s)', (env) => {
   const config = loadConfig(env, {});
-  const objects = objectsIn(synthesizeEnvironment(config, FIXTURE_SOURCES), '', 'k8s');
+  const objects = objectsIn(synthesizeEnvironment(config), '', 'k8s');
   const policies = objects.filter((o) => o.kind === 'NetworkPolicy');
   const ns = config.namespace;
   const pod = (name: string, namespace = ns): Endpoint => {

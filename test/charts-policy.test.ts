@@ -7,7 +7,6 @@ import { PSS_EXCEPTION_LABEL } from '../charts/alloy.js';
 import { ENVIRONMENT_NAMES, loadConfig, type MonitoringConfig } from '../stacks/config/index.js';
 import type { FileTree } from '../stacks/output/file-tree.js';
 import { synthesizeEnvironment } from '../stacks/synth.js';
-import { FIXTURE_SOURCES } from './helpers/fixture-artifacts.js';
 import { validateManifest } from './helpers/k8s-schema.js';
 import { type K8sObject, objectsIn, podLabelsOf, podSpecOf, workloads } from './helpers/manifests.js';
 
@@ -16,7 +15,7 @@ const trees = new Map<string, { config: MonitoringConfig; tree: FileTree }>();
 function load(env: string): { config: MonitoringConfig; tree: FileTree } {
   if (!trees.has(env)) {
     const config = loadConfig(env, {});
-    trees.set(env, { config, tree: synthesizeEnvironment(config, FIXTURE_SOURCES) });
+    trees.set(env, { config, tree: synthesizeEnvironment(config) });
   }
   return trees.get(env)!;
 }
@@ -35,7 +34,7 @@ describe.each(cases)('%s/%s', (env, folder) => {
   const objects = objectsOf(env, folder);
   const { config } = load(env);
 
-  it('every object validates against its schema (fixture artifacts: rules, routes, dashboards)', () => {
+  it('every object validates against its schema (with the real rules, routes and dashboards)', () => {
     expect(objects.length).toBeGreaterThan(5);
     expect(objects.flatMap((o) => validateManifest(o))).toEqual([]);
   });
@@ -149,7 +148,7 @@ describe('no secret value reaches dist/', () => {
 
   it.each(ENVIRONMENT_NAMES)('%s: no canary from the environment appears in any generated file', (env) => {
     const config = loadConfig(env, SECRETS);
-    const tree = synthesizeEnvironment(config, FIXTURE_SOURCES);
+    const tree = synthesizeEnvironment(config);
     for (const [path, content] of tree.entries()) {
       for (const canary of ['slack-secret-canary', 'smtp-secret-canary', 'twilio-secret-canary', 'db-secret-canary', 'grafana-secret-canary']) {
         expect({ path, leaked: content.includes(canary) }).toEqual({ path, leaked: false });

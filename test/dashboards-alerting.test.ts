@@ -7,8 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { DASHBOARD_UIDS as NOTIFICATION_DASHBOARDS } from '../alert-rules/dashboards.js';
-import { alertingRules, renderPrometheusRules } from '../alert-rules/index.js';
+import { alertingRules, buildRuleGroups, renderPrometheusRules } from '../alert-rules/index.js';
 import { RECORDED } from '../alert-rules/recording-names.js';
 import { METRICS } from '../exporters/catalog.js';
 import { ENVIRONMENT_NAMES, loadConfig } from '../stacks/config/index.js';
@@ -44,9 +43,12 @@ describe('dashboards and alerting agree', () => {
     }
   });
 
-  it('every dashboard a notification links to exists', () => {
-    const ours: string[] = Object.values(DASHBOARD_UIDS);
-    for (const uid of Object.values(NOTIFICATION_DASHBOARDS)) expect(ours).toContain(uid);
+  it('every dashboard an alert links to (dashboard_url) exists', () => {
+    const config = loadConfig('production', {});
+    const ours = buildDashboards(config).map((d) => `${config.links.grafanaUrl}/d/${d.uid}`);
+    const linked = buildRuleGroups(config).flatMap((g) => g.rules).map((r) => ('annotations' in r ? r.annotations.dashboard_url : undefined)).filter((u): u is string => u !== undefined);
+    expect(linked.length).toBeGreaterThan(5);
+    for (const url of linked) expect(ours).toContain(url);
   });
 });
 

@@ -1,0 +1,34 @@
+/**
+ * The instrumentation library the Immigration AI app imports:
+ *
+ *   const metrics = createAppMetrics();
+ *   const http = new HttpInstrumentation(metrics, { routes: ['/api/documents/:id'] });
+ *   app.use(http.express());
+ *   const record = new BusinessRecorders(metrics);
+ *   app.get('/metrics', metricsHandler(metrics.registry));
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Registry } from 'prom-client';
+
+export { createAppMetrics, AppRegistry, type AppMetrics } from './app-metrics.js';
+export { HttpMetricsStore } from './http-metrics-store.js';
+export { HttpInstrumentation, type HttpInstrumentationOptions } from './http.js';
+export { BusinessRecorders, UNAUTHORIZED_REASONS, type UnauthorizedReason, type Responder, type UploadOutcome } from './recorders.js';
+export { RouteTemplates, RouteLabelBudget, UNMATCHED_ROUTE, OVERFLOW_ROUTE } from './routes.js';
+
+/** A request handler serving `registry` in the Prometheus text format. */
+export function metricsHandler(registry: Registry): (req: IncomingMessage, res: ServerResponse) => void {
+  return (_req, res) => {
+    registry.metrics().then(
+      (body) => {
+        res.statusCode = 200;
+        res.setHeader('Content-Type', registry.contentType);
+        res.end(body);
+      },
+      (err: Error) => {
+        res.statusCode = 500;
+        res.end(`metrics collection failed: ${err.message}\n`);
+      },
+    );
+  };
+}

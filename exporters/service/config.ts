@@ -1,0 +1,175 @@
+/**
+ * The exporter's configuration, read from environment variables once at start. Bad values stop
+ * the process with one message per problem naming the variable (fail fast beats a half-working
+ * exporter reporting "healthy" from the wrong database).
+ */
+import { readFileSync } from 'node:fs';
+
+export interface DirectoryStorageConfig {
+  kind: 'directory';
+  /** STORAGE_DIR: each subfolder is a bucket. */
+  dir: string;
+}
+
+export interface S3StorageConfig {
+  kind: 's3';
+  endpoint: string;
+  buckets: string[];
+  region: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+}
+
+export interface ExporterConfig {
+  port: number;
+  host: string;
+  databaseUrl?: string;
+  storage?: DirectoryStorageConfig | S3StorageConfig;
+  healthCheckIntervalSeconds: number;
+  /** Per-check timeout: a hung dependency is unhealthy after this long. */
+  checkTimeoutMs: number;
+  /** A /metrics scrape re-runs the checks when the last run is older than this. */
+  metricsMaxAgeSeconds: number;
+  /** Database response time above which a "slow query" line is logged (seed: 1000 ms). */
+  slowDatabaseMs: number;
+  lokiUrl?: string;
+  logLevel: string;
+  diskPaths: string[];
+  /** JSON file overriding business SQL queries (metric key -> SQL, or null to disable one). */
+  businessQueriesFile?: string;
+  businessMetricsEnabled: boolean;
+  maintenanceMode: boolean;
+  maintenanceModeFile?: string;
+  unhealthy: { cpuRatio: number; memoryRatio: number; diskRatio: number };
+  environment: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid exporter configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+/** `NAME` or the content of the file named by `NAME_FILE` (Kubernetes Secret mounts). */
+export function envOrFile(env: Env, name: string, problems: string[]): string | undefined {
+  const file = env[`${name}_FILE`];
+  if (file) {
+    try {
+      return readFileSync(file, 'utf8').trim();
+    } catch (e) {
+      problems.push(`${name}_FILE: cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+      return undefined;
+    }
+  }
+  const v = env[name];
+  return v === undefined || v.trim() === '' ? undefined : v.trim();
+}
+
+const TRUE = new Set(['1', 'true', 'on', 'yes']);
+const FALSE = new Set(['0', 'false', 'off', 'no', '']);
+
+export function parseBool(env: Env, name: string, fallback: boolean, problems: string[]): boolean {
+  const raw = env[name];
+  if (raw === undefined) return fallback;
+  const v = raw.trim().toLowerCase();
+  if (TRUE.has(v)) return true;
+  if (FALSE.has(v)) return false;
+  problems.push(`${name}: must be true or false (got "${raw}")`);
+  return fallback;
+}
+
+export function parseNumber(env: Env, name: string, fallback: number, problems: string[], opts: { min?: number; max?: number; integer?: boolean } = {}): number {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const n = Number(raw.trim());
+  const { min = 0, max = Number.MAX_SAFE_INTEGER, integer = false } = opts;
+  if (!Number.isFinite(n) || n < min || n > max || (integer && !Number.isInteger(n))) {
+    problems.push(`${name}: must be ${integer ? 'a whole number' : 'a number'} between ${min} and ${max} (got "${raw}")`);
+    return fallback;
+  }
+  return n;
+}
+
+export function parseUrl(value: string | undefined, name: string, protocols: string[], problems: string[]): string | undefined {
+  if (value === undefined) return undefined;
+  try {
+    const u = new URL(value);
+    if (!protocols.includes(u.protocol)) problems.push(`${name}: protocol must be one of ${protocols.join(', ')} (got "${u.protocol}")`);
+    return value;
+  } catch {
+    // Never echo a URL that may hold a password.
+    problems.push(`${name}: is not a valid URL`);
+    return undefined;
+  }
+}
+
+export function loadExporterConfig(env: Env = process.env): ExporterConfig {
+  const problems: string[] = [];
+  const port = parseNumber(env, 'PORT', 8080, problems, { min: 0, max: 65535, integer: true });
+  const databaseUrl = parseUrl(envOrFile(env, 'DATABASE_URL', problems), 'DATABASE_URL', ['postgres:', 'postgresql:'], problems);
+
+  let storage: ExporterConfig['storage'];
+  const storageDir = env.STORAGE_DIR?.trim();
+  const s3Endpoint = parseUrl(env.S3_ENDPOINT?.trim() || undefined, 'S3_ENDPOINT', ['http:', 'https:'], problems);
+  if (storageDir && s3Endpoint) problems.push('STORAGE_DIR and S3_ENDPOINT: set only one storage backend');
+  else if (storageDir) storage = { kind: 'directory', dir: storageDir };
+  else if (s3Endpoint) {
+    const buckets = (env.S3_BUCKETS ?? '').split(',').map((b) => b.trim()).filter(Boolean);
+    if (buckets.length === 0) problems.push('S3_BUCKETS: list the buckets to check, comma separated');
+    const accessKeyId = envOrFile(env, 'AWS_ACCESS_KEY_ID', problems);
+    const secretAccessKey = envOrFile(env, 'AWS_SECRET_ACCESS_KEY', problems);
+    if (!accessKeyId || !secretAccessKey) problems.push('AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY: required with S3_ENDPOINT');
+    storage = {
+      kind: 's3',
+      endpoint: s3Endpoint,
+      buckets,
+      region: env.AWS_REGION?.trim() || env.AWS_DEFAULT_REGION?.trim() || 'us-east-1',
+      accessKeyId: accessKeyId ?? '',
+      secretAccessKey: secretAccessKey ?? '',
+      sessionToken: envOrFile(env, 'AWS_SESSION_TOKEN', problems),
+    };
+  }
+
+  const healthCheckIntervalSeconds = parseNumber(env, 'HEALTH_CHECK_INTERVAL', 300, problems, { min: 1, max: 86400 });
+  const checkTimeoutMs = parseNumber(env, 'HEALTH_CHECK_TIMEOUT_MS', 5000, problems, { min: 10, max: 120_000, integer: true });
+  const metricsMaxAgeSeconds = parseNumber(env, 'METRICS_MAX_AGE', 15, problems, { min: 0, max: 86400 });
+  const slowDatabaseMs = parseNumber(env, 'SLOW_DATABASE_MS', 1000, problems, { min: 1 });
+  const lokiUrl = parseUrl(env.LOKI_URL?.trim() || undefined, 'LOKI_URL', ['http:', 'https:'], problems);
+  const logLevel = (env.LOG_LEVEL ?? 'info').trim().toLowerCase();
+  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) problems.push(`LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace, silent (got "${env.LOG_LEVEL}")`);
+  const diskPaths = (env.DISK_PATHS ?? '/').split(',').map((p) => p.trim()).filter(Boolean);
+  const ratio = (name: string, fallback: number) => parseNumber(env, name, fallback, problems, { min: 0, max: 1 });
+
+  const businessMetricsEnabled = parseBool(env, 'BUSINESS_METRICS', true, problems);
+  const maintenanceMode = parseBool(env, 'MAINTENANCE_MODE', false, problems);
+  const unhealthy = {
+    cpuRatio: ratio('SYSTEM_CPU_UNHEALTHY_RATIO', 0.9),
+    memoryRatio: ratio('SYSTEM_MEMORY_UNHEALTHY_RATIO', 0.9),
+    diskRatio: ratio('SYSTEM_DISK_UNHEALTHY_RATIO', 0.95),
+  };
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    port,
+    host: env.HOST?.trim() || '0.0.0.0',
+    databaseUrl,
+    storage,
+    healthCheckIntervalSeconds,
+    checkTimeoutMs,
+    metricsMaxAgeSeconds,
+    slowDatabaseMs,
+    lokiUrl,
+    logLevel,
+    diskPaths,
+    businessQueriesFile: env.BUSINESS_QUERIES_FILE?.trim() || undefined,
+    businessMetricsEnabled,
+    maintenanceMode,
+    maintenanceModeFile: env.MAINTENANCE_MODE_FILE?.trim() || undefined,
+    unhealthy,
+    environment: env.MONITORING_ENVIRONMENT?.trim() || 'dev',
+  };
+}

@@ -1,0 +1,67 @@
+/**
+ * SMS bridge settings from the environment. Credentials and numbers come from variables or, for
+ * Kubernetes Secret mounts, from files named by the *_FILE variants.
+ */
+import { ConfigError, envOrFile, parseNumber, parseUrl } from '../service/config.js';
+
+export interface SmsBridgeConfig {
+  port: number;
+  host: string;
+  twilioBaseUrl: string;
+  accountSid?: string;
+  authToken?: string;
+  from?: string;
+  to: string[];
+  /** Seed suppression rule: at most this many SMS notifications in any sliding hour. */
+  maxAlertsPerHour: number;
+  /** Longest SMS body sent (characters); Twilio accepts 1600, phones split at 153. */
+  maxBodyLength: number;
+  timeoutMs: number;
+  logLevel: string;
+  lokiUrl?: string;
+}
+
+const E164 = /^\+[1-9]\d{6,14}$/;
+
+export function loadSmsBridgeConfig(env: Record<string, string | undefined> = process.env): SmsBridgeConfig {
+  const problems: string[] = [];
+  const port = parseNumber(env, 'PORT', 9095, problems, { min: 0, max: 65535, integer: true });
+  const twilioBaseUrl = parseUrl(env.TWILIO_BASE_URL?.trim() || 'https://api.twilio.com', 'TWILIO_BASE_URL', ['http:', 'https:'], problems) ?? '';
+  const accountSid = envOrFile(env, 'TWILIO_ACCOUNT_SID', problems);
+  const authToken = envOrFile(env, 'TWILIO_AUTH_TOKEN', problems);
+  const from = envOrFile(env, 'TWILIO_FROM', problems);
+  const to = (envOrFile(env, 'SMS_TO', problems) ?? '').split(',').map((n) => n.trim()).filter(Boolean);
+  if (from && !E164.test(from)) problems.push('TWILIO_FROM: must be an E.164 number like +1234567890');
+  // Never echo a phone number back: it is personal data.
+  const bad = to.filter((n) => !E164.test(n)).length;
+  if (bad > 0) problems.push(`SMS_TO: ${bad} number(s) not in E.164 format (+<country><number>)`);
+  const maxAlertsPerHour = parseNumber(env, 'MAX_ALERTS_PER_HOUR', 10, problems, { min: 0, max: 10_000, integer: true });
+  const maxBodyLength = parseNumber(env, 'SMS_MAX_LENGTH', 480, problems, { min: 40, max: 1600, integer: true });
+  const timeoutMs = parseNumber(env, 'TWILIO_TIMEOUT_MS', 10_000, problems, { min: 100, max: 120_000, integer: true });
+  const lokiUrl = parseUrl(env.LOKI_URL?.trim() || undefined, 'LOKI_URL', ['http:', 'https:'], problems);
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    port,
+    host: env.HOST?.trim() || '0.0.0.0',
+    twilioBaseUrl,
+    accountSid,
+    authToken,
+    from,
+    to,
+    maxAlertsPerHour,
+    maxBodyLength,
+    timeoutMs,
+    logLevel: env.LOG_LEVEL?.trim().toLowerCase() || 'info',
+    lokiUrl,
+  };
+}
+
+/** Missing settings that keep the bridge from sending (it still runs, drops and counts). */
+export function missingSettings(c: SmsBridgeConfig): string[] {
+  const m: string[] = [];
+  if (!c.accountSid) m.push('TWILIO_ACCOUNT_SID');
+  if (!c.authToken) m.push('TWILIO_AUTH_TOKEN');
+  if (!c.from) m.push('TWILIO_FROM');
+  if (c.to.length === 0) m.push('SMS_TO');
+  return m;
+}

@@ -1,0 +1,179 @@
+/**
+ * The SMS bridge against a local fake Twilio (the only stub: we cannot send real SMS), fed by
+ * hand-made webhook payloads and by a real Alertmanager 0.25.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { requireTool } from '../scripts/tools.js';
+import { createLogger } from '../exporters/logging/logger.js';
+import { loadSmsBridgeConfig } from '../exporters/sms-bridge/config.js';
+import { createSmsBridge } from '../exporters/sms-bridge/server.js';
+import { smsText, type WebhookPayload } from '../exporters/sms-bridge/alertmanager.js';
+import { LineCollector, close, listen, recordingServer, waitFor } from './helpers/net.js';
+import { freePort } from './helpers/postgres.js';
+
+const SID = 'AC0123456789abcdef0123456789abcdef';
+const TOKEN = 'tw-auth-token-42';
+
+function payload(over: Partial<WebhookPayload> = {}): WebhookPayload {
+  return {
+    version: '4',
+    groupKey: '{}:{alertname="DatabaseDown"}',
+    status: 'firing',
+    receiver: 'sms',
+    groupLabels: { alertname: 'DatabaseDown' },
+    commonLabels: { alertname: 'DatabaseDown', severity: 'critical', environment: 'production' },
+    commonAnnotations: { summary: 'The application database is unreachable.' },
+    externalURL: 'http://alertmanager:9093',
+    alerts: [
+      {
+        status: 'firing',
+        labels: { alertname: 'DatabaseDown', severity: 'critical' },
+        annotations: { summary: 'The application database is unreachable.', description: 'details' },
+        startsAt: '2026-01-01T00:00:00Z',
+        endsAt: '0001-01-01T00:00:00Z',
+      },
+    ],
+    ...over,
+  };
+}
+
+async function bridge(env: Record<string, string>, now?: () => number) {
+  const out = new LineCollector();
+  const config = loadSmsBridgeConfig({ PORT: '0', HOST: '127.0.0.1', TWILIO_ACCOUNT_SID: SID, TWILIO_AUTH_TOKEN: TOKEN, TWILIO_FROM: '+15005550006', SMS_TO: '+15551230001,+15551230002', ...env });
+  const b = createSmsBridge(config, createLogger({ component: 'sms-bridge', destination: out }), now);
+  const l = await listen(b.server);
+  const post = async (body: unknown) => {
+    const r = await fetch(`${l.url}/alerts`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+    return { status: r.status, json: (await r.json()) as Record<string, unknown> };
+  };
+  const metrics = async () => (await fetch(`${l.url}/metrics`)).text();
+  return { ...l, post, metrics, out };
+}
+
+describe('SMS bridge', () => {
+  const servers: import('node:http').Server[] = [];
+  afterEach(async () => {
+    for (const s of servers.splice(0)) await close(s);
+  });
+
+  it('sends one form-encoded, basic-authenticated Messages API call per recipient', async () => {
+    const twilio = await recordingServer((_r, res) => {
+      res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ sid: 'SM1' }));
+    });
+    const b = await bridge({ TWILIO_BASE_URL: twilio.url });
+    servers.push(twilio.server, b.server);
+    const r = await b.post(payload());
+    expect(r).toEqual({ status: 200, json: { sent: 2, failed: 0 } });
+    expect(twilio.requests).toHaveLength(2);
+    for (const req of twilio.requests) {
+      expect(req.method).toBe('POST');
+      expect(req.url).toBe(`/2010-04-01/Accounts/${SID}/Messages.json`);
+      expect(req.headers['content-type']).toBe('application/x-www-form-urlencoded');
+      expect(req.headers.authorization).toBe(`Basic ${Buffer.from(`${SID}:${TOKEN}`).toString('base64')}`);
+    }
+    const forms = twilio.requests.map((q) => Object.fromEntries(new URLSearchParams(q.body)));
+    expect(forms.map((f) => f.To).sort()).toEqual(['+15551230001', '+15551230002']);
+    expect(forms[0]).toEqual({ To: forms[0].To, From: '+15005550006', Body: '[FIRING:1] DatabaseDown (critical, production): The application database is unreachable.' });
+    expect(await b.metrics()).toContain('immigration_ai_sms_messages_total{outcome="sent"} 2');
+    expect(b.out.text).not.toContain('+1555123');
+  });
+
+  it('enforces max_alerts_per_hour over a sliding hour and counts what it drops', async () => {
+    const twilio = await recordingServer((_r, res) => res.writeHead(201).end('{}'));
+    let t = 1_000_000;
+    const b = await bridge({ TWILIO_BASE_URL: twilio.url, MAX_ALERTS_PER_HOUR: '3', SMS_TO: '+15551230001' }, () => t);
+    servers.push(twilio.server, b.server);
+    const results = [];
+    for (let i = 0; i < 5; i++) {
+      results.push((await b.post(payload())).json);
+      t += 60_000; // one per minute
+    }
+    expect(results.map((r) => r.sent)).toEqual([1, 1, 1, 0, 0]);
+    expect(results[3]).toEqual({ sent: 0, dropped: 'rate_limited' });
+    expect(twilio.requests).toHaveLength(3);
+    expect(await b.metrics()).toContain('immigration_ai_sms_notifications_dropped_total{reason="rate_limited"} 2');
+    // The first slot frees an hour after it was taken, not at a fixed clock hour.
+    t = 1_000_000 + 3_600_000 + 1;
+    expect((await b.post(payload())).json).toEqual({ sent: 1, failed: 0 });
+    expect((await b.post(payload())).json).toEqual({ sent: 0, dropped: 'rate_limited' });
+  });
+
+  it('answers 502 when Twilio fails (so Alertmanager retries), 400 for a non-webhook body', async () => {
+    const twilio = await recordingServer((_r, res) => res.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ code: 20003, message: 'Authenticate' })));
+    const b = await bridge({ TWILIO_BASE_URL: twilio.url });
+    servers.push(twilio.server, b.server);
+    expect(await b.post(payload())).toEqual({ status: 502, json: { sent: 0, failed: 2 } });
+    expect(await b.metrics()).toContain('immigration_ai_sms_messages_total{outcome="failed"} 2');
+    expect(b.out.text).toContain('sms send failed with error: Twilio answered HTTP 401 (20003 Authenticate)');
+    expect((await b.post({ version: '3', alerts: [] })).status).toBe(400);
+    expect((await b.post('not json')).status).toBe(400);
+    expect((await fetch(`${b.url}/healthz`)).status).toBe(200);
+  });
+
+  it('reads credentials and numbers from *_FILE secret mounts, and drops when unconfigured', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'iao-sms-'));
+    try {
+      writeFileSync(join(dir, 'sid'), `${SID}\n`);
+      writeFileSync(join(dir, 'token'), `${TOKEN}\n`);
+      writeFileSync(join(dir, 'to'), '+15551230009\n');
+      const c = loadSmsBridgeConfig({ TWILIO_ACCOUNT_SID_FILE: join(dir, 'sid'), TWILIO_AUTH_TOKEN_FILE: join(dir, 'token'), TWILIO_FROM: '+15005550006', SMS_TO_FILE: join(dir, 'to') });
+      expect(c).toMatchObject({ accountSid: SID, authToken: TOKEN, to: ['+15551230009'], maxAlertsPerHour: 10, port: 9095 });
+      expect(() => loadSmsBridgeConfig({ SMS_TO: '+1555,12345' })).toThrow(/SMS_TO: 2 number\(s\) not in E.164/);
+      expect(() => loadSmsBridgeConfig({ TWILIO_AUTH_TOKEN_FILE: join(dir, 'missing') })).toThrow(/TWILIO_AUTH_TOKEN_FILE: cannot read/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const b = await bridge({ TWILIO_ACCOUNT_SID: '', SMS_TO: '' });
+    servers.push(b.server);
+    expect((await b.post(payload())).json).toEqual({ sent: 0, dropped: 'not_configured' });
+    expect(await b.metrics()).toContain('immigration_ai_sms_notifications_dropped_total{reason="not_configured"} 1');
+  });
+
+  it('formats resolved notifications and cuts long texts', () => {
+    const resolved = payload({ status: 'resolved', alerts: payload().alerts.map((a) => ({ ...a, status: 'resolved' as const })) });
+    expect(smsText(resolved, 480)).toBe('[RESOLVED] DatabaseDown (critical, production): The application database is unreachable.');
+    const long = smsText(payload({ commonAnnotations: { summary: 'x'.repeat(1000) }, alerts: [] }), 100);
+    expect(long).toHaveLength(100);
+  });
+
+  it('receives a real Alertmanager webhook and texts it', async () => {
+    const twilio = await recordingServer((_r, res) => res.writeHead(201).end('{}'));
+    const b = await bridge({ TWILIO_BASE_URL: twilio.url, SMS_TO: '+15551230001' });
+    servers.push(twilio.server, b.server);
+    const dir = mkdtempSync(join(tmpdir(), 'iao-am-'));
+    const port = await freePort();
+    writeFileSync(
+      join(dir, 'alertmanager.yml'),
+      [
+        'route:',
+        '  receiver: sms',
+        '  group_by: [alertname]',
+        '  group_wait: 0s',
+        '  group_interval: 1s',
+        'receivers:',
+        '  - name: sms',
+        '    webhook_configs:',
+        `      - url: ${b.url}/alerts`,
+        '        send_resolved: true',
+        '',
+      ].join('\n'),
+    );
+    let am: ChildProcess | undefined;
+    try {
+      am = spawn(requireTool('alertmanager'), [`--config.file=${join(dir, 'alertmanager.yml')}`, `--storage.path=${dir}`, `--web.listen-address=127.0.0.1:${port}`, '--cluster.listen-address=', '--log.level=warn'], { stdio: 'ignore' });
+      const api = `http://127.0.0.1:${port}/api/v2/alerts`;
+      await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/-/ready`)).ok, 20_000, 100);
+      const alert = [{ labels: { alertname: 'HighErrorRate', severity: 'critical', environment: 'staging' }, annotations: { summary: 'An endpoint fails more than 10% of requests.' } }];
+      const r = await fetch(api, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(alert) });
+      expect(r.ok).toBe(true);
+      const sms = await waitFor(() => twilio.requests[0], 20_000, 100);
+      expect(Object.fromEntries(new URLSearchParams(sms.body))).toMatchObject({ To: '+15551230001', Body: '[FIRING:1] HighErrorRate (critical, staging): An endpoint fails more than 10% of requests.' });
+    } finally {
+      am?.kill('SIGTERM');
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
