@@ -5,7 +5,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { ScenarioReport } from './scenarios.js';
+import type { HeartbeatReport, ScenarioReport } from './scenarios.js';
 import type { PipelineTiming } from './timing.js';
 import { repoRoot } from './topology.js';
 
@@ -31,12 +31,14 @@ export interface E2eResults {
     notifications: ScenarioReport['counts'];
     passed: boolean;
   }>;
+  heartbeat?: { deliveries: number; intervalsSeconds: { min: number; max: number; mean: number }; expectedIntervalSeconds: number };
   totalSeconds: number;
 }
 
 const round = (n: number | null, digits = 2): number | null => (n === null ? null : Math.round(n * 10 ** digits) / 10 ** digits);
 
-export function e2eResults(reports: ScenarioReport[], timing: PipelineTiming, totalSeconds: number): E2eResults {
+export function e2eResults(reports: ScenarioReport[], timing: PipelineTiming, totalSeconds: number, heartbeat?: HeartbeatReport): E2eResults {
+  const iv = heartbeat?.intervalsSeconds ?? [];
   return {
     generatedAt: new Date().toISOString(),
     note:
@@ -66,6 +68,15 @@ export function e2eResults(reports: ScenarioReport[], timing: PipelineTiming, to
         },
       ]),
     ),
+    ...(heartbeat && iv.length > 0
+      ? {
+          heartbeat: {
+            deliveries: heartbeat.deliveries,
+            intervalsSeconds: { min: round(Math.min(...iv)) as number, max: round(Math.max(...iv)) as number, mean: round(iv.reduce((a, b) => a + b, 0) / iv.length) as number },
+            expectedIntervalSeconds: heartbeat.expectedIntervalSeconds,
+          },
+        }
+      : {}),
     totalSeconds: Math.round(totalSeconds),
   };
 }

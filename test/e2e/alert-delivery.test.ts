@@ -16,6 +16,7 @@ import {
   formatReport,
   maintenance,
   slowApi,
+  type HeartbeatReport,
   type Scenario,
   type ScenarioContext,
   type ScenarioReport,
@@ -30,6 +31,7 @@ let stack: LocalStack;
 let ctx: ScenarioContext;
 let startedAt: number;
 const reports: ScenarioReport[] = [];
+let heartbeat: HeartbeatReport | undefined;
 
 beforeAll(async () => {
   // If CI or a person interrupts the run, take the whole stack down with it.
@@ -40,7 +42,7 @@ beforeAll(async () => {
 }, 4 * MINUTE);
 
 afterAll(async () => {
-  if (reports.length > 0 && ctx) writeE2eResults(e2eResults(reports, ctx.timing, (Date.now() - startedAt) / 1000));
+  if (reports.length > 0 && ctx) writeE2eResults(e2eResults(reports, ctx.timing, (Date.now() - startedAt) / 1000, heartbeat));
   await stack?.stop();
 }, MINUTE);
 
@@ -98,6 +100,7 @@ describe('alert delivery end to end', () => {
 
   it('heartbeat: the Watchdog reached only the dead man\'s switch, on its repeat interval, throughout the run', () => {
     const hb = checkHeartbeat(ctx, startedAt);
+    heartbeat = hb;
     process.stdout.write(`heartbeat: ${hb.deliveries} deliveries, intervals ${hb.intervalsSeconds.map((s) => s.toFixed(1)).join(' ')} s\n`);
     expect(hb.problems).toEqual([]);
     expect(hb.deliveries).toBeGreaterThan(3);
