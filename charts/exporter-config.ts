@@ -20,6 +20,8 @@ export class ExporterConfigChart extends Chart {
         HEALTH_CHECK_INTERVAL: String(config.healthCheckIntervalSeconds),
         LOG_LEVEL: config.environment === 'production' ? 'info' : 'debug',
         MONITORING_ENVIRONMENT: config.environment,
+        // The exporter ships its own logs to Loki (pino-loki), labelled job="immigration-ai".
+        LOKI_URL: `http://loki.${config.namespace}.svc:3100`,
       },
     });
   }

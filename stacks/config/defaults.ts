@@ -62,10 +62,13 @@ export const DEFAULT_CONFIG: Omit<MonitoringConfig, 'environment'> = {
       enabled: false,
       provider: 'twilio',
       credentialsSecret: 'sms-bridge-twilio',
+      bridgeUrl: 'http://immigration-ai-sms-bridge:9095/alerts',
     },
     heartbeat: {
       enabled: true,
-      urlSecret: { name: 'alertmanager-heartbeat', key: 'url' },
+      url: 'https://api.opsgenie.com/v2/heartbeats/immigration-ai/ping',
+      authorizationType: 'GenieKey',
+      credentialsSecret: { name: 'alertmanager-heartbeat', key: 'credentials' },
       repeatIntervalSeconds: 300,
     },
   },
@@ -95,5 +98,16 @@ export const DEFAULT_CONFIG: Omit<MonitoringConfig, 'environment'> = {
   links: {
     runbookBaseUrl: 'https://github.com/immigration-ai/immigration-ai-observability/blob/main/dist/runbooks',
     grafanaUrl: 'https://grafana.immigrationai.com',
+  },
+  kubernetes: {
+    appNamespace: 'immigration-ai',
+    logCollectorNamespace: 'immigration-ai-monitoring-logs',
+    ingressClassName: '',
+    operatorReleaseLabel: 'kube-prometheus-stack',
+    remoteWrite: {
+      enabled: false,
+      url: 'https://mimir.example.internal/api/v1/push',
+      bearerTokenSecret: { name: 'prometheus-remote-write', key: 'token' },
+    },
   },
 };

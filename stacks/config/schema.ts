@@ -23,7 +23,7 @@ export const CONFIG_SCHEMA: JSONSchemaType<MonitoringConfig> = {
   required: [
     'environment', 'monitoringEnabled', 'namespace', 'cluster', 'healthCheckIntervalSeconds', 'metricsRetentionDays',
     'logRetentionDays', 'scrapeIntervalSeconds', 'evaluationIntervalSeconds', 'alerting', 'channels', 'suppression',
-    'security', 'replicas', 'storage', 'images', 'links',
+    'security', 'replicas', 'storage', 'images', 'links', 'kubernetes',
   ],
   properties: {
     environment: { type: 'string', enum: [...ENVIRONMENT_NAMES] },
@@ -122,18 +122,26 @@ export const CONFIG_SCHEMA: JSONSchemaType<MonitoringConfig> = {
         sms: {
           type: 'object',
           additionalProperties: false,
-          required: ['enabled', 'provider', 'credentialsSecret'],
+          required: ['enabled', 'provider', 'credentialsSecret', 'bridgeUrl'],
           properties: {
             enabled: { type: 'boolean' },
             provider: { type: 'string', const: 'twilio' },
             credentialsSecret: k8sName,
+            bridgeUrl: { type: 'string', format: 'uri', pattern: '^https?://' },
           },
         },
         heartbeat: {
           type: 'object',
           additionalProperties: false,
-          required: ['enabled', 'urlSecret', 'repeatIntervalSeconds'],
-          properties: { enabled: { type: 'boolean' }, urlSecret: secretKeyRef, repeatIntervalSeconds: positiveInteger },
+          required: ['enabled', 'url', 'authorizationType', 'credentialsSecret', 'repeatIntervalSeconds'],
+          properties: {
+            enabled: { type: 'boolean' },
+            url: { type: 'string', format: 'uri', pattern: '^https?://' },
+            // Alertmanager refuses `Basic` here (it has basic_auth for that).
+            authorizationType: { type: 'string', pattern: '^(?![Bb][Aa][Ss][Ii][Cc]$)[A-Za-z][-A-Za-z0-9]*$' },
+            credentialsSecret: secretKeyRef,
+            repeatIntervalSeconds: positiveInteger,
+          },
         },
       },
     },
@@ -209,6 +217,27 @@ export const CONFIG_SCHEMA: JSONSchemaType<MonitoringConfig> = {
       properties: {
         runbookBaseUrl: { type: 'string', format: 'uri', pattern: '^https?://[^?#]*[^/?#]$' },
         grafanaUrl: { type: 'string', format: 'uri', pattern: '^https?://[^?#]*[^/?#]$' },
+      },
+    },
+    kubernetes: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['appNamespace', 'logCollectorNamespace', 'ingressClassName', 'operatorReleaseLabel', 'remoteWrite'],
+      properties: {
+        appNamespace: k8sName,
+        logCollectorNamespace: k8sName,
+        ingressClassName: { type: 'string', pattern: '^([a-z0-9]([-a-z0-9.]*[a-z0-9])?)?$' },
+        operatorReleaseLabel: { type: 'string', pattern: '^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$', maxLength: 63 },
+        remoteWrite: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['enabled', 'url', 'bearerTokenSecret'],
+          properties: {
+            enabled: { type: 'boolean' },
+            url: { type: 'string', format: 'uri', pattern: '^https?://' },
+            bearerTokenSecret: secretKeyRef,
+          },
+        },
       },
     },
   },

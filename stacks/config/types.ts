@@ -93,12 +93,22 @@ export interface SmsChannel {
   provider: 'twilio';
   /** The account SID, auth token and phone numbers live in this Secret, read by the SMS bridge. */
   credentialsSecret: string;
+  /** In-cluster URL of the SMS bridge's Alertmanager webhook; the bridge holds the Twilio credentials and the hourly cap. */
+  bridgeUrl: string;
 }
 
 export interface HeartbeatChannel {
   enabled: boolean;
-  /** Dead man's switch URL (e.g. healthchecks.io, Opsgenie heartbeat), read from a Secret. */
-  urlSecret: SecretKeyRef;
+  /**
+   * Dead man's switch endpoint the Watchdog is POSTed to (default: Opsgenie's heartbeat ping API).
+   * Not secret: Alertmanager 0.25 cannot read a webhook URL from a file (`url_file` came in 0.26),
+   * so the secret part travels in the Authorization header, read from `credentialsSecret`.
+   */
+  url: string;
+  /** Authorization header scheme: `GenieKey` for Opsgenie, `Bearer` for most other services. */
+  authorizationType: string;
+  /** Where Alertmanager reads the Authorization header's credentials from. */
+  credentialsSecret: SecretKeyRef;
   repeatIntervalSeconds: number;
 }
 
@@ -158,6 +168,22 @@ export interface LinksConfig {
   grafanaUrl: string;
 }
 
+export interface KubernetesConfig {
+  /** Namespace of the Immigration AI app: Prometheus scrapes its pods (job `immigration-ai`) and Alloy ships their logs. */
+  appNamespace: string;
+  /** Namespace of the log collector: its read-only host log mounts are not allowed under the restricted Pod Security Standard. */
+  logCollectorNamespace: string;
+  /** Ingress class for Grafana's Ingress; empty uses the cluster's default class. */
+  ingressClassName: string;
+  /**
+   * Profile `operator`: the `release` label kube-prometheus-stack selects ServiceMonitors and PrometheusRules by
+   * (its Helm release name; the chart's default selector is `release: <release name>`).
+   */
+  operatorReleaseLabel: string;
+  /** Optional remote_write to a long-term store (Mimir, Thanos receive) for when one Prometheus is not enough. */
+  remoteWrite: { enabled: boolean; url: string; bearerTokenSecret: SecretKeyRef };
+}
+
 export interface MonitoringConfig {
   environment: EnvironmentName;
   /** MONITORING_ENABLED: when false, synth emits only the namespace. */
@@ -180,6 +206,7 @@ export interface MonitoringConfig {
   storage: StorageSizing;
   images: ImagesConfig;
   links: LinksConfig;
+  kubernetes: KubernetesConfig;
 }
 
 /** Deep partial used by environment overrides. */

@@ -1,0 +1,40 @@
+import type { MonitoringConfig } from '../stacks/config/index.js';
+import { dashboardUrl, type DashboardKey } from './dashboards.js';
+import { promDuration } from './duration.js';
+import type { AlertingRule, Severity } from './types.js';
+
+export interface AlertSpec {
+  alert: string;
+  severity: Severity;
+  expr: string;
+  /** Defaults by severity: critical -> alerting.criticalForSeconds, warning -> warningForSeconds, else 0. */
+  forSeconds?: number;
+  /** Static, ends with a period. */
+  summary: string;
+  /** Templated: carries the offending value and labels. */
+  description: string;
+  dashboard?: DashboardKey;
+  labels?: Record<string, string>;
+}
+
+export const runbookUrl = (config: MonitoringConfig, alert: string): string => `${config.links.runbookBaseUrl}/${alert}.md`;
+
+/** One alerting rule with the conventions every alert shares: severity, `for` from config, runbook and dashboard links. */
+export function alertRule(config: MonitoringConfig, spec: AlertSpec): AlertingRule {
+  const forSeconds =
+    spec.forSeconds ??
+    (spec.severity === 'critical' ? config.alerting.criticalForSeconds : spec.severity === 'warning' ? config.alerting.warningForSeconds : 0);
+  const rule: AlertingRule = {
+    alert: spec.alert,
+    expr: spec.expr,
+    ...(forSeconds > 0 ? { for: promDuration(forSeconds) } : {}),
+    labels: { ...spec.labels, severity: spec.severity },
+    annotations: {
+      summary: spec.summary,
+      description: spec.description,
+      runbook_url: runbookUrl(config, spec.alert),
+      ...(spec.dashboard ? { dashboard_url: dashboardUrl(config.links.grafanaUrl, spec.dashboard) } : {}),
+    },
+  };
+  return rule;
+}

@@ -1,0 +1,41 @@
+import { METRICS } from '../exporters/catalog.js';
+import { RECORDED } from './recording-names.js';
+import { series } from './promql.js';
+import type { RecordingRule, RuleGroup } from './types.js';
+
+/** Quantiles recorded per endpoint for dashboards (label `quantile`). */
+export const RECORDED_QUANTILES = [0.5, 0.95, 0.99] as const;
+
+const BY_ENDPOINT = 'job, method, route';
+
+/**
+ * The per-endpoint HTTP recording rules shared by dashboards and alerts (names in
+ * recording-names.ts). Order matters: later rules reuse earlier ones within the group.
+ */
+export function httpRecordingGroup(): RuleGroup {
+  const req = METRICS.httpRequests;
+  const dur = METRICS.httpRequestDuration;
+  const rules: RecordingRule[] = [
+    { record: RECORDED.httpRequestsRate5m, expr: `sum by (${BY_ENDPOINT}) (rate(${series(req)}[5m]))` },
+    {
+      // An endpoint without 5xx records 0 (not nothing), so dashboards and ratios see a value.
+      record: RECORDED.httpErrorsRate5m,
+      expr: `sum by (${BY_ENDPOINT}) (rate(${series(req, ['status_code=~"5.."'])}[5m])) or 0 * ${RECORDED.httpRequestsRate5m}`,
+    },
+    {
+      // Idle endpoints (0 req/s) give NaN, which compares false: they never alert on their ratio.
+      record: RECORDED.httpErrorRatio5m,
+      expr: `${RECORDED.httpErrorsRate5m} / ${RECORDED.httpRequestsRate5m}`,
+    },
+    {
+      record: RECORDED.httpDurationMean5m,
+      expr: `sum by (${BY_ENDPOINT}) (rate(${series(dur, [], '_sum')}[5m])) / sum by (${BY_ENDPOINT}) (rate(${series(dur, [], '_count')}[5m]))`,
+    },
+    ...RECORDED_QUANTILES.map((q) => ({
+      record: RECORDED.httpDurationQuantile5m,
+      expr: `histogram_quantile(${q}, sum by (${BY_ENDPOINT}, le) (rate(${series(dur, [], '_bucket')}[5m])))`,
+      labels: { quantile: String(q) },
+    })),
+  ];
+  return { name: 'immigration-ai-http.rules', rules };
+}

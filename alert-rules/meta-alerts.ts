@@ -1,0 +1,70 @@
+import type { MonitoringConfig } from '../stacks/config/index.js';
+import { alertRule } from './define.js';
+import { METRICS } from '../exporters/catalog.js';
+import { series } from './promql.js';
+import type { AlertingRule, RuleGroup } from './types.js';
+
+/** Names of the always-firing and maintenance alerts, which Alertmanager routing treats specially. */
+export const WATCHDOG = 'Watchdog';
+export const MAINTENANCE_ALERT = 'ImmigrationAiMaintenanceMode';
+
+/**
+ * Monitoring the monitoring: the dead man's switch, maintenance mode, and the self-metrics of
+ * Prometheus and Alertmanager (not in our catalog: they are the tools' own metrics, same names in
+ * Prometheus 2.x/3.x and Alertmanager 0.25+).
+ */
+export function metaAlertsGroup(config: MonitoringConfig): RuleGroup {
+  const rules: AlertingRule[] = [
+    alertRule(config, {
+      alert: WATCHDOG,
+      severity: 'none',
+      expr: 'vector(1)',
+      summary: 'An alert that always fires, to prove the alerting pipeline works end to end.',
+      description: 'Watchdog fires at all times (value {{ $value }}). The dead man\'s switch pages when it stops receiving it: then Prometheus, Alertmanager or the route between them is broken.',
+    }),
+    alertRule(config, {
+      alert: MAINTENANCE_ALERT,
+      severity: 'none',
+      expr: `${series(METRICS.maintenanceMode)} == 1`,
+      summary: 'Planned maintenance is on and alerts are silenced.',
+      description: '{{ $labels.job }} on {{ $labels.instance }} reports maintenance mode: every alert except Watchdog is inhibited until it ends.',
+      dashboard: 'system',
+    }),
+    alertRule(config, {
+      alert: 'PrometheusRuleEvaluationFailures',
+      severity: 'warning',
+      expr: 'increase(prometheus_rule_evaluation_failures_total[5m]) > 0',
+      summary: 'Prometheus fails to evaluate rules.',
+      description: 'Prometheus {{ $labels.instance }} failed {{ $value | humanize }} rule evaluations of group {{ $labels.rule_group }} in the last 5 minutes: alerts of that group may not fire.',
+    }),
+    alertRule(config, {
+      alert: 'PrometheusNotificationsFailing',
+      severity: 'warning',
+      expr: 'increase(prometheus_notifications_errors_total[5m]) > 0',
+      summary: 'Prometheus fails to send alerts to Alertmanager.',
+      description: 'Prometheus {{ $labels.instance }} failed to send {{ $value | humanize }} alerts to Alertmanager {{ $labels.alertmanager }} in the last 5 minutes.',
+    }),
+    alertRule(config, {
+      alert: 'PrometheusConfigReloadFailed',
+      severity: 'warning',
+      expr: 'max_over_time(prometheus_config_last_reload_successful[5m]) == 0',
+      summary: 'Prometheus could not load its latest configuration.',
+      description: 'Prometheus {{ $labels.instance }} failed to reload its configuration (last reload successful = {{ $value }}); it keeps running the previous one.',
+    }),
+    alertRule(config, {
+      alert: 'AlertmanagerConfigReloadFailed',
+      severity: 'warning',
+      expr: 'max_over_time(alertmanager_config_last_reload_successful[5m]) == 0',
+      summary: 'Alertmanager could not load its latest configuration.',
+      description: 'Alertmanager {{ $labels.instance }} failed to reload its configuration (last reload successful = {{ $value }}); it keeps running the previous one.',
+    }),
+    alertRule(config, {
+      alert: 'AlertmanagerNotificationsFailing',
+      severity: 'warning',
+      expr: 'sum by (job, instance, integration) (increase(alertmanager_notifications_failed_total[5m])) > 0',
+      summary: 'Alertmanager fails to deliver notifications.',
+      description: 'Alertmanager {{ $labels.instance }} failed {{ $value | humanize }} {{ $labels.integration }} notifications in the last 5 minutes: people may not be told about alerts.',
+    }),
+  ];
+  return { name: 'immigration-ai-meta.alerts', rules };
+}

@@ -1,0 +1,90 @@
+import { METRICS, SCRAPE_JOBS } from '../exporters/catalog.js';
+import type { MonitoringConfig } from '../stacks/config/index.js';
+import { alertRule } from './define.js';
+import { humanSeconds, num, percent, series } from './promql.js';
+import type { AlertingRule, RuleGroup } from './types.js';
+
+/**
+ * Health of the platform the exporter watches: database, host resources, backups, and the
+ * exporter itself. Gauges are not aggregated: each exporter replica's series alerts on its own
+ * (labels such as `instance` come along but no rule selects on them).
+ */
+export function platformAlertsGroup(config: MonitoringConfig): RuleGroup {
+  const { critical, warning } = config.alerting.thresholds;
+  const db = ['component="database"'];
+  const resourceAlerts = (
+    alert: string,
+    what: string,
+    metric: typeof METRICS.systemCpuUsage | typeof METRICS.systemMemoryUsage,
+    warn: number,
+    crit: number,
+  ): AlertingRule[] =>
+    ([['warning', warn], ['critical', crit]] as const).map(([severity, threshold]) =>
+      alertRule(config, {
+        alert,
+        severity,
+        expr: `${series(metric)} > ${num(threshold)}`,
+        summary: `${what} usage is high.`,
+        description: `${what} usage on {{ $labels.instance }} is {{ $value | humanizePercentage }}, above the ${percent(threshold)} ${severity} threshold.`,
+        dashboard: 'system',
+      }),
+    );
+  const exporterUp = `up{job="${SCRAPE_JOBS.exporter}"}`;
+  const rules: AlertingRule[] = [
+    alertRule(config, {
+      alert: 'ImmigrationAiDatabaseDown',
+      severity: 'critical',
+      expr: `${series(METRICS.healthStatus, db)} == 0`,
+      summary: 'The application database is unreachable.',
+      description: 'The health check run by {{ $labels.job }} on {{ $labels.instance }} reports no database connectivity (health status {{ $value }}).',
+      dashboard: 'system',
+    }),
+    alertRule(config, {
+      alert: 'ImmigrationAiDatabaseSlow',
+      severity: 'warning',
+      expr: `${series(METRICS.healthCheckDuration, db)} > ${num(warning.databaseResponseSeconds)}`,
+      summary: 'The database responds slowly.',
+      description: `The database answered the health check of {{ $labels.instance }} in {{ $value | humanizeDuration }}, above the ${humanSeconds(warning.databaseResponseSeconds)} threshold.`,
+      dashboard: 'performance',
+    }),
+    ...resourceAlerts('ImmigrationAiHighCpuUsage', 'CPU', METRICS.systemCpuUsage, warning.cpuUsageRatio, critical.cpuUsageRatio),
+    ...resourceAlerts('ImmigrationAiHighMemoryUsage', 'Memory', METRICS.systemMemoryUsage, warning.memoryUsageRatio, critical.memoryUsageRatio),
+    alertRule(config, {
+      alert: 'ImmigrationAiDiskAlmostFull',
+      severity: 'critical',
+      expr: `${series(METRICS.systemDiskUsage)} > ${num(critical.diskUsageRatio)}`,
+      summary: 'A disk is almost full.',
+      description: `Disk {{ $labels.mountpoint }} on {{ $labels.instance }} is {{ $value | humanizePercentage }} full, above the ${percent(critical.diskUsageRatio)} threshold.`,
+      dashboard: 'system',
+    }),
+    alertRule(config, {
+      alert: 'ImmigrationAiBackupVerificationFailed',
+      severity: 'warning',
+      expr: `increase(${series(METRICS.backupVerificationFailures)}[1h]) > 0`,
+      labels: { reason: 'verification_failed' },
+      summary: 'Backups are failing or missing.',
+      description: '{{ $value | humanize }} backup verification failures in the last hour (reported by {{ $labels.job }}).',
+      dashboard: 'system',
+    }),
+    alertRule(config, {
+      alert: 'ImmigrationAiBackupVerificationFailed',
+      severity: 'warning',
+      expr: `time() - ${series(METRICS.backupLastSuccess)} > ${config.alerting.backupMaxAgeHours * 3600}`,
+      labels: { reason: 'backup_too_old' },
+      summary: 'Backups are failing or missing.',
+      description: `The last verified backup is {{ $value | humanizeDuration }} old, older than the ${num(config.alerting.backupMaxAgeHours)}h limit (reported by {{ $labels.job }}).`,
+      dashboard: 'system',
+    }),
+    alertRule(config, {
+      alert: 'ImmigrationAiExporterDown',
+      severity: 'critical',
+      // `absent` catches the exporter vanishing from service discovery, where `up` has no series at all.
+      expr: `${exporterUp} == 0 or absent(${exporterUp})`,
+      summary: 'The metrics exporter is down.',
+      description:
+        'Prometheus cannot scrape {{ with $labels.instance }}target {{ . }} of {{ else }}any target of {{ end }}job {{ $labels.job }}: health, database and host metrics are stale and their alerts cannot fire.',
+      dashboard: 'system',
+    }),
+  ];
+  return { name: 'immigration-ai-platform.alerts', rules };
+}

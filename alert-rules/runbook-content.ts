@@ -1,0 +1,196 @@
+/**
+ * What a person paged at 3 a.m. needs beyond the alert itself. Runbooks are rendered from these
+ * entries plus the rules (severity, delay, condition per environment); a test fails when an alert
+ * has no entry, so a runbook link never 404s.
+ */
+export interface RunbookContent {
+  /** What the alert means, in one or two sentences. */
+  meaning: string;
+  /** Who or what is affected while it fires. */
+  impact: string;
+  diagnosis: string[];
+  mitigation: string[];
+}
+
+const NS = 'immigration-ai-monitoring';
+
+export const RUNBOOK_CONTENT: Record<string, RunbookContent> = {
+  ImmigrationAiDatabaseDown: {
+    meaning: 'The exporter\'s health check cannot connect to the application database (PostgreSQL).',
+    impact: 'Logins, case data and document metadata are unavailable: the platform is effectively down for every user and agency.',
+    diagnosis: [
+      'Check the database server or managed instance status in the provider console.',
+      'From a pod in the cluster: `pg_isready -h <db host> -p 5432`.',
+      `Read the exporter logs: \`kubectl -n ${NS} logs deploy/immigration-ai-exporter | grep -i database\`.`,
+      'Check connection limits: `SELECT count(*) FROM pg_stat_activity;` against `max_connections`.',
+    ],
+    mitigation: [
+      'Restart or fail over the database instance if it is down.',
+      'If connections are exhausted, restart the application pods holding idle connections.',
+      'Tell users through the status page while the database is down.',
+    ],
+  },
+  ImmigrationAiDatabaseSlow: {
+    meaning: 'The database answers the health check query slower than the configured threshold for 15 minutes.',
+    impact: 'Every API call touching the database is slow; users see spinners and timeouts.',
+    diagnosis: [
+      'Look for long-running queries: `SELECT pid, now() - query_start AS age, query FROM pg_stat_activity ORDER BY age DESC LIMIT 10;`.',
+      'Look for lock waits (dashboard panel "Lock waits", or `pg_locks` where `NOT granted`).',
+      'Check database host CPU, IO and memory in the provider console.',
+    ],
+    mitigation: [
+      'Cancel a runaway query with `SELECT pg_cancel_backend(<pid>);`.',
+      'Add the missing index or postpone the batch job causing the load.',
+    ],
+  },
+  ImmigrationAiHighCpuUsage: {
+    meaning: 'Host CPU usage reported by the exporter is above the warning (seed: 80%) or critical (seed: 90%) threshold.',
+    impact: 'Requests queue up and latency grows; at the critical level requests start to time out.',
+    diagnosis: [
+      'Find the busiest processes on the host (`top`, or `kubectl top pods -A --sort-by=cpu`).',
+      'Check whether traffic grew (dashboard "Performance", request rate) or a job is running.',
+    ],
+    mitigation: [
+      'Scale the application out (more replicas or a bigger node pool).',
+      'Stop or reschedule the batch job responsible.',
+    ],
+  },
+  ImmigrationAiHighMemoryUsage: {
+    meaning: 'Host memory in use is above the warning (seed: 80%) or critical (seed: 90%) threshold.',
+    impact: 'Close to 100% the kernel kills processes (OOM) and pods restart.',
+    diagnosis: [
+      'Find the biggest consumers: `kubectl top pods -A --sort-by=memory`.',
+      'Look for OOM kills: `kubectl get events -A | grep -i oom`.',
+      'Check for a leak: does a pod\'s memory grow steadily since its start?',
+    ],
+    mitigation: ['Restart the leaking workload to buy time, then fix the leak.', 'Raise memory limits or add nodes.'],
+  },
+  ImmigrationAiDiskAlmostFull: {
+    meaning: 'A filesystem (label `mountpoint`) is fuller than the threshold (seed: 95%).',
+    impact: 'When it fills up, writes fail: uploads, the database and logs stop working.',
+    diagnosis: ['Find what grew: `du -xh --max-depth=2 <mountpoint> | sort -h | tail`.', 'Check log and backup folders first.'],
+    mitigation: [
+      'Delete or move old logs, temporary files and expired backups.',
+      'Grow the volume (resize the PersistentVolumeClaim or the disk).',
+    ],
+  },
+  ImmigrationAiBackupVerificationFailed: {
+    meaning:
+      'Either a backup failed verification in the last hour (`reason="verification_failed"`), or no verified backup succeeded within the configured age (`reason="backup_too_old"`).',
+    impact: 'No restorable backup: data written since the last good backup could be lost in a disaster.',
+    diagnosis: [
+      'Read the backup job\'s logs for the last run and its verification step.',
+      'Check the backup storage: credentials, free space, retention policy.',
+    ],
+    mitigation: ['Fix the cause and run a backup manually, then verify it restores.', 'Keep the alert open until a verified backup exists.'],
+  },
+  ImmigrationAiExporterDown: {
+    meaning: 'Prometheus cannot scrape the immigration-ai exporter, or finds no exporter target at all.',
+    impact: 'Database, storage, host and maintenance metrics are missing, so their alerts cannot fire: you are blind on the platform.',
+    diagnosis: [
+      `\`kubectl -n ${NS} get pods -l app.kubernetes.io/name=immigration-ai-exporter\` and its logs.`,
+      'Open Prometheus → Status → Targets and read the scrape error of job `immigration-ai-exporter`.',
+      'If the target is missing, check the Service and the scrape configuration (service discovery).',
+    ],
+    mitigation: ['Restart the exporter deployment; roll back its last change if it crashes on start.'],
+  },
+  ImmigrationAiEndpointErrorRateHigh: {
+    meaning: 'One endpoint (`method`, `route`) answers more than the warning (seed: 5%) or critical (seed: 10%) share of its requests with 5xx. Endpoints below the minimum request rate are ignored. The table below has each environment\'s values.',
+    impact: 'Users of that feature get errors; at the critical level the feature is broken for many of them.',
+    diagnosis: [
+      'Open the "Error tracking" dashboard for the endpoint.',
+      'Read the application\'s error logs for that route in Grafana Explore (Loki): filter on the route and level `error`.',
+      'Check recent deployments: did the error start with a rollout?',
+      'Check the dependencies of the endpoint (database, storage, AI provider).',
+    ],
+    mitigation: ['Roll back the last deployment if it caused the errors.', 'Fail over or disable the broken dependency or feature.'],
+  },
+  ImmigrationAiApiSlow: {
+    meaning: 'The average response time of one endpoint is above the threshold (2 s by default) for 15 minutes.',
+    impact: 'Users of that endpoint wait; clients may time out and retry, adding load.',
+    diagnosis: [
+      'Open the "Performance" dashboard: p50/p95/p99 of the endpoint, and the database response time.',
+      'Check whether the database (ImmigrationAiDatabaseSlow) or CPU (ImmigrationAiHighCpuUsage) alerts fire too.',
+    ],
+    mitigation: ['Fix the slow dependency first; scale the application if it is saturated.'],
+  },
+  ImmigrationAiUnauthorizedAccessSpike: {
+    meaning: 'The app rejects more access attempts per second than the threshold (invalid tokens, forbidden requests, bad credentials).',
+    impact: 'Possible credential stuffing, token theft or scanning; accounts may be at risk.',
+    diagnosis: [
+      'Break the rate down by `reason` on the "Error tracking" dashboard.',
+      'Look for the source in the ingress or WAF logs (never copy personal data into tickets).',
+    ],
+    mitigation: [
+      'Rate-limit or block the offending sources at the ingress or WAF.',
+      'If credentials leaked: revoke tokens, force password resets, follow the security incident procedure.',
+    ],
+  },
+  ImmigrationAiApiAvailabilityBudgetBurn: {
+    meaning:
+      'The share of API requests answered with 5xx burns the availability SLO\'s error budget too fast, over both a long and a short window (labels `long_window`, `short_window`). Critical: the budget is gone in days; warning: in weeks.',
+    impact: 'Users see errors often enough to break the availability objective.',
+    diagnosis: [
+      'Find the endpoints responsible: the "Error tracking" dashboard, or `topk(5, job_method_route:immigration_ai_http_errors:rate5m)`.',
+      'Check ImmigrationAiEndpointErrorRateHigh alerts and recent deployments.',
+    ],
+    mitigation: ['Roll back or fix the failing change; a critical burn needs action now, a warning within the working day.'],
+  },
+  ImmigrationAiApiLatencyBudgetBurn: {
+    meaning: 'Too many API requests are slower than the latency SLO threshold, over both a long and a short window.',
+    impact: 'Users wait too often for the latency objective to hold.',
+    diagnosis: [
+      'Find the slow endpoints on the "Performance" dashboard (p99 per endpoint).',
+      'Check database, CPU and memory alerts.',
+    ],
+    mitigation: ['Fix the slow dependency or scale out; roll back a change that made requests slower.'],
+  },
+  Watchdog: {
+    meaning: 'Always firing, on purpose. Alertmanager sends it to the dead man\'s switch (receiver `heartbeat`), which pages when it stops arriving.',
+    impact: 'None while it fires. If the dead man\'s switch pages, alerting is broken and no other alert will reach you.',
+    diagnosis: [
+      'If the dead man\'s switch paged: check that Prometheus and Alertmanager pods run and that Prometheus reaches Alertmanager (Status → Runtime → Alertmanagers).',
+      'Check AlertmanagerNotificationsFailing for the `webhook` integration and the heartbeat credentials Secret.',
+    ],
+    mitigation: ['Never silence this alert. Restore Prometheus, Alertmanager or the heartbeat credentials.'],
+  },
+  ImmigrationAiMaintenanceMode: {
+    meaning: 'The platform reports planned maintenance (`immigration_ai_maintenance_mode == 1`).',
+    impact: 'Every other alert except Watchdog is inhibited while it fires: real problems are not notified.',
+    diagnosis: ['Confirm a maintenance window is planned. If not, someone left maintenance mode on.'],
+    mitigation: ['Switch maintenance mode off as soon as the maintenance ends.'],
+  },
+  PrometheusRuleEvaluationFailures: {
+    meaning: 'Prometheus fails to evaluate some rules (label `rule_group`).',
+    impact: 'Alerts and recordings of that group are not computed: alerts may silently not fire.',
+    diagnosis: ['Prometheus → Status → Rules shows the failing rule and its error.', 'Common causes: many-to-many matching, out-of-order samples, query timeouts.'],
+    mitigation: ['Fix the rule in alert-rules/, regenerate dist/ and redeploy.'],
+  },
+  PrometheusNotificationsFailing: {
+    meaning: 'Prometheus cannot deliver alerts to Alertmanager.',
+    impact: 'Firing alerts do not reach anyone.',
+    diagnosis: ['Check that Alertmanager pods run and that its Service resolves from Prometheus.', 'Read Prometheus\' logs for `Error sending alert`.'],
+    mitigation: ['Restore Alertmanager or the network path (NetworkPolicy, Service, DNS).'],
+  },
+  PrometheusConfigReloadFailed: {
+    meaning: 'Prometheus could not load its latest configuration and keeps running the previous one.',
+    impact: 'Changes (new rules, targets) are not applied.',
+    diagnosis: ['Read Prometheus\' logs for `Error reloading config`.', 'Run `promtool check config` on the deployed file.'],
+    mitigation: ['Fix the configuration, regenerate dist/ and redeploy.'],
+  },
+  AlertmanagerConfigReloadFailed: {
+    meaning: 'Alertmanager could not load its latest configuration and keeps running the previous one.',
+    impact: 'Routing or receiver changes are not applied; a missing Secret file can also break it.',
+    diagnosis: ['Read Alertmanager\'s logs for `Loading configuration file failed`.', 'Run `amtool check-config` on the deployed file; check the mounted Secrets exist.'],
+    mitigation: ['Fix the configuration or create the missing Secret, then reload.'],
+  },
+  AlertmanagerNotificationsFailing: {
+    meaning: 'Alertmanager fails to deliver notifications through one integration (label `integration`: email, slack, webhook).',
+    impact: 'People on that channel are not told about alerts.',
+    diagnosis: [
+      'Read Alertmanager\'s logs for `Notify for alerts failed`.',
+      'email: SMTP credentials (Secret `alertmanager-smtp`); slack: webhook URL (Secret `alertmanager-slack`); webhook: SMS bridge or heartbeat service.',
+    ],
+    mitigation: ['Fix the credentials or the receiving service; the other channels still deliver meanwhile.'],
+  },
+};

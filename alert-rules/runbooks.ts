@@ -1,0 +1,67 @@
+import type { MonitoringConfig } from '../stacks/config/index.js';
+import { FileTree } from '../stacks/output/file-tree.js';
+import { alertingRules } from './rule-groups.js';
+import { RUNBOOK_CONTENT } from './runbook-content.js';
+import type { AlertingRule } from './types.js';
+
+/** Escapes a PromQL expression for a Markdown table cell. */
+const cell = (s: string): string => `\`${s.replace(/\|/g, '\\|')}\``;
+
+/**
+ * `runbooks/<AlertName>.md` for every alert of the given environments: the human content from
+ * runbook-content.ts, then each environment's rules (severity, delay, condition) taken from the
+ * very rules Prometheus loads, so a runbook never disagrees with its alert. Mounted at dist/runbooks/.
+ */
+export function renderRunbooks(configOrConfigs: MonitoringConfig | readonly MonitoringConfig[]): FileTree {
+  const configs: readonly MonitoringConfig[] = Array.isArray(configOrConfigs) ? configOrConfigs : [configOrConfigs as MonitoringConfig];
+  const byAlert = new Map<string, { env: string; rule: AlertingRule }[]>();
+  for (const config of configs) {
+    if (!config.monitoringEnabled) continue;
+    for (const rule of alertingRules(config)) {
+      const list = byAlert.get(rule.alert) ?? [];
+      list.push({ env: config.environment, rule });
+      byAlert.set(rule.alert, list);
+    }
+  }
+  const tree = new FileTree();
+  const names = [...byAlert.keys()].sort();
+  for (const name of names) {
+    const content = RUNBOOK_CONTENT[name];
+    if (content === undefined) throw new Error(`alert ${name} has no runbook: add it to alert-rules/runbook-content.ts`);
+    const rules = byAlert.get(name) ?? [];
+    const lines = [
+      `# ${name}`,
+      '',
+      `> ${rules[0].rule.annotations.summary}`,
+      '',
+      '## Meaning',
+      '',
+      content.meaning,
+      '',
+      '## Impact',
+      '',
+      content.impact,
+      '',
+      '## Diagnosis',
+      '',
+      ...content.diagnosis.map((d) => `1. ${d}`),
+      '',
+      '## Mitigation',
+      '',
+      ...content.mitigation.map((m) => `1. ${m}`),
+      '',
+      '## Rules',
+      '',
+      'Generated from `alert-rules/`; `for` is how long the condition must hold before the alert fires.',
+      '',
+      '| environment | severity | for | condition |',
+      '| --- | --- | --- | --- |',
+      ...rules.map(({ env, rule }) => `| ${env} | ${rule.labels.severity} | ${rule.for ?? '0s'} | ${cell(rule.expr)} |`),
+      '',
+    ];
+    tree.add(`runbooks/${name}.md`, lines.join('\n'));
+  }
+  const index = ['# Runbooks', '', 'One page per alert, generated from `alert-rules/` by `npm run synth`.', '', ...names.map((n) => `- [${n}](${n}.md)`), ''];
+  tree.add('runbooks/README.md', index.join('\n'));
+  return tree;
+}

@@ -1,0 +1,141 @@
+import { Chart } from 'cdk8s';
+import type { Construct } from 'constructs';
+import type { MonitoringConfig } from '../stacks/config/index.js';
+import { selectorLabels } from './labels.js';
+import { ALERTMANAGER, ALLOY, DNS_PORT, EXPORTER, GRAFANA, LOKI, PROMETHEUS, REPORTS, SMS_BRIDGE } from './topology.js';
+import { emit, meta, type Obj } from './workload.js';
+
+export type Peer =
+  | { kind: 'pod'; component: string; namespace: string }
+  | { kind: 'namespace'; namespace: string }
+  /** Outside the cluster or unknown ahead of time (SMTP, Slack, Twilio, the database, the API server, the ingress controller). */
+  | { kind: 'anywhere' };
+
+export interface Flow {
+  from: Peer;
+  to: Peer;
+  ports: { port: number; protocol: 'TCP' | 'UDP' }[];
+  why: string;
+}
+
+const tcp = (...ports: number[]): Flow['ports'] => ports.map((port) => ({ port, protocol: 'TCP' as const }));
+const NAME_LABEL = 'kubernetes.io/metadata.name';
+
+/**
+ * The data-flow diagram as data: every connection the stack makes. The NetworkPolicies are
+ * generated from it (default deny, then exactly these), and a test replays it against them.
+ */
+export function flows(config: MonitoringConfig): Flow[] {
+  const ns = config.namespace;
+  const pod = (component: string, namespace = ns): Peer => ({ kind: 'pod', component, namespace });
+  const prometheus = pod(PROMETHEUS.name);
+  const alertmanager = pod(ALERTMANAGER.name);
+  const grafana = pod(GRAFANA.name);
+  const loki = pod(LOKI.name);
+  const exporter = pod(EXPORTER.name);
+  const alloy = pod(ALLOY.name, config.kubernetes.logCollectorNamespace);
+  const reports = pod(REPORTS.name);
+  const app: Peer = { kind: 'namespace', namespace: config.kubernetes.appNamespace };
+  const anywhere: Peer = { kind: 'anywhere' };
+  const smtp = config.channels.email.smtpPort;
+  const out: Flow[] = [
+    { from: prometheus, to: exporter, ports: tcp(EXPORTER.port), why: 'scrape the exporter' },
+    { from: prometheus, to: prometheus, ports: tcp(PROMETHEUS.port), why: 'scrape itself and its peer replica' },
+    { from: prometheus, to: alertmanager, ports: tcp(ALERTMANAGER.port), why: 'send alerts, scrape Alertmanager' },
+    { from: prometheus, to: grafana, ports: tcp(GRAFANA.port), why: 'scrape Grafana' },
+    { from: prometheus, to: loki, ports: tcp(LOKI.port), why: 'scrape Loki' },
+    { from: prometheus, to: alloy, ports: tcp(ALLOY.port), why: 'scrape the log collector' },
+    { from: prometheus, to: app, ports: [], why: 'scrape the app (its metrics port is the app\'s choice)' },
+    { from: prometheus, to: anywhere, ports: tcp(443, 6443), why: 'Kubernetes API for service discovery; remote_write' },
+    { from: grafana, to: prometheus, ports: tcp(PROMETHEUS.port), why: 'datasource' },
+    { from: grafana, to: loki, ports: tcp(LOKI.port), why: 'datasource' },
+    { from: grafana, to: alertmanager, ports: tcp(ALERTMANAGER.port), why: 'datasource' },
+    { from: anywhere, to: grafana, ports: tcp(GRAFANA.port), why: 'users through the ingress controller' },
+    { from: alertmanager, to: anywhere, ports: tcp(smtp, 443), why: 'SMTP, Slack and the heartbeat webhook' },
+    { from: alloy, to: loki, ports: tcp(LOKI.port), why: 'ship node logs' },
+    { from: alloy, to: anywhere, ports: tcp(443, 6443), why: 'Kubernetes API for pod discovery' },
+    { from: exporter, to: loki, ports: tcp(LOKI.port), why: 'the exporter ships its own logs' },
+    { from: app, to: loki, ports: tcp(LOKI.port), why: 'the app ships its logs (pino-loki)' },
+    { from: exporter, to: anywhere, ports: tcp(5432, 443), why: 'PostgreSQL health checks; S3 storage checks' },
+    { from: reports, to: prometheus, ports: tcp(PROMETHEUS.port), why: 'query the report figures' },
+    { from: reports, to: anywhere, ports: tcp(smtp, 443), why: 'send the report by email and Slack' },
+  ];
+  if (config.replicas.alertmanager > 1) {
+    out.push({ from: alertmanager, to: alertmanager, ports: [{ port: ALERTMANAGER.clusterPort, protocol: 'TCP' }, { port: ALERTMANAGER.clusterPort, protocol: 'UDP' }], why: 'cluster gossip' });
+  }
+  if (config.channels.sms.enabled) {
+    out.push({ from: alertmanager, to: pod(SMS_BRIDGE.name), ports: tcp(SMS_BRIDGE.port), why: 'critical alerts to the SMS bridge' });
+    out.push({ from: pod(SMS_BRIDGE.name), to: anywhere, ports: tcp(443), why: 'Twilio Messages API' });
+    out.push({ from: prometheus, to: pod(SMS_BRIDGE.name), ports: tcp(SMS_BRIDGE.port), why: 'scrape the SMS bridge' });
+    out.push({ from: pod(SMS_BRIDGE.name), to: loki, ports: tcp(LOKI.port), why: 'the SMS bridge ships its logs' });
+  }
+  if (config.security.ldap.enabled) out.push({ from: grafana, to: anywhere, ports: tcp(389, 636), why: 'LDAP sign-in' });
+  if (config.replicas.grafana > 1) out.push({ from: grafana, to: anywhere, ports: tcp(5432), why: 'shared Grafana database' });
+  return out;
+}
+
+function peerOf(p: Peer, policyNamespace: string): Obj | undefined {
+  switch (p.kind) {
+    case 'anywhere':
+      return undefined;
+    case 'namespace':
+      return { namespaceSelector: { matchLabels: { [NAME_LABEL]: p.namespace } } };
+    case 'pod':
+      return p.namespace === policyNamespace
+        ? { podSelector: { matchLabels: selectorLabels(p.component) } }
+        : { namespaceSelector: { matchLabels: { [NAME_LABEL]: p.namespace } }, podSelector: { matchLabels: selectorLabels(p.component) } };
+  }
+}
+
+function rule(direction: 'from' | 'to', peer: Peer, ports: Flow['ports'], policyNamespace: string): Obj {
+  const selector = peerOf(peer, policyNamespace);
+  return {
+    ...(selector ? { [direction]: [selector] } : {}),
+    ...(ports.length > 0 ? { ports: ports.map((p) => ({ port: p.port, protocol: p.protocol })) } : {}),
+  };
+}
+
+const samePod = (a: Peer, component: string, namespace: string): boolean => a.kind === 'pod' && a.component === component && a.namespace === namespace;
+
+export class NetworkPoliciesChart extends Chart {
+  constructor(scope: Construct, id: string, config: MonitoringConfig) {
+    super(scope, id, { disableResourceNameHashes: true });
+    const all = flows(config);
+    const namespaces = [config.namespace, config.kubernetes.logCollectorNamespace];
+    for (const ns of namespaces) {
+      emit(this, `default-deny-${ns}`, {
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'NetworkPolicy',
+        metadata: meta(config, 'network-policy', 'default-deny', ns),
+        spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
+      });
+      emit(this, `dns-${ns}`, {
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'NetworkPolicy',
+        metadata: meta(config, 'network-policy', 'allow-dns', ns),
+        spec: {
+          podSelector: {},
+          policyTypes: ['Egress'],
+          egress: [{ ports: [{ port: DNS_PORT, protocol: 'UDP' }, { port: DNS_PORT, protocol: 'TCP' }] }],
+        },
+      });
+    }
+    const components = new Map<string, { component: string; namespace: string }>();
+    for (const f of all) for (const p of [f.from, f.to]) if (p.kind === 'pod') components.set(`${p.namespace}/${p.component}`, p);
+    for (const { component, namespace } of [...components.values()].sort((a, b) => `${a.namespace}/${a.component}`.localeCompare(`${b.namespace}/${b.component}`))) {
+      const ingress = all.filter((f) => samePod(f.to, component, namespace)).map((f) => rule('from', f.from, f.ports, namespace));
+      const egress = all.filter((f) => samePod(f.from, component, namespace)).map((f) => rule('to', f.to, f.ports, namespace));
+      emit(this, `${namespace}-${component}`, {
+        apiVersion: 'networking.k8s.io/v1',
+        kind: 'NetworkPolicy',
+        metadata: meta(config, component, component, namespace),
+        spec: {
+          podSelector: { matchLabels: selectorLabels(component) },
+          policyTypes: ['Ingress', 'Egress'],
+          ...(ingress.length > 0 ? { ingress } : {}),
+          ...(egress.length > 0 ? { egress } : {}),
+        },
+      });
+    }
+  }
+}

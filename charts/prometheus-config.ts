@@ -1,0 +1,211 @@
+/**
+ * The Prometheus server configuration (prometheus.yml), as a plain object.
+ *
+ * Pure and free of cdk8s so that three users share it: the Kubernetes charts (service discovery),
+ * the plain `dist/<env>/prometheus/prometheus.yml` for VM users and the local end-to-end stack
+ * (static targets on loopback). Everything here stays within what both Prometheus 2.42 (Debian,
+ * used by the tests) and 3.x (deployed) accept: `role: endpointslice` (2.21+), `authorization`
+ * (2.26+), Alertmanager API v2 (the only one in 3.x).
+ */
+import { SCRAPE_JOBS } from '../exporters/catalog.js';
+import type { MonitoringConfig } from '../stacks/config/index.js';
+
+/** Scrape job names. The exporter and app names are the contract with the alert rules. */
+export const JOBS = {
+  exporter: SCRAPE_JOBS.exporter,
+  app: SCRAPE_JOBS.app,
+  prometheus: 'prometheus',
+  alertmanager: 'alertmanager',
+  grafana: 'grafana',
+  loki: 'loki',
+  alloy: 'alloy',
+  /** The SMS bridge's own metrics (sent and dropped SMS). */
+  smsBridge: SCRAPE_JOBS['sms-bridge'],
+} as const;
+export type JobKey = keyof typeof JOBS;
+
+/** The external label that differs between Prometheus replicas; dropped from alerts so Alertmanager deduplicates them. */
+export const REPLICA_LABEL = 'replica';
+
+/** Where, in Kubernetes, each monitoring component's metrics are: Service name and named port. */
+export interface KubernetesTarget {
+  namespace: string;
+  service: string;
+  port: string;
+}
+
+export type Discovery =
+  | {
+      kind: 'kubernetes';
+      /** Targets of every job but `immigration-ai` (which uses the app's annotations); the SMS bridge only when it runs. */
+      targets: Record<Exclude<JobKey, 'app' | 'smsBridge'>, KubernetesTarget> & { smsBridge?: KubernetesTarget };
+      /** The app's namespace; its Services opt in with `prometheus.io/scrape: "true"`. */
+      appNamespace: string;
+      /** The Alertmanager Service (every ready replica is an endpoint, so every replica gets every alert). */
+      alertmanager: KubernetesTarget;
+    }
+  | {
+      kind: 'static';
+      /** host:port per job; a job with no target is left out. */
+      targets: Partial<Record<JobKey, string[]>>;
+      /** host:port of every Alertmanager replica. */
+      alertmanagers: string[];
+      /** Path of the app's metrics (the seed serves them on /api/metrics). */
+      appMetricsPath?: string;
+    };
+
+export interface PrometheusConfigOptions {
+  discovery: Discovery;
+  /** Value of the `replica` external label: a literal, or `$(POD_NAME)` expanded by the config reloader. */
+  replica: string;
+  /** Rule file globs (absolute, or relative to prometheus.yml). */
+  ruleFiles: string[];
+  /** Optional remote_write; the bearer token is read from a file (mounted from a Secret). */
+  remoteWrite?: { url: string; bearerTokenFile: string };
+}
+
+type Obj = Record<string, unknown>;
+
+const seconds = (s: number): string => `${s}s`;
+
+/** Keeps the endpoints of one Service port and labels the series with namespace, pod and service. */
+function kubernetesJob(job: string, t: KubernetesTarget): Obj {
+  return {
+    job_name: job,
+    kubernetes_sd_configs: [{ role: 'endpointslice', namespaces: { names: [t.namespace] } }],
+    relabel_configs: [
+      {
+        source_labels: ['__meta_kubernetes_service_name', '__meta_kubernetes_endpointslice_port_name'],
+        regex: `${t.service};${t.port}`,
+        action: 'keep',
+      },
+      ...commonTargetLabels(),
+    ],
+  };
+}
+
+function commonTargetLabels(): Obj[] {
+  return [
+    { source_labels: ['__meta_kubernetes_namespace'], target_label: 'namespace' },
+    { source_labels: ['__meta_kubernetes_pod_name'], target_label: 'pod' },
+    { source_labels: ['__meta_kubernetes_service_name'], target_label: 'service' },
+  ];
+}
+
+/**
+ * The app's Services opt in with the widespread annotations `prometheus.io/scrape: "true"`,
+ * `prometheus.io/path` (default /metrics) and `prometheus.io/port` (default: every Service port).
+ */
+function appJob(appNamespace: string): Obj {
+  return {
+    job_name: JOBS.app,
+    kubernetes_sd_configs: [{ role: 'endpointslice', namespaces: { names: [appNamespace] } }],
+    relabel_configs: [
+      { source_labels: ['__meta_kubernetes_service_annotation_prometheus_io_scrape'], regex: 'true', action: 'keep' },
+      { source_labels: ['__meta_kubernetes_service_annotation_prometheus_io_path'], regex: '(.+)', target_label: '__metrics_path__' },
+      {
+        source_labels: ['__address__', '__meta_kubernetes_service_annotation_prometheus_io_port'],
+        regex: '(.+?)(?::\\d+)?;(\\d+)',
+        replacement: '$1:$2',
+        target_label: '__address__',
+      },
+      ...commonTargetLabels(),
+    ],
+  };
+}
+
+function staticJob(job: string, targets: string[], metricsPath?: string): Obj {
+  return { job_name: job, ...(metricsPath ? { metrics_path: metricsPath } : {}), static_configs: [{ targets }] };
+}
+
+const JOB_ORDER: JobKey[] = ['exporter', 'app', 'prometheus', 'alertmanager', 'grafana', 'loki', 'alloy', 'smsBridge'];
+
+function scrapeConfigs(d: Discovery): Obj[] {
+  if (d.kind === 'kubernetes') {
+    return JOB_ORDER.flatMap((k) => {
+      if (k === 'app') return [appJob(d.appNamespace)];
+      const target = d.targets[k];
+      return target ? [kubernetesJob(JOBS[k], target)] : [];
+    });
+  }
+  return JOB_ORDER.filter((k) => (d.targets[k] ?? []).length > 0).map((k) =>
+    staticJob(JOBS[k], d.targets[k] as string[], k === 'app' ? d.appMetricsPath : undefined),
+  );
+}
+
+function alertmanagers(d: Discovery): Obj[] {
+  if (d.kind === 'kubernetes') {
+    const t = d.alertmanager;
+    return [
+      {
+        api_version: 'v2',
+        kubernetes_sd_configs: [{ role: 'endpointslice', namespaces: { names: [t.namespace] } }],
+        relabel_configs: [
+          {
+            source_labels: ['__meta_kubernetes_service_name', '__meta_kubernetes_endpointslice_port_name'],
+            regex: `${t.service};${t.port}`,
+            action: 'keep',
+          },
+        ],
+      },
+    ];
+  }
+  if (d.alertmanagers.length === 0) return [];
+  return [{ api_version: 'v2', static_configs: [{ targets: d.alertmanagers }] }];
+}
+
+/** prometheus.yml as an object (serialize with toYaml). */
+export function buildPrometheusConfig(config: MonitoringConfig, options: PrometheusConfigOptions): Obj {
+  const scrapeInterval = config.scrapeIntervalSeconds;
+  const out: Obj = {
+    global: {
+      scrape_interval: seconds(scrapeInterval),
+      scrape_timeout: seconds(Math.min(10, scrapeInterval)),
+      evaluation_interval: seconds(config.evaluationIntervalSeconds),
+      external_labels: { cluster: config.cluster, [REPLICA_LABEL]: options.replica },
+    },
+    rule_files: [...options.ruleFiles],
+    alerting: {
+      // Every replica sends the same alerts; without its replica label Alertmanager sees one alert, not two.
+      alert_relabel_configs: [{ action: 'labeldrop', regex: REPLICA_LABEL }],
+      alertmanagers: alertmanagers(options.discovery),
+    },
+    scrape_configs: scrapeConfigs(options.discovery),
+  };
+  if (options.remoteWrite) {
+    out.remote_write = [
+      {
+        url: options.remoteWrite.url,
+        authorization: { type: 'Bearer', credentials_file: options.remoteWrite.bearerTokenFile },
+        // Several Prometheus replicas write the same series: the store deduplicates on cluster + replica.
+        queue_config: { max_samples_per_send: 2000 },
+      },
+    ];
+  }
+  return out;
+}
+
+/** The plain prometheus.yml for VM users: every component on this host, rules next to the file. */
+export function buildPlainPrometheusConfig(config: MonitoringConfig): Obj {
+  return buildPrometheusConfig(config, {
+    replica: 'prometheus-0',
+    ruleFiles: ['rules/*.yaml'],
+    discovery: {
+      kind: 'static',
+      targets: {
+        exporter: ['localhost:8080'],
+        app: ['localhost:80'],
+        prometheus: ['localhost:9090'],
+        alertmanager: ['localhost:9093'],
+        grafana: ['localhost:3000'],
+        loki: ['localhost:3100'],
+        alloy: ['localhost:12345'],
+      },
+      alertmanagers: ['localhost:9093'],
+      appMetricsPath: '/api/metrics',
+    },
+    remoteWrite: config.kubernetes.remoteWrite.enabled
+      ? { url: config.kubernetes.remoteWrite.url, bearerTokenFile: '/etc/prometheus/secrets/remote-write-token' }
+      : undefined,
+  });
+}

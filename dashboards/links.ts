@@ -1,0 +1,17 @@
+/** Panel links: to the runbook of the alert a panel mirrors, and to the dashboard that drills down. */
+import type { MonitoringConfig } from '../stacks/config/index.js';
+import { type AlertName, DASHBOARD_UIDS, type DashboardKey } from './constants.js';
+import type { PanelLink } from './panels.js';
+
+/** `${runbookBaseUrl}/<AlertName>.md`: the runbooks alert-rules/ generates, one per alert. */
+export const runbookUrl = (config: MonitoringConfig, alert: AlertName): string => `${config.links.runbookBaseUrl}/${alert}.md`;
+
+export const runbook = (config: MonitoringConfig, alert: AlertName): PanelLink => ({ title: `Runbook: ${alert}`, url: runbookUrl(config, alert) });
+
+/** `${grafanaUrl}/d/<uid>`, keeping the time range the viewer is looking at. */
+export const dashboardUrl = (config: MonitoringConfig, key: DashboardKey): string => `${config.links.grafanaUrl}/d/${DASHBOARD_UIDS[key]}`;
+
+export const toDashboard = (config: MonitoringConfig, key: DashboardKey, title: string): PanelLink => ({
+  title,
+  url: `${dashboardUrl(config, key)}?\${__url_time_range}`,
+});

@@ -1,0 +1,43 @@
+/**
+ * The seed's LogQL analysis queries ("Log Analysis Queries"), on the application's log stream.
+ * Thresholds the seed hard-codes (1000 ms slow query, 80% memory) come from the alerting config,
+ * so a log panel and its alert agree.
+ */
+import { SCRAPE_JOBS } from '../exporters/catalog.js';
+import type { MonitoringConfig } from '../stacks/config/index.js';
+import { round } from './panels.js';
+
+/** The application's log stream: logs carry the same `job` label as its metrics. */
+export const APP_LOGS = `{job="${SCRAPE_JOBS.app}"}`;
+
+/** The seed's line filters. */
+export const LINE_FILTERS = {
+  errors: '|= "ERROR"',
+  databaseErrors: '|= "database" |= "error"',
+  authenticationFailures: '|= "authentication" |= "failed"',
+} as const;
+
+export interface LogQueries {
+  /** Errors (the seed shows the last hour), formatted as timestamp, level, message. */
+  errors: string;
+  databaseErrors: string;
+  authenticationFailures: string;
+  /** Slow queries: `response_time` in ms above the database response threshold. */
+  slowQueries: string;
+  /** `memory_usage` in percent above the memory warning threshold. */
+  highMemory: string;
+}
+
+export function logQueries(config: MonitoringConfig): LogQueries {
+  const { warning } = config.alerting.thresholds;
+  return {
+    errors: `${APP_LOGS} ${LINE_FILTERS.errors} | json | line_format "{{.timestamp}} {{.level}} {{.message}}"`,
+    databaseErrors: `${APP_LOGS} ${LINE_FILTERS.databaseErrors}`,
+    authenticationFailures: `${APP_LOGS} ${LINE_FILTERS.authenticationFailures}`,
+    slowQueries: `${APP_LOGS} |= "slow query" | json | response_time > ${round(warning.databaseResponseSeconds * 1000)}`,
+    highMemory: `${APP_LOGS} |= "memory" | json | memory_usage > ${round(warning.memoryUsageRatio * 100)}`,
+  };
+}
+
+/** Matching log lines per `$__interval` (a LogQL metric query over a filter). */
+export const linesPerInterval = (filter: string): string => `sum(count_over_time(${APP_LOGS} ${filter} [$__interval]))`;

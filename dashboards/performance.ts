@@ -1,0 +1,369 @@
+/** Performance (seed): API response times, database performance, storage usage, CPU and memory. */
+import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import { RECORDED } from '../alert-rules/recording-names.js';
+import { METRICS, SCRAPE_JOBS } from '../exporters/catalog.js';
+import type { MonitoringConfig } from '../stacks/config/index.js';
+import { cell, composeDashboard, row } from './compose.js';
+import { ALERTS } from './constants.js';
+import { runbook, toDashboard } from './links.js';
+import {
+  alertSteps,
+  barGaugePanel,
+  binaryMapping,
+  COLORS,
+  gaugePanel,
+  healthySteps,
+  neutralSteps,
+  percent,
+  round,
+  statPanel,
+  tablePanel,
+  timeseriesPanel,
+} from './panels.js';
+import { quantile, rate, recorded, sel } from './promql.js';
+import { routeMatcher, routeVariable } from './variables.js';
+
+/** Process and Node.js default metrics of both our processes (prom-client's collectDefaultMetrics). */
+const OUR_PROCESSES = `job=~"${SCRAPE_JOBS.app}|${SCRAPE_JOBS.exporter}"`;
+
+export function performanceDashboard(config: MonitoringConfig): dashboard.Dashboard {
+  const { warning, critical } = config.alerting.thresholds;
+  const apiSlow = [runbook(config, ALERTS.apiSlow)];
+  const perEndpoint = '{{method}} {{route}}';
+  const quantilePanel = (q: string) =>
+    timeseriesPanel({
+      title: `p${round(Number(q) * 100)} response time per endpoint`,
+      description: `The ${round(Number(q) * 100)}th percentile of request duration per endpoint over 5 minutes (shared recording rule).`,
+      unit: 's',
+      queries: [{ expr: recorded(RECORDED.httpDurationQuantile5m, `quantile="${q}"`, routeMatcher), legend: perEndpoint }],
+      thresholds: alertSteps(warning.apiResponseSeconds),
+      showThresholds: true,
+      min: 0,
+      links: apiSlow,
+    });
+  return composeDashboard(config, {
+    key: 'performance',
+    title: 'Immigration AI / Performance',
+    description: 'API response time quantiles, database performance, storage usage, CPU and memory.',
+    tags: ['performance', 'operations'],
+    datasources: { prometheus: true },
+    variables: [routeVariable()],
+    items: [
+      row('API response times'),
+      cell(
+        timeseriesPanel({
+          title: 'Response time quantiles (all endpoints)',
+          description: 'p50, p95 and p99 of request duration across the selected routes, from the histogram buckets.',
+          unit: 's',
+          queries: [0.5, 0.95, 0.99].map((q) => ({
+            expr: quantile(q, METRICS.httpRequestDuration, [], routeMatcher),
+            legend: `p${round(q * 100)}`,
+          })),
+          thresholds: alertSteps(warning.apiResponseSeconds),
+          showThresholds: true,
+          min: 0,
+          links: apiSlow,
+        }),
+        12,
+        8,
+      ),
+      cell(
+        timeseriesPanel({
+          title: 'Mean response time per endpoint',
+          description: `Mean request duration per endpoint over 5 minutes: the expression of ${ALERTS.apiSlow} (dashed line at ${warning.apiResponseSeconds} s).`,
+          unit: 's',
+          queries: [{ expr: recorded(RECORDED.httpDurationMean5m, routeMatcher), legend: perEndpoint }],
+          thresholds: alertSteps(warning.apiResponseSeconds),
+          showThresholds: true,
+          min: 0,
+          links: apiSlow,
+        }),
+        12,
+        8,
+      ),
+      cell(quantilePanel('0.95'), 12, 8),
+      cell(quantilePanel('0.99'), 12, 8),
+      cell(
+        timeseriesPanel({
+          title: 'Requests per endpoint',
+          description: 'Request rate per endpoint over 5 minutes.',
+          unit: 'reqps',
+          queries: [{ expr: recorded(RECORDED.httpRequestsRate5m, routeMatcher), legend: perEndpoint }],
+          thresholds: neutralSteps(),
+          stack: true,
+          min: 0,
+          links: [toDashboard(config, 'errors', 'Error tracking')],
+        }),
+        12,
+        8,
+      ),
+      cell(
+        tablePanel({
+          title: 'Slowest endpoints',
+          description: 'The ten endpoints with the highest mean response time now.',
+          unit: 's',
+          queries: [{ expr: `topk(10, ${recorded(RECORDED.httpDurationMean5m, routeMatcher)})`, instant: true, table: true }],
+          thresholds: alertSteps(warning.apiResponseSeconds),
+          hideColumns: ['Time', 'job'],
+          sortBy: 'Value',
+          links: apiSlow,
+        }),
+        12,
+        8,
+      ),
+      row('Database'),
+      cell(
+        statPanel({
+          title: 'Database',
+          description: 'Database connectivity from the last health check.',
+          unit: 'none',
+          queries: [{ expr: `min(${sel(METRICS.healthStatus, 'component="database"')})`, legend: 'database', instant: true }],
+          mappings: binaryMapping(['Up', COLORS.ok], ['Down', COLORS.critical]),
+          thresholds: healthySteps(),
+          background: true,
+          links: [runbook(config, ALERTS.databaseDown)],
+        }),
+        4,
+        8,
+      ),
+      cell(
+        timeseriesPanel({
+          title: 'Database response time',
+          description: `Duration of the database health check. The dashed line is the ${warning.databaseResponseSeconds} s threshold of ${ALERTS.databaseSlow}.`,
+          unit: 's',
+          queries: [{ expr: sel(METRICS.healthCheckDuration, 'component="database"'), legend: 'health check' }],
+          thresholds: alertSteps(warning.databaseResponseSeconds),
+          showThresholds: true,
+          min: 0,
+          links: [runbook(config, ALERTS.databaseSlow)],
+        }),
+        8,
+        8,
+      ),
+      cell(
+        timeseriesPanel({
+          title: 'Exporter query duration (p95)',
+          description: 'p95 duration of the queries the exporter runs against the database, per operation.',
+          unit: 's',
+          queries: [{ expr: quantile(0.95, METRICS.databaseQueryDuration, ['operation']), legend: '{{operation}}' }],
+          thresholds: alertSteps(warning.databaseResponseSeconds),
+          min: 0,
+          links: [runbook(config, ALERTS.databaseSlow)],
+        }),
+        12,
+        8,
+      ),
+      cell(
+        timeseriesPanel({
+          title: 'Database connections',
+          description: 'Connections by state, from pg_stat_activity.',
+          unit: 'short',
+          queries: [{ expr: `sum by (state) (${sel(METRICS.databaseConnections)})`, legend: '{{state}}' }],
+          thresholds: neutralSteps(),
+          stack: true,
+          min: 0,
+        }),
+        8,
+        8,
+      ),
+      cell(
+        timeseriesPanel({
+          title: 'Lock waits',
+          description: 'Lock requests waiting, from pg_locks.',
+          unit: 'short',
+          queries: [{ expr: sel(METRICS.databaseLockWaits), legend: 'waiting' }],
+          thresholds: neutralSteps(),
+          min: 0,
+        }),
+        8,
+        8,
+      ),
+      cell(
+        timeseriesPanel({
+          title: 'Database size',
+          description: 'Size of the application database, from pg_database_size.',
+          unit: 'bytes',
+          queries: [{ expr: sel(METRICS.databaseSize), legend: 'size' }],
+          thresholds: neutralSteps(),
+          min: 0,
+        }),
+        8,
+        8,
+      ),
+      row('Storage'),
+      cell(
+        statPanel({
+          title: 'Storage buckets available',
+          description: 'Buckets that answered the last storage health check.',
+          unit: 'short',
+          queries: [{ expr: `max(${sel(METRICS.storageBucketsAvailable)})`, legend: 'buckets', instant: true }],
+          thresholds: healthySteps(),
+          background: true,
+        }),
+        4,
+        8,
+      ),
+      cell(
+        timeseriesPanel({
+          title: 'Storage used per bucket',
+          description: 'Bytes stored per bucket.',
+          unit: 'bytes',
+          queries: [{ expr: sel(METRICS.storageUsed), legend: '{{bucket}}' }],
+          thresholds: neutralSteps(),
+          stack: true,
+          min: 0,
+        }),
+        10,
+        8,
+      ),
+      cell(
+        timeseriesPanel({
+          title: 'Objects per bucket',
+          description: 'Objects stored per bucket.',
+          unit: 'short',
+          queries: [{ expr: sel(METRICS.storageObjects), legend: '{{bucket}}' }],
+          thresholds: neutralSteps(),
+          stack: true,
+          min: 0,
+        }),
+        10,
+        8,
+      ),
+      cell(
+        barGaugePanel({
+          title: 'Disk usage per mountpoint',
+          description: `Disk usage per mountpoint; red from ${percent(critical.diskUsageRatio)} (${ALERTS.diskAlmostFull}).`,
+          unit: 'percentunit',
+          queries: [{ expr: sel(METRICS.systemDiskUsage), legend: '{{mountpoint}}', instant: true }],
+          thresholds: alertSteps(undefined, critical.diskUsageRatio),
+          min: 0,
+          max: 1,
+          links: [runbook(config, ALERTS.diskAlmostFull)],
+        }),
+        12,
+        8,
+      ),
+      cell(
+        timeseriesPanel({
+          title: 'Disk free per mountpoint',
+          description: 'Free disk space per mountpoint.',
+          unit: 'bytes',
+          queries: [{ expr: sel(METRICS.systemDiskFree), legend: '{{mountpoint}}' }],
+          thresholds: neutralSteps(),
+          min: 0,
+          links: [runbook(config, ALERTS.diskAlmostFull)],
+        }),
+        12,
+        8,
+      ),
+      row('CPU and memory'),
+      cell(
+        gaugePanel({
+          title: 'CPU',
+          description: `Host CPU usage now; orange from ${percent(warning.cpuUsageRatio)}, red from ${percent(critical.cpuUsageRatio)} (${ALERTS.highCpuUsage}).`,
+          unit: 'percentunit',
+          queries: [{ expr: `max(${sel(METRICS.systemCpuUsage)})`, legend: 'cpu', instant: true }],
+          thresholds: alertSteps(warning.cpuUsageRatio, critical.cpuUsageRatio),
+          min: 0,
+          max: 1,
+          links: [runbook(config, ALERTS.highCpuUsage)],
+        }),
+        4,
+        8,
+      ),
+      cell(
+        timeseriesPanel({
+          title: 'CPU usage',
+          description: `Host CPU usage. Dashed lines: warning and critical thresholds of ${ALERTS.highCpuUsage}.`,
+          unit: 'percentunit',
+          queries: [{ expr: sel(METRICS.systemCpuUsage), legend: 'cpu' }],
+          thresholds: alertSteps(warning.cpuUsageRatio, critical.cpuUsageRatio),
+          showThresholds: true,
+          min: 0,
+          max: 1,
+          links: [runbook(config, ALERTS.highCpuUsage)],
+        }),
+        8,
+        8,
+      ),
+      cell(
+        gaugePanel({
+          title: 'Memory',
+          description: `Host memory in use now; orange from ${percent(warning.memoryUsageRatio)}, red from ${percent(critical.memoryUsageRatio)} (${ALERTS.highMemoryUsage}).`,
+          unit: 'percentunit',
+          queries: [{ expr: `max(${sel(METRICS.systemMemoryUsage)})`, legend: 'memory', instant: true }],
+          thresholds: alertSteps(warning.memoryUsageRatio, critical.memoryUsageRatio),
+          min: 0,
+          max: 1,
+          links: [runbook(config, ALERTS.highMemoryUsage)],
+        }),
+        4,
+        8,
+      ),
+      cell(
+        timeseriesPanel({
+          title: 'Memory usage',
+          description: `Host memory in use. Dashed lines: warning and critical thresholds of ${ALERTS.highMemoryUsage}.`,
+          unit: 'percentunit',
+          queries: [{ expr: sel(METRICS.systemMemoryUsage), legend: 'memory' }],
+          thresholds: alertSteps(warning.memoryUsageRatio, critical.memoryUsageRatio),
+          showThresholds: true,
+          min: 0,
+          max: 1,
+          links: [runbook(config, ALERTS.highMemoryUsage)],
+        }),
+        8,
+        8,
+      ),
+      cell(
+        timeseriesPanel({
+          title: 'Memory available',
+          description: 'Host memory available to new work.',
+          unit: 'bytes',
+          queries: [{ expr: sel(METRICS.systemMemoryAvailable), legend: 'available' }],
+          thresholds: neutralSteps(),
+          min: 0,
+          links: [runbook(config, ALERTS.highMemoryUsage)],
+        }),
+        6,
+        8,
+      ),
+      cell(
+        timeseriesPanel({
+          title: 'Process CPU',
+          description: 'CPU seconds per second used by the application and exporter processes (1 = one full core).',
+          unit: 'short',
+          queries: [{ expr: rate(`process_cpu_seconds_total{${OUR_PROCESSES}}`), legend: '{{job}} {{instance}}' }],
+          thresholds: neutralSteps(),
+          min: 0,
+        }),
+        6,
+        8,
+      ),
+      cell(
+        timeseriesPanel({
+          title: 'Process resident memory',
+          description: 'Resident memory of the application and exporter processes.',
+          unit: 'bytes',
+          queries: [{ expr: `process_resident_memory_bytes{${OUR_PROCESSES}}`, legend: '{{job}} {{instance}}' }],
+          thresholds: neutralSteps(),
+          min: 0,
+        }),
+        6,
+        8,
+      ),
+      cell(
+        timeseriesPanel({
+          title: 'Event loop lag (p99)',
+          description: 'Node.js event loop lag, p99: a busy loop delays every request.',
+          unit: 's',
+          queries: [{ expr: `nodejs_eventloop_lag_p99_seconds{${OUR_PROCESSES}}`, legend: '{{job}} {{instance}}' }],
+          thresholds: neutralSteps(),
+          min: 0,
+        }),
+        6,
+        8,
+      ),
+    ],
+  });
+}

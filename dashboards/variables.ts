@@ -1,0 +1,33 @@
+/** Template variables beyond the datasource ones. Each queries through the Prometheus variable. */
+import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import { RECORDED } from '../alert-rules/recording-names.js';
+import { METRICS } from '../exporters/catalog.js';
+import { PROMETHEUS } from './panels.js';
+import { recorded, sel } from './promql.js';
+
+function labelValues(name: string, label: string, selector: string): dashboard.QueryVariableBuilder {
+  const query = `label_values(${selector}, ${label})`;
+  return new dashboard.QueryVariableBuilder(name)
+    .datasource(PROMETHEUS)
+    .query(query)
+    .definition(query)
+    .refresh(dashboard.VariableRefresh.OnTimeRangeChanged)
+    .sort(dashboard.VariableSort.AlphabeticalAsc);
+}
+
+/** Route templates (several, default all): filters the per-endpoint panels. */
+export const routeVariable = (): dashboard.QueryVariableBuilder =>
+  labelValues('route', 'route', recorded(RECORDED.httpRequestsRate5m))
+    .label('Route')
+    .multi(true)
+    .includeAll(true)
+    .allValue('.*')
+    .current({ text: 'All', value: '$__all' });
+
+/** One agency at a time: agency views never mix two agencies' numbers. */
+export const agencyVariable = (): dashboard.QueryVariableBuilder =>
+  labelValues('agency', 'agency_id', sel(METRICS.agencyActiveClients)).label('Agency').multi(false).includeAll(false);
+
+/** Matcher for a multi-value variable (`=~`, since "All" expands to `.*`). */
+export const routeMatcher = 'route=~"$route"';
+export const agencyMatcher = 'agency_id="$agency"';

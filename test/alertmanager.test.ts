@@ -1,0 +1,225 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import {
+  alertmanagerSecretRefs,
+  buildAlertmanagerConfig,
+  renderAlertmanager,
+  secretPath,
+  DEFAULT_ALERTMANAGER_PATHS,
+} from '../alert-rules/index.js';
+import { requireTool } from '../scripts/tools.js';
+import { ENVIRONMENT_NAMES, loadConfig, type DeepPartial, type MonitoringConfig } from '../stacks/config/index.js';
+import { synthesize } from '../stacks/synth.js';
+import { writeTempTree } from './helpers/rules-on-disk.js';
+
+type Receiver = { name: string; email_configs?: Record<string, unknown>[]; slack_configs?: Record<string, unknown>[]; webhook_configs?: Record<string, unknown>[] };
+type AmConfig = { route: Record<string, unknown> & { routes: Record<string, unknown>[] }; receivers: Receiver[]; inhibit_rules: Record<string, unknown>[] };
+
+const amtool = (): string => requireTool('amtool');
+const amConfig = (c: MonitoringConfig): AmConfig => buildAlertmanagerConfig(c) as unknown as AmConfig;
+const receiver = (c: MonitoringConfig, name: string): Receiver => amConfig(c).receivers.find((r) => r.name === name) as Receiver;
+
+/** Writes a config's alertmanager/ tree to a temp folder and returns the alertmanager.yml path. */
+function onDisk(config: MonitoringConfig): { file: string; cleanup: () => void } {
+  const { dir, cleanup } = writeTempTree(renderAlertmanager(config), 'am-');
+  return { file: join(dir, 'alertmanager', 'alertmanager.yml'), cleanup };
+}
+
+function checkConfig(file: string): { status: number | null; output: string } {
+  const r = spawnSync(amtool(), ['check-config', file], { encoding: 'utf8' });
+  return { status: r.status, output: `${r.stdout}${r.stderr}` };
+}
+
+/** `amtool config routes test --verify.receivers=<expected> labels…`: exit 0 only when the labels reach exactly `expected`. */
+function routesTo(file: string, labels: Record<string, string>, expected: string): { labels: Record<string, string>; verified: boolean; output: string } {
+  const args = ['config', 'routes', 'test', `--config.file=${file}`, `--verify.receivers=${expected}`, ...Object.entries(labels).map(([k, v]) => `${k}=${v}`)];
+  const r = spawnSync(amtool(), args, { encoding: 'utf8' });
+  return { labels, verified: r.status === 0, output: `${r.stdout}${r.stderr}`.trim() };
+}
+
+const NO_CHANNELS: DeepPartial<MonitoringConfig> = {
+  channels: { email: { enabled: false }, slack: { enabled: false }, sms: { enabled: false }, heartbeat: { enabled: false } },
+};
+
+describe('generated alertmanager.yml', () => {
+  it('passes `amtool check-config` (with its templates) in every environment', () => {
+    const tree = synthesize(ENVIRONMENT_NAMES, {});
+    const { dir, cleanup } = writeTempTree(tree, 'am-dist-');
+    try {
+      for (const env of ENVIRONMENT_NAMES) {
+        const r = checkConfig(join(dir, env, 'alertmanager', 'alertmanager.yml'));
+        expect({ env, ...r }).toEqual({ env, status: 0, output: expect.stringMatching(/SUCCESS[\s\S]*4 receivers[\s\S]*1 templates/) });
+      }
+    } finally {
+      cleanup();
+    }
+  });
+
+  it('amtool rejects a broken template (the check above can fail)', () => {
+    const { file, cleanup } = onDisk(loadConfig('production', {}));
+    try {
+      const tmpl = join(file, '..', 'templates', 'immigration-ai.tmpl');
+      writeFileSync(tmpl, `${readFileSync(tmpl, 'utf8')}\n{{ define "broken" }}{{ .Foo `);
+      expect(checkConfig(file).status).not.toBe(0);
+    } finally {
+      cleanup();
+    }
+  });
+
+  it('still loads with every channel switched off: receivers exist, just empty', () => {
+    const c = loadConfig('staging', {}, NO_CHANNELS);
+    expect(amConfig(c).receivers).toEqual([{ name: 'critical' }, { name: 'warning' }, { name: 'heartbeat' }, { name: 'null' }]);
+    const { file, cleanup } = onDisk(c);
+    try {
+      expect(checkConfig(file).status).toBe(0);
+      expect(routesTo(file, { severity: 'critical' }, 'critical').verified).toBe(true);
+    } finally {
+      cleanup();
+    }
+  });
+});
+
+describe('routing (amtool config routes test --verify.receivers)', () => {
+  const cases: [string, string, Record<string, string>][] = [
+    ['critical alert', 'critical', { alertname: 'ImmigrationAiDatabaseDown', severity: 'critical' }],
+    ['warning alert', 'warning', { alertname: 'ImmigrationAiDatabaseSlow', severity: 'warning' }],
+    ['Watchdog', 'heartbeat', { alertname: 'Watchdog', severity: 'none' }],
+    ['Watchdog without severity', 'heartbeat', { alertname: 'Watchdog' }],
+    ['maintenance mode alert', 'null', { alertname: 'ImmigrationAiMaintenanceMode', severity: 'none' }],
+    ['info alert', 'null', { alertname: 'SomethingInformative', severity: 'info' }],
+    ['unknown severity', 'warning', { alertname: 'ImmigrationAiSomethingNew', severity: 'page' }],
+    ['no severity at all', 'warning', { alertname: 'ImmigrationAiSomethingNew' }],
+  ];
+  describe.each(ENVIRONMENT_NAMES)('%s', (env) => {
+    let file: string;
+    let cleanup: () => void;
+    beforeAll(() => ({ file, cleanup } = onDisk(loadConfig(env, {}))));
+    afterAll(() => cleanup());
+    it.each(cases)('%s -> %s', (_name, expected, labels) => {
+      expect(routesTo(file, labels, expected)).toMatchObject({ verified: true });
+    });
+    it('verification fails for a wrong receiver (the cases above can fail)', () => {
+      expect(routesTo(file, { severity: 'critical' }, 'warning').verified).toBe(false);
+    });
+  });
+
+  it('a suppressed alert type goes to null, whatever its severity; other alerts are unaffected', () => {
+    const c = loadConfig('production', {}, { suppression: { suppressedAlertTypes: ['ImmigrationAiApiSlow', 'ImmigrationAiHighCpuUsage'] } });
+    const { file, cleanup } = onDisk(c);
+    try {
+      expect(routesTo(file, { alertname: 'ImmigrationAiApiSlow', severity: 'warning' }, 'null')).toMatchObject({ verified: true });
+      expect(routesTo(file, { alertname: 'ImmigrationAiHighCpuUsage', severity: 'critical' }, 'null')).toMatchObject({ verified: true });
+      // Anchored: a name that merely contains a suppressed one is not suppressed.
+      expect(routesTo(file, { alertname: 'ImmigrationAiApiSlowness', severity: 'warning' }, 'warning')).toMatchObject({ verified: true });
+      expect(routesTo(file, { alertname: 'ImmigrationAiHighMemoryUsage', severity: 'critical' }, 'critical')).toMatchObject({ verified: true });
+      expect(routesTo(file, { alertname: 'Watchdog', severity: 'none' }, 'heartbeat')).toMatchObject({ verified: true });
+    } finally {
+      cleanup();
+    }
+  });
+
+  it('maintenance mode in the config drops everything but Watchdog', () => {
+    const { file, cleanup } = onDisk(loadConfig('production', {}, { suppression: { maintenanceMode: true } }));
+    try {
+      expect(routesTo(file, { alertname: 'ImmigrationAiDatabaseDown', severity: 'critical' }, 'null')).toMatchObject({ verified: true });
+      expect(routesTo(file, { alertname: 'ImmigrationAiDatabaseSlow', severity: 'warning' }, 'null')).toMatchObject({ verified: true });
+      expect(routesTo(file, { alertname: 'Watchdog', severity: 'none' }, 'heartbeat')).toMatchObject({ verified: true });
+    } finally {
+      cleanup();
+    }
+  });
+});
+
+describe('timing: cooldown, heartbeat and the hourly cap', () => {
+  it('repeat_interval is ALERT_COOLDOWN_MINUTES; the Watchdog repeats on the heartbeat interval', () => {
+    const c = loadConfig('production', { ALERT_COOLDOWN_MINUTES: '30' });
+    const route = amConfig(c).route;
+    expect(route.repeat_interval).toBe('30m');
+    expect(route.receiver).toBe('warning');
+    expect(route.routes[0]).toMatchObject({ matchers: ['alertname="Watchdog"'], receiver: 'heartbeat', repeat_interval: '5m' });
+    expect(amConfig(loadConfig('production', {})).route.repeat_interval).toBe('15m');
+  });
+
+  it('group_interval keeps each alert group within max_alerts_per_hour (never below 5m)', () => {
+    expect(amConfig(loadConfig('production', {})).route.group_interval).toBe('6m'); // 10/h
+    expect(amConfig(loadConfig('production', {}, { suppression: { maxAlertsPerHour: 4 } })).route.group_interval).toBe('15m');
+    expect(amConfig(loadConfig('production', {}, { suppression: { maxAlertsPerHour: 60 } })).route.group_interval).toBe('5m');
+  });
+});
+
+describe('receivers follow the enabled channels', () => {
+  it('production: critical = email + Slack + SMS bridge; warning = email + Slack; heartbeat = dead man\'s switch', () => {
+    const c = loadConfig('production', {});
+    const critical = receiver(c, 'critical');
+    expect(critical.email_configs?.[0]).toMatchObject({
+      to: 'admin@immigrationai.com, ops-team@immigrationai.com',
+      from: 'alerts@immigrationai.com',
+      smarthost: 'smtp.gmail.com:587',
+      require_tls: true,
+      auth_username: 'alerts@immigrationai.com',
+      auth_password_file: '/etc/alertmanager/secrets/alertmanager-smtp/password',
+    });
+    expect(critical.slack_configs?.[0]).toMatchObject({ api_url_file: '/etc/alertmanager/secrets/alertmanager-slack/webhook-url', channel: '#ops-alerts', username: 'Immigration AI Monitor', icon_emoji: ':warning:' });
+    expect(critical.webhook_configs).toEqual([{ url: 'http://immigration-ai-sms-bridge:9095/alerts', send_resolved: false }]);
+    const warning = receiver(c, 'warning');
+    expect(Object.keys(warning).sort()).toEqual(['email_configs', 'name', 'slack_configs']);
+    expect(receiver(c, 'heartbeat').webhook_configs).toEqual([
+      {
+        url: 'https://api.opsgenie.com/v2/heartbeats/immigration-ai-production/ping',
+        send_resolved: false,
+        http_config: { authorization: { type: 'GenieKey', credentials_file: '/etc/alertmanager/secrets/alertmanager-heartbeat/credentials' } },
+      },
+    ]);
+  });
+
+  it('staging has no SMS; dev has Slack only and no heartbeat', () => {
+    expect(receiver(loadConfig('staging', {}), 'critical').webhook_configs).toBeUndefined();
+    const dev = loadConfig('dev', {});
+    expect(Object.keys(receiver(dev, 'critical')).sort()).toEqual(['name', 'slack_configs']);
+    expect(receiver(dev, 'heartbeat')).toEqual({ name: 'heartbeat' });
+  });
+
+  it('no SMTP authentication when SMTP_USERNAME is empty', () => {
+    const c = loadConfig('staging', {}, { channels: { email: { username: '' } } });
+    expect(receiver(c, 'warning').email_configs?.[0]).not.toHaveProperty('auth_password_file');
+    expect(alertmanagerSecretRefs(c).map((r) => r.name)).not.toContain('alertmanager-smtp');
+  });
+
+  it('secrets are only referenced by path, under the configurable mount folder', () => {
+    const c = loadConfig('production', {});
+    const text = renderAlertmanager(c).get('alertmanager/alertmanager.yml') ?? '';
+    const files = [...new Set([...text.matchAll(/_file: (\S+)/g)].map((m) => m[1]))].sort();
+    expect(files).toEqual(alertmanagerSecretRefs(c).map((r) => secretPath(DEFAULT_ALERTMANAGER_PATHS, r)).sort());
+    expect(text).not.toMatch(/hooks\.slack\.com|auth_password:|api_url:|credentials:/);
+    const custom = buildAlertmanagerConfig(c, { secretsDir: '/run/secrets', templatesDir: '/etc/am/tmpl' }) as unknown as AmConfig & { templates: string[] };
+    expect(custom.templates).toEqual(['/etc/am/tmpl/*.tmpl']);
+    expect(JSON.stringify(custom)).toContain('"api_url_file":"/run/secrets/alertmanager-slack/webhook-url"');
+  });
+
+  it('renders templates next to alertmanager.yml, referenced relative to it', () => {
+    const tree = renderAlertmanager(loadConfig('dev', {}));
+    expect(tree.paths()).toEqual(['alertmanager/alertmanager.yml', 'alertmanager/templates/immigration-ai.tmpl']);
+    expect((parse(tree.get('alertmanager/alertmanager.yml') ?? '') as { templates: string[] }).templates).toEqual(['templates/*.tmpl']);
+  });
+});
+
+describe('inhibition rules', () => {
+  const rules = amConfig(loadConfig('production', {})).inhibit_rules;
+  it('critical silences the warning of the same alert and target; maintenance silences all but Watchdog', () => {
+    expect(rules[0]).toMatchObject({ source_matchers: ['severity="critical"'], target_matchers: ['severity="warning"'] });
+    expect(rules[0].equal).toEqual(expect.arrayContaining(['alertname', 'cluster', 'instance', 'method', 'route', 'mountpoint']));
+    expect(rules[1]).toEqual({
+      source_matchers: ['alertname="ImmigrationAiMaintenanceMode"'],
+      target_matchers: ['alertname!~"Watchdog|ImmigrationAiMaintenanceMode"'],
+      equal: ['cluster'],
+    });
+  });
+});
+
+describe('paths', () => {
+  it('refuses a relative secrets folder (Alertmanager would not resolve every *_file against the config)', () => {
+    expect(() => buildAlertmanagerConfig(loadConfig('dev', {}), { secretsDir: 'secrets', templatesDir: 'templates' })).toThrow(/absolute/);
+  });
+});

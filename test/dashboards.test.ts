@@ -1,0 +1,317 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ENVIRONMENT_NAMES, loadConfig, type MonitoringConfig } from '../stacks/config/index.js';
+import { ALERT_NAMES, buildDashboards, COMMON_TAG, DASHBOARD_UIDS, DATASOURCE_UIDS, DATASOURCE_VARIABLES, renderDashboards, type GrafanaDashboard } from '../dashboards/index.js';
+import { place, row, cell, GRID_COLUMNS } from '../dashboards/compose.js';
+import { statPanel } from '../dashboards/panels.js';
+import { panelsOf } from '../dashboards/queries.js';
+import { synthesize } from '../stacks/synth.js';
+import { DIST } from './helpers/dist.js';
+
+type Json = Record<string, any>;
+
+const configs = ENVIRONMENT_NAMES.map((env) => loadConfig(env, {}));
+const production = loadConfig('production', {});
+const dashboards = buildDashboards(production);
+const byUid = (uid: string): GrafanaDashboard => dashboards.find((d) => d.uid === uid) as GrafanaDashboard;
+
+/** Every panel including rows, flattened. */
+function allPanels(d: Json): Json[] {
+  const out: Json[] = [];
+  const walk = (ps: Json[]): void => {
+    for (const p of ps ?? []) {
+      out.push(p);
+      if (p.type === 'row') walk(p.panels);
+    }
+  };
+  walk(d.panels);
+  return out;
+}
+
+/** Panel types current Grafana renders. graph, singlestat, table-old and the Angular plugins are gone. */
+const ALLOWED_TYPES = new Set(['row', 'timeseries', 'stat', 'gauge', 'bargauge', 'table', 'logs', 'state-timeline', 'piechart', 'text']);
+const REMOVED_TYPES = ['graph', 'singlestat', 'table-old', 'grafana-piechart-panel', 'grafana-worldmap-panel'];
+
+const EXPECTED_UIDS: Record<string, string> = JSON.parse(readFileSync(join(__dirname, 'fixtures', 'dashboard-uids.json'), 'utf8'));
+
+describe('dashboards: identity', () => {
+  it('keeps the checked-in UIDs and titles (update test/fixtures/dashboard-uids.json only on purpose)', () => {
+    for (const config of configs) {
+      const actual = Object.fromEntries(buildDashboards(config).map((d) => [d.uid, d.title]));
+      expect(actual).toEqual(EXPECTED_UIDS);
+    }
+  });
+
+  it('exposes uid, title and folder consistently with the JSON; UIDs are valid Grafana UIDs', () => {
+    for (const d of dashboards) {
+      expect(d.json.uid).toBe(d.uid);
+      expect(d.json.title).toBe(d.title);
+      expect(d.uid).toMatch(/^[a-zA-Z0-9_-]{1,40}$/);
+      expect(['Immigration AI', 'Immigration AI Business']).toContain(d.folder);
+    }
+    expect(new Set(dashboards.map((d) => d.uid)).size).toBe(dashboards.length);
+    expect(new Set(dashboards.map((d) => d.title)).size).toBe(dashboards.length);
+  });
+
+  it('covers the issue: seed dashboard, system, performance, business, errors, agency, logs', () => {
+    expect(dashboards.map((d) => d.uid).sort()).toEqual(Object.values(DASHBOARD_UIDS).sort());
+    const main = byUid(DASHBOARD_UIDS.main);
+    expect(main.title).toBe('Immigration AI SaaS Monitoring');
+    expect(allPanels(main.json).map((p) => [p.title, p.type])).toEqual([
+      ['System Health Overview', 'stat'],
+      ['Active Users', 'stat'],
+      ['API Response Times', 'timeseries'],
+      ['Error Rates', 'timeseries'],
+    ]);
+  });
+
+  it('has tags (the common tag first), a description, a time range, and is read-only (provisioned)', () => {
+    for (const { json } of dashboards) {
+      expect(json.tags?.[0]).toBe(COMMON_TAG);
+      expect((json.tags ?? []).length).toBeGreaterThan(1);
+      expect(json.description).toBeTruthy();
+      expect(json.time).toBeDefined();
+      expect(json.editable).toBe(false);
+    }
+  });
+});
+
+describe('dashboards: layout', () => {
+  it.each(dashboards.map((d) => [d.uid, d] as const))('%s: unique ids, inside 24 columns, no overlap', (_uid, d) => {
+    const panels = allPanels(d.json);
+    const ids = panels.map((p) => p.id);
+    expect(ids.every((id) => Number.isInteger(id) && id > 0)).toBe(true);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const p of panels) {
+      const g = p.gridPos;
+      expect(g).toBeDefined();
+      expect(g.x).toBeGreaterThanOrEqual(0);
+      expect(g.y).toBeGreaterThanOrEqual(0);
+      expect(g.w).toBeGreaterThan(0);
+      expect(g.h).toBeGreaterThan(0);
+      expect(g.x + g.w).toBeLessThanOrEqual(GRID_COLUMNS);
+    }
+    for (let i = 0; i < panels.length; i++) {
+      for (let j = i + 1; j < panels.length; j++) {
+        const a = panels[i].gridPos;
+        const b = panels[j].gridPos;
+        const overlap = a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+        if (overlap) throw new Error(`"${panels[i].title}" overlaps "${panels[j].title}"`);
+      }
+    }
+  });
+
+  it('every line of panels fills the 24 columns (no ragged gaps)', () => {
+    for (const { uid, json } of dashboards) {
+      const widthAtY = new Map<number, number>();
+      for (const p of allPanels(json)) widthAtY.set(p.gridPos.y, (widthAtY.get(p.gridPos.y) ?? 0) + p.gridPos.w);
+      for (const [y, w] of widthAtY) expect({ uid, y, w }).toEqual({ uid, y, w: GRID_COLUMNS });
+    }
+  });
+
+  it('rows are expanded with their panels after them (collapsed rows would hide them)', () => {
+    for (const { json } of dashboards) {
+      for (const r of (json.panels ?? []).filter((p: Json) => p.type === 'row') as Json[]) {
+        expect(r.collapsed).toBe(false);
+        expect(r.panels).toEqual([]);
+        expect(r.gridPos).toMatchObject({ x: 0, w: 24, h: 1 });
+      }
+    }
+  });
+
+  it('the packer wraps a panel that would overflow instead of pushing it past column 24', () => {
+    const placed: Json[] = [];
+    const p = (): ReturnType<typeof statPanel> => statPanel({ title: 't', description: 'd', unit: 'short', queries: [] });
+    place([row('r'), cell(p(), 16, 4), cell(p(), 12, 6), cell(p(), 12, 3), row('s'), cell(p(), 24, 2)], {
+      panel: (b) => placed.push(b.build()),
+      row: (b) => placed.push(b.build()),
+    });
+    expect(placed.map((x) => [x.id, x.gridPos.x, x.gridPos.y, x.gridPos.w, x.gridPos.h])).toEqual([
+      [1, 0, 0, 24, 1],
+      [2, 0, 1, 16, 4],
+      [3, 0, 5, 12, 6],
+      [4, 12, 5, 12, 3],
+      [5, 0, 11, 24, 1],
+      [6, 0, 12, 24, 2],
+    ]);
+    expect(() => place([cell(p(), 25, 4)], { panel: () => undefined, row: () => undefined })).toThrow(/does not fit/);
+  });
+});
+
+describe('dashboards: panels', () => {
+  it('uses only panel types current Grafana has (never graph or singlestat)', () => {
+    for (const { json } of dashboards) {
+      for (const p of allPanels(json)) {
+        expect(REMOVED_TYPES).not.toContain(p.type);
+        expect(ALLOWED_TYPES).toContain(p.type);
+      }
+    }
+  });
+
+  it('every panel and target takes its datasource from a datasource variable of the right type', () => {
+    for (const { json } of dashboards) {
+      const dsVariables = new Map<string, string>(
+        (json.templating?.list ?? []).filter((v: Json) => v.type === 'datasource').map((v: Json) => [v.name, v.query]),
+      );
+      expect(dsVariables.size).toBeGreaterThan(0);
+      for (const p of panelsOf(json)) {
+        const refs = [p.datasource, ...((p.targets as Json[]) ?? []).map((t) => t.datasource)];
+        expect(((p.targets as Json[]) ?? []).length).toBeGreaterThan(0);
+        for (const ref of refs as Json[]) {
+          const m = /^\$\{(\w+)\}$/.exec(ref?.uid ?? '');
+          if (!m) throw new Error(`${json.uid} "${p.title}": datasource ${JSON.stringify(ref)} is not a variable`);
+          expect(dsVariables.get(m[1])).toBe(ref.type);
+        }
+      }
+      for (const a of json.annotations?.list ?? []) expect(a.datasource).toEqual({ type: 'prometheus', uid: `\${${DATASOURCE_VARIABLES.prometheus}}` });
+    }
+  });
+
+  it('datasource variables default to the provisioned datasource UIDs', () => {
+    for (const { json } of dashboards) {
+      for (const v of (json.templating?.list ?? []).filter((x: Json) => x.type === 'datasource') as Json[]) {
+        const kind = v.name === DATASOURCE_VARIABLES.prometheus ? 'prometheus' : v.name === DATASOURCE_VARIABLES.loki ? 'loki' : undefined;
+        expect(kind).toBeDefined();
+        expect(v.query).toBe(kind);
+        expect(v.current.value).toBe(DATASOURCE_UIDS[kind as 'prometheus' | 'loki']);
+      }
+    }
+  });
+
+  it('every panel has a title, a description and a unit (logs panels show lines, not numbers)', () => {
+    for (const { json } of dashboards) {
+      for (const p of panelsOf(json)) {
+        expect(p.title).toBeTruthy();
+        expect(p.description).toBeTruthy();
+        if (p.type === 'logs') continue;
+        if (!(p.fieldConfig as Json | undefined)?.defaults?.unit) throw new Error(`${json.uid} "${p.title}" has no unit`);
+      }
+    }
+  });
+
+  it('targets have unique refIds within a panel', () => {
+    for (const { json } of dashboards) {
+      for (const p of panelsOf(json)) {
+        const refIds = (p.targets as Json[]).map((t) => t.refId);
+        expect(refIds.every((r) => typeof r === 'string' && r !== '')).toBe(true);
+        expect(new Set(refIds).size).toBe(refIds.length);
+      }
+    }
+  });
+});
+
+describe('dashboards: links', () => {
+  const links = (config: MonitoringConfig): { uid: string; title: string; url: string }[] =>
+    buildDashboards(config).flatMap((d) => panelsOf(d.json).flatMap((p) => ((p.links as Json[]) ?? []).map((l) => ({ uid: d.uid, title: p.title as string, url: l.url as string }))));
+
+  it('every panel link is a runbook of a contract alert or another dashboard, under the configured URLs', () => {
+    const uids: string[] = Object.values(DASHBOARD_UIDS);
+    const all = links(production);
+    expect(all.length).toBeGreaterThan(30);
+    for (const { uid, title, url } of all) {
+      const runbook = url.startsWith(`${production.links.runbookBaseUrl}/`) ? /\/([A-Za-z]+)\.md$/.exec(url) : null;
+      const dash = url.startsWith(`${production.links.grafanaUrl}/d/`) ? /\/d\/([a-z0-9-]+)(\?|$)/.exec(url) : null;
+      if (runbook) expect(ALERT_NAMES).toContain(runbook[1]);
+      else if (dash) {
+        expect(uids).toContain(dash[1]);
+        expect(dash[1]).not.toBe(uid);
+      } else throw new Error(`${uid} "${title}": link ${url} is neither a runbook nor a dashboard`);
+    }
+  });
+
+  it('panels mirroring an alert link its runbook', () => {
+    const all = links(production);
+    const runbooksOf = (title: string): string[] => all.filter((l) => l.title === title).map((l) => l.url.split('/').pop() as string);
+    expect(runbooksOf('Error Rates')).toContain('ImmigrationAiEndpointErrorRateHigh.md');
+    expect(runbooksOf('API Response Times')).toContain('ImmigrationAiApiSlow.md');
+    expect(runbooksOf('CPU usage')).toContain('ImmigrationAiHighCpuUsage.md');
+    expect(runbooksOf('Memory usage')).toContain('ImmigrationAiHighMemoryUsage.md');
+    expect(runbooksOf('Disk usage per mountpoint')).toContain('ImmigrationAiDiskAlmostFull.md');
+    expect(runbooksOf('Database response time')).toContain('ImmigrationAiDatabaseSlow.md');
+    expect(runbooksOf('Unauthorized attempts by reason')).toContain('ImmigrationAiUnauthorizedAccessSpike.md');
+  });
+
+  it('follows the configured base URLs', () => {
+    const custom = loadConfig('dev', {});
+    custom.links = { runbookBaseUrl: 'https://runbooks.example.test/rb', grafanaUrl: 'https://g.example.test' };
+    const urls = links(custom).map((l) => l.url);
+    expect(urls).toContain('https://runbooks.example.test/rb/ImmigrationAiApiSlow.md');
+    expect(urls.some((u) => u.startsWith('https://g.example.test/d/immigration-ai-performance'))).toBe(true);
+    expect(urls.every((u) => u.startsWith('https://runbooks.example.test/rb/') || u.startsWith('https://g.example.test/d/'))).toBe(true);
+  });
+});
+
+describe('dashboards: thresholds follow the alerting config', () => {
+  const steps = (config: MonitoringConfig, uid: string, title: string): (number | null)[] => {
+    const p = panelsOf(buildDashboards(config).find((d) => d.uid === uid)?.json).find((x) => x.title === title);
+    if (!p) throw new Error(`no panel ${title} in ${uid}`);
+    return (p.fieldConfig as Json).defaults.thresholds.steps.map((s: Json) => s.value);
+  };
+
+  it('defaults: panels turn orange/red exactly at the alert thresholds', () => {
+    const { warning, critical } = production.alerting.thresholds;
+    expect(steps(production, DASHBOARD_UIDS.main, 'Error Rates')).toEqual([null, warning.errorRateRatio, critical.errorRateRatio]);
+    expect(steps(production, DASHBOARD_UIDS.main, 'API Response Times')).toEqual([null, warning.apiResponseSeconds]);
+    expect(steps(production, DASHBOARD_UIDS.performance, 'CPU usage')).toEqual([null, warning.cpuUsageRatio, critical.cpuUsageRatio]);
+    expect(steps(production, DASHBOARD_UIDS.performance, 'Memory')).toEqual([null, warning.memoryUsageRatio, critical.memoryUsageRatio]);
+    expect(steps(production, DASHBOARD_UIDS.performance, 'Disk usage per mountpoint')).toEqual([null, critical.diskUsageRatio]);
+    expect(steps(production, DASHBOARD_UIDS.performance, 'Database response time')).toEqual([null, warning.databaseResponseSeconds]);
+    expect(steps(production, DASHBOARD_UIDS.errors, 'Unauthorized attempts by reason')).toEqual([null, critical.unauthorizedAttemptsPerSecond]);
+    expect(steps(production, DASHBOARD_UIDS.system, 'Last verified backup')).toEqual([null, production.alerting.backupMaxAgeHours * 3600]);
+  });
+
+  it('changing a threshold in the config moves the panel threshold and the log query with it', () => {
+    const custom = loadConfig('production', {});
+    custom.alerting.thresholds.warning.cpuUsageRatio = 0.7;
+    custom.alerting.thresholds.critical.errorRateRatio = 0.2;
+    custom.alerting.thresholds.warning.databaseResponseSeconds = 0.5;
+    custom.alerting.thresholds.warning.memoryUsageRatio = 0.7;
+    expect(steps(custom, DASHBOARD_UIDS.performance, 'CPU usage')).toEqual([null, 0.7, custom.alerting.thresholds.critical.cpuUsageRatio]);
+    expect(steps(custom, DASHBOARD_UIDS.errors, 'Error ratio per endpoint')).toEqual([null, custom.alerting.thresholds.warning.errorRateRatio, 0.2]);
+    const logs = JSON.stringify(buildDashboards(custom).find((d) => d.uid === DASHBOARD_UIDS.logs)?.json);
+    expect(logs).toContain('response_time > 500');
+    expect(logs).toContain('memory_usage > 70');
+    expect(logs).not.toContain('memory_usage > 70.0');
+  });
+});
+
+describe('dashboards: output', () => {
+  it('renders one file per dashboard under grafana/dashboards/<uid>.json, far below the 256 KiB ConfigMap annotation limit', () => {
+    const sizes: string[] = [];
+    for (const config of configs) {
+      const tree = renderDashboards(config);
+      expect(tree.paths()).toEqual(Object.keys(EXPECTED_UIDS).map((u) => `grafana/dashboards/${u}.json`).sort());
+      for (const [path, content] of tree.entries()) {
+        const bytes = Buffer.byteLength(content);
+        // kubectl's client-side apply copies the ConfigMap into an annotation as a JSON string: the
+        // escaped text is what counts against the 256 KiB limit. Keep it under half of that.
+        const escaped = Buffer.byteLength(JSON.stringify(content));
+        expect(escaped).toBeLessThan(128 * 1024);
+        expect(JSON.parse(content).uid).toBe(path.replace(/^grafana\/dashboards\/|\.json$/g, ''));
+        if (config.environment === 'production') sizes.push(`${path.padEnd(58)} ${(bytes / 1024).toFixed(1)} KiB (${(escaped / 1024).toFixed(1)} KiB escaped)`);
+      }
+    }
+    console.info(`dashboard sizes (production):\n${sizes.join('\n')}`);
+  });
+
+  it('is deterministic: two builds give byte-identical files', () => {
+    expect(renderDashboards(production).entries()).toEqual(renderDashboards(loadConfig('production', {})).entries());
+  });
+
+  it('is written to dist/<env>/grafana/dashboards and skipped when monitoring is disabled', () => {
+    for (const env of ENVIRONMENT_NAMES) {
+      for (const uid of Object.keys(EXPECTED_UIDS)) {
+        expect(JSON.parse(readFileSync(join(DIST, env, 'grafana', 'dashboards', `${uid}.json`), 'utf8')).uid).toBe(uid);
+      }
+    }
+    expect(synthesize(['dev'], {}).paths().filter((p) => p.startsWith('dev/grafana/'))).toHaveLength(7);
+    expect(synthesize(['dev'], { MONITORING_ENABLED: 'false' }).paths().filter((p) => p.startsWith('dev/grafana/'))).toEqual([]);
+  });
+
+  it('contains no secret references or personal data from the config', () => {
+    for (const [, content] of renderDashboards(production).entries()) {
+      for (const email of [...production.channels.email.to, ...production.security.adminUsers]) expect(content).not.toContain(email);
+      expect(content).not.toMatch(/password|webhook/i);
+    }
+  });
+});
