@@ -144,7 +144,6 @@ describe('SMS bridge', () => {
     const b = await bridge({ TWILIO_BASE_URL: twilio.url, SMS_TO: '+15551230001' });
     servers.push(twilio.server, b.server);
     const dir = mkdtempSync(join(tmpdir(), 'iao-am-'));
-    const port = await freePort();
     writeFileSync(
       join(dir, 'alertmanager.yml'),
       [
@@ -163,13 +162,21 @@ describe('SMS bridge', () => {
     );
     let am: ChildProcess | undefined;
     try {
-      am = spawn(requireTool('alertmanager'), [`--config.file=${join(dir, 'alertmanager.yml')}`, `--storage.path=${dir}`, `--web.listen-address=127.0.0.1:${port}`, '--cluster.listen-address=', '--log.level=warn'], { stdio: 'ignore' });
+      // A free port can be taken by another process before Alertmanager binds it: retry.
+      let port = 0;
+      for (let attempt = 0; attempt < 3; attempt++) {
+        port = await freePort();
+        const proc = spawn(requireTool('alertmanager'), [`--config.file=${join(dir, 'alertmanager.yml')}`, `--storage.path=${dir}`, `--web.listen-address=127.0.0.1:${port}`, '--cluster.listen-address=', '--log.level=warn'], { stdio: 'ignore' });
+        am = proc;
+        const ready = await waitFor(async () => proc.exitCode !== null || (await fetch(`http://127.0.0.1:${port}/-/ready`)).ok, 30_000, 100);
+        if (ready && proc.exitCode === null) break;
+      }
       const api = `http://127.0.0.1:${port}/api/v2/alerts`;
       await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/-/ready`)).ok, 20_000, 100);
       const alert = [{ labels: { alertname: 'HighErrorRate', severity: 'critical', environment: 'staging' }, annotations: { summary: 'An endpoint fails more than 10% of requests.' } }];
       const r = await fetch(api, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(alert) });
       expect(r.ok).toBe(true);
-      const sms = await waitFor(() => twilio.requests[0], 20_000, 100);
+      const sms = await waitFor(() => twilio.requests[0], 30_000, 100);
       expect(Object.fromEntries(new URLSearchParams(sms.body))).toMatchObject({ To: '+15551230001', Body: '[FIRING:1] HighErrorRate (critical, staging): An endpoint fails more than 10% of requests.' });
     } finally {
       am?.kill('SIGTERM');

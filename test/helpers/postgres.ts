@@ -63,6 +63,12 @@ export class TestPostgres {
       ...(this.owner ?? {}),
     });
     this.proc = proc;
+    // Never leave a server behind if the test process dies first.
+    const killOnExit = (): void => {
+      proc.kill('SIGKILL');
+    };
+    process.once('exit', killOnExit);
+    proc.once('exit', () => process.removeListener('exit', killOnExit));
     await new Promise<void>((resolve, reject) => {
       let log = '';
       const timer = setTimeout(() => reject(new Error(`postgres did not start:\n${log}`)), 30_000);
