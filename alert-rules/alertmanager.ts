@@ -2,7 +2,7 @@ import type { MonitoringConfig, SecretKeyRef } from '../stacks/config/index.js';
 import { FileTree } from '../stacks/output/file-tree.js';
 import { toYaml } from '../stacks/output/serialize.js';
 import { NOTIFICATION_TEMPLATES, TEMPLATE_FILE } from './alertmanager-templates.js';
-import { promDuration } from './duration.js';
+import { amDuration, promDuration } from './duration.js';
 import { MAINTENANCE_ALERT, WATCHDOG } from './meta-alerts.js';
 
 /** The receivers every environment has, whatever channels are enabled. */
@@ -125,7 +125,7 @@ function routes(config: MonitoringConfig): Record<string, unknown>[] {
   list.push(
     { matchers: ['severity=~"info|none"'], receiver: RECEIVERS.null },
     // Pages go out with a short wait: enough to batch a burst, not enough to delay a page.
-    { matchers: ['severity="critical"'], receiver: RECEIVERS.critical, group_wait: promDuration(config.alerting.routing.criticalGroupWaitSeconds) },
+    { matchers: ['severity="critical"'], receiver: RECEIVERS.critical, group_wait: amDuration(config.alerting.routing.criticalGroupWaitSeconds) },
     { matchers: ['severity="warning"'], receiver: RECEIVERS.warning },
   );
   return list;
@@ -141,7 +141,7 @@ export function buildAlertmanagerConfig(config: MonitoringConfig, paths: Alertma
       // Anything no child route matches (unknown or missing severity) is a warning: never dropped.
       receiver: RECEIVERS.warning,
       group_by: ['alertname', 'cluster', 'severity'],
-      group_wait: promDuration(config.alerting.routing.groupWaitSeconds),
+      group_wait: amDuration(config.alerting.routing.groupWaitSeconds),
       group_interval: promDuration(groupIntervalSeconds(config)),
       repeat_interval: promDuration(config.suppression.cooldownMinutes * 60),
       routes: routes(config),

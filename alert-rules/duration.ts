@@ -1,3 +1,13 @@
+/**
+ * Seconds -> an Alertmanager duration: whole seconds as promDuration, a fraction in milliseconds
+ * (`2.5` -> `2500ms`, which Alertmanager 0.25+ accepts).
+ */
+export function amDuration(seconds: number): string {
+  if (Number.isInteger(seconds)) return promDuration(seconds);
+  if (!(seconds > 0)) throw new Error(`duration must be >= 0 seconds (got ${seconds})`);
+  return `${Math.round(seconds * 1000)}ms`;
+}
+
 /** Seconds -> the shortest exact Prometheus duration (`90` -> `1m30s`, `900` -> `15m`, `0` -> `0s`). */
 export function promDuration(seconds: number): string {
   if (!Number.isInteger(seconds) || seconds < 0) throw new Error(`duration must be a whole number of seconds >= 0 (got ${seconds})`);

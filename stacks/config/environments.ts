@@ -49,7 +49,11 @@ export const ENVIRONMENT_OVERRIDES: Record<EnvironmentName, DeepPartial<Monitori
       rateWindowSeconds: 20,
       // group_interval must exceed (Alertmanager replicas - 1) x --cluster.peer-timeout (1 s locally),
       // or a backup replica re-checks the notification log at the same instant as the first one.
-      routing: { groupWaitSeconds: 3, criticalGroupWaitSeconds: 2, groupIntervalSeconds: 5, heartbeatGroupIntervalSeconds: 5 },
+      // The half-second group_waits keep each group's flushes half an evaluation interval away from
+      // the moments Prometheus sends a state change: flushing on the very instant a resolution
+      // arrives, one replica's snapshot still said firing while another's said resolved, and the
+      // cluster sent "resolved" then "firing" again.
+      routing: { groupWaitSeconds: 3.5, criticalGroupWaitSeconds: 2.5, groupIntervalSeconds: 5, heartbeatGroupIntervalSeconds: 5 },
       // Production asks 0.1 req/s over a 5m window (30 requests) before an error ratio may page;
       // the local 20 s window needs 1.5 req/s for the same 30 requests.
       minRequestRatePerSecond: 1.5,

@@ -80,8 +80,9 @@ export const CONFIG_SCHEMA: JSONSchemaType<MonitoringConfig> = {
           additionalProperties: false,
           required: ['groupWaitSeconds', 'criticalGroupWaitSeconds', 'heartbeatGroupIntervalSeconds'],
           properties: {
-            groupWaitSeconds: { type: 'integer', minimum: 0 },
-            criticalGroupWaitSeconds: { type: 'integer', minimum: 0 },
+            // Fractions allowed (Alertmanager takes milliseconds): see the local environment.
+            groupWaitSeconds: { type: 'number', minimum: 0 },
+            criticalGroupWaitSeconds: { type: 'number', minimum: 0 },
             groupIntervalSeconds: { type: 'integer', minimum: 1, nullable: true },
             heartbeatGroupIntervalSeconds: { type: 'integer', minimum: 1 },
           },

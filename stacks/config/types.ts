@@ -52,9 +52,9 @@ export interface WarningThresholds {
 }
 
 export interface AlertRoutingTiming {
-  /** group_wait of warnings (and of the default route). */
+  /** group_wait of warnings (and of the default route). Fractions of a second allowed. */
   groupWaitSeconds: number;
-  /** group_wait of pages: short, enough to batch a burst. */
+  /** group_wait of pages: short, enough to batch a burst. Fractions of a second allowed. */
   criticalGroupWaitSeconds: number;
   /** Overrides the group_interval derived from max_alerts_per_hour (used by the time-compressed local environment). */
   groupIntervalSeconds?: number;
