@@ -127,10 +127,14 @@ describe('report', () => {
   });
 
   afterAll(async () => {
-    prom?.kill('SIGTERM');
+    // Prometheus flushes its TSDB on shutdown: wait for it to exit before removing its folder.
+    if (prom && prom.exitCode === null && prom.signalCode === null) {
+      const exited = new Promise((r) => prom?.once('exit', r));
+      prom.kill('SIGTERM');
+      await exited;
+    }
     await close(appServer);
-    await new Promise((r) => setTimeout(r, 300));
-    rmSync(dir, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
   });
 
   it('summarises the period from Prometheus and delivers to Slack and email', async () => {

@@ -160,14 +160,14 @@ describe('SMS bridge', () => {
         '',
       ].join('\n'),
     );
-    let am: ChildProcess | undefined;
+    const started: ChildProcess[] = [];
     try {
       // A free port can be taken by another process before Alertmanager binds it: retry.
       let port = 0;
       for (let attempt = 0; attempt < 3; attempt++) {
         port = await freePort();
         const proc = spawn(requireTool('alertmanager'), [`--config.file=${join(dir, 'alertmanager.yml')}`, `--storage.path=${dir}`, `--web.listen-address=127.0.0.1:${port}`, '--cluster.listen-address=', '--log.level=warn'], { stdio: 'ignore' });
-        am = proc;
+        started.push(proc);
         const ready = await waitFor(async () => proc.exitCode !== null || (await fetch(`http://127.0.0.1:${port}/-/ready`)).ok, 30_000, 100);
         if (ready && proc.exitCode === null) break;
       }
@@ -179,8 +179,12 @@ describe('SMS bridge', () => {
       const sms = await waitFor(() => twilio.requests[0], 30_000, 100);
       expect(Object.fromEntries(new URLSearchParams(sms.body))).toMatchObject({ To: '+15551230001', Body: '[FIRING:1] HighErrorRate (critical, staging): An endpoint fails more than 10% of requests.' });
     } finally {
-      am?.kill('SIGTERM');
-      rmSync(dir, { recursive: true, force: true });
+      // Alertmanager writes its state files on shutdown: wait for it to exit before removing its folder.
+      await Promise.all(started.filter((p) => p.exitCode === null && p.signalCode === null).map((p) => new Promise((r) => {
+        p.once('exit', r);
+        p.kill('SIGTERM');
+      })));
+      rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
     }
   });
 });
