@@ -4,6 +4,7 @@ import { METRICS } from '../exporters/catalog.js';
 import type { MonitoringConfig } from '../stacks/config/index.js';
 import { cell, composeDashboard, row } from './compose.js';
 import { toDashboard } from './links.js';
+import { activeUsersStat } from './shared-panels.js';
 import { barGaugePanel, COLORS, gaugePanel, neutralSteps, satisfactionSteps, statPanel, timeseriesPanel } from './panels.js';
 import { mean, perHour, quantile, rate, sel } from './promql.js';
 
@@ -18,14 +19,7 @@ export function businessDashboard(config: MonitoringConfig): dashboard.Dashboard
     items: [
       row('Users'),
       cell(
-        statPanel({
-          title: 'Active users',
-          description: 'Distinct users active within each window.',
-          unit: 'short',
-          queries: [{ expr: `max by (window) (${sel(METRICS.activeUsers)})`, legend: '{{window}}' }],
-          thresholds: neutralSteps(),
-          sparkline: true,
-        }),
+        activeUsersStat('Active users', 'Distinct users active within each window.'),
         6,
         7,
       ),

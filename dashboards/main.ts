@@ -11,7 +11,8 @@ import type { MonitoringConfig } from '../stacks/config/index.js';
 import { cell, composeDashboard } from './compose.js';
 import { ALERTS, FOLDERS } from './constants.js';
 import { runbook, toDashboard } from './links.js';
-import { alertSteps, binaryMapping, COLORS, healthySteps, neutralSteps, percent, statPanel, timeseriesPanel } from './panels.js';
+import { activeUsersStat } from './shared-panels.js';
+import { alertSteps, binaryMapping, COLORS, healthySteps, percent, statPanel, timeseriesPanel } from './panels.js';
 import { recorded, sel } from './promql.js';
 
 export const MAIN_FOLDER = FOLDERS.operations;
@@ -40,15 +41,7 @@ export function mainDashboard(config: MonitoringConfig): dashboard.Dashboard {
         5,
       ),
       cell(
-        statPanel({
-          title: 'Active Users',
-          description: 'Distinct users active within each window, counted by the exporter from the database.',
-          unit: 'short',
-          queries: [{ expr: `max by (window) (${sel(METRICS.activeUsers)})`, legend: '{{window}}' }],
-          thresholds: neutralSteps(),
-          sparkline: true,
-          links: [toDashboard(config, 'business', 'Business metrics')],
-        }),
+        activeUsersStat('Active Users', 'Distinct users active within each window, counted by the exporter from the database.', [toDashboard(config, 'business', 'Business metrics')]),
         8,
         5,
       ),

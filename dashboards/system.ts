@@ -5,6 +5,7 @@ import type { MonitoringConfig } from '../stacks/config/index.js';
 import { cell, composeDashboard, row } from './compose.js';
 import { ALERTS } from './constants.js';
 import { runbook, toDashboard } from './links.js';
+import { activeUsersStat } from './shared-panels.js';
 import { alertSteps, binaryMapping, COLORS, healthySteps, neutralSteps, percent, type Steps, stateTimelinePanel, statPanel, tablePanel } from './panels.js';
 import { leMatcher } from '../alert-rules/promql.js';
 import { hist, increaseOverRange, sel, upOf } from './promql.js';
@@ -96,15 +97,7 @@ export function systemDashboard(config: MonitoringConfig): dashboard.Dashboard {
       ),
       row('Activity and operations'),
       cell(
-        statPanel({
-          title: 'Active users',
-          description: 'Distinct users active within each window.',
-          unit: 'short',
-          queries: [{ expr: `max by (window) (${sel(METRICS.activeUsers)})`, legend: '{{window}}' }],
-          thresholds: neutralSteps(),
-          sparkline: true,
-          links: [toDashboard(config, 'business', 'Business metrics')],
-        }),
+        activeUsersStat('Active users', 'Distinct users active within each window.', [toDashboard(config, 'business', 'Business metrics')]),
         6,
         5,
       ),
