@@ -2,11 +2,10 @@ import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
 import type { MonitoringConfig, SecretKeyRef } from '../stacks/config/index.js';
 import type { FileTree } from '../stacks/output/file-tree.js';
-import { selectorLabels } from './labels.js';
 import { ALERTMANAGER, RELOADER_PORT } from './topology.js';
 import {
   container, emit, httpProbe, itemsFor, keyOf, meta, POD_IP_ENV, podDisruptionBudget, podTemplate, SEED_BUDGET, service,
-  serviceAccount, SIDECAR_BUDGET, tcpProbe, uniqueKeys,
+  serviceAccount, SIDECAR_BUDGET, statefulSet, tcpProbe, uniqueKeys,
 } from './workload.js';
 
 export const ALERTMANAGER_CONFIG_SECRET = 'alertmanager-config';
@@ -131,25 +130,8 @@ export class AlertmanagerChart extends Chart {
       ],
     });
 
-    emit(this, 'statefulset', {
-      apiVersion: 'apps/v1',
-      kind: 'StatefulSet',
-      metadata: meta(config, c, c),
-      spec: {
-        replicas,
-        serviceName: ALERTMANAGER.headless,
-        // Peers must all start to form the cluster; order does not matter.
-        podManagementPolicy: 'Parallel',
-        selector: { matchLabels: selectorLabels(c) },
-        template: pod,
-        volumeClaimTemplates: [
-          {
-            metadata: { name: 'data' },
-            spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: `${config.storage.alertmanagerGi}Gi` } } },
-          },
-        ],
-      },
-    });
+    // Peers must all start to form the cluster; order does not matter (podManagementPolicy Parallel).
+    statefulSet(this, config, c, { replicas, serviceName: ALERTMANAGER.headless, template: pod, storageGi: config.storage.alertmanagerGi });
     const web = { name: ALERTMANAGER.portName, port: ALERTMANAGER.port, targetPort: ALERTMANAGER.portName, protocol: 'TCP' };
     service(this, config, c, c, [web]);
     // Peers find each other through this Service before they are ready (gossip is what makes them ready).

@@ -3,12 +3,11 @@ import type { Construct } from 'constructs';
 import type { MonitoringConfig } from '../stacks/config/index.js';
 import type { FileTree } from '../stacks/output/file-tree.js';
 import { toYaml } from '../stacks/output/serialize.js';
-import { selectorLabels } from './labels.js';
 import { buildPrometheusConfig } from './prometheus-config.js';
 import { kubernetesDiscovery, PROMETHEUS, RELOADER_PORT } from './topology.js';
 import {
   container, emit, httpProbe, meta, POD_NAME_ENV, podDisruptionBudget, podTemplate, service, serviceAccount,
-  SIDECAR_BUDGET, tcpProbe, type Resources,
+  SIDECAR_BUDGET, statefulSet, tcpProbe, type Resources,
 } from './workload.js';
 
 export const PROMETHEUS_CONFIGMAP = 'prometheus-config';
@@ -170,24 +169,8 @@ export class PrometheusChart extends Chart {
       ],
     });
 
-    emit(this, 'statefulset', {
-      apiVersion: 'apps/v1',
-      kind: 'StatefulSet',
-      metadata: meta(config, c, c),
-      spec: {
-        replicas,
-        serviceName: PROMETHEUS.headless,
-        podManagementPolicy: 'Parallel',
-        updateStrategy: { type: 'RollingUpdate' },
-        selector: { matchLabels: selectorLabels(c) },
-        template: pod,
-        volumeClaimTemplates: [
-          {
-            metadata: { name: 'data' },
-            spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: `${config.storage.prometheusGi}Gi` } } },
-          },
-        ],
-      },
+    statefulSet(this, config, c, {
+      replicas, serviceName: PROMETHEUS.headless, template: pod, storageGi: config.storage.prometheusGi, updateStrategy: { type: 'RollingUpdate' },
     });
     const port = { name: PROMETHEUS.portName, port: PROMETHEUS.port, targetPort: PROMETHEUS.portName, protocol: 'TCP' };
     service(this, config, c, c, [port]);

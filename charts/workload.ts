@@ -215,3 +215,34 @@ export function uniqueKeys(paths: string[]): void {
     keys.add(k);
   }
 }
+
+/**
+ * A StatefulSet whose replicas each get a `data` volume (ReadWriteOnce, `storageGi`). Pods start
+ * in parallel: our replicas are peers (Prometheus HA pair, Alertmanager cluster), not a chain.
+ */
+export function statefulSet(
+  scope: Construct,
+  config: MonitoringConfig,
+  component: string,
+  s: { replicas: number; serviceName: string; template: Obj; storageGi: number; updateStrategy?: Obj },
+): void {
+  emit(scope, 'statefulset', {
+    apiVersion: 'apps/v1',
+    kind: 'StatefulSet',
+    metadata: meta(config, component, component),
+    spec: {
+      replicas: s.replicas,
+      serviceName: s.serviceName,
+      podManagementPolicy: 'Parallel',
+      ...(s.updateStrategy ? { updateStrategy: s.updateStrategy } : {}),
+      selector: { matchLabels: selectorLabels(component) },
+      template: s.template,
+      volumeClaimTemplates: [
+        {
+          metadata: { name: 'data' },
+          spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: `${s.storageGi}Gi` } } },
+        },
+      ],
+    },
+  });
+}

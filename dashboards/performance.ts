@@ -1,10 +1,10 @@
 /** Performance (seed): API response times, database performance, storage usage, CPU and memory. */
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { RECORDED } from '../alert-rules/recording-names.js';
-import { METRICS, SCRAPE_JOBS } from '../exporters/catalog.js';
+import { METRICS, type MetricDefinition, SCRAPE_JOBS } from '../exporters/catalog.js';
 import type { MonitoringConfig } from '../stacks/config/index.js';
 import { cell, composeDashboard, row } from './compose.js';
-import { ALERTS } from './constants.js';
+import { ALERTS, type AlertName } from './constants.js';
 import { runbook, toDashboard } from './links.js';
 import {
   alertSteps,
@@ -25,6 +25,45 @@ import { routeMatcher, routeVariable } from './variables.js';
 
 /** Process and Node.js default metrics of both our processes (prom-client's collectDefaultMetrics). */
 const OUR_PROCESSES = `job=~"${SCRAPE_JOBS.app}|${SCRAPE_JOBS.exporter}"`;
+
+interface HostUsage {
+  title: 'CPU' | 'Memory';
+  what: string;
+  legend: string;
+  metric: MetricDefinition;
+  threshold: 'cpuUsageRatio' | 'memoryUsageRatio';
+  alert: AlertName;
+}
+
+/** A gauge of the current value next to its history, both coloured at the alert's thresholds. */
+function hostUsageCells(config: MonitoringConfig, u: HostUsage): ReturnType<typeof cell>[] {
+  const w = config.alerting.thresholds.warning[u.threshold];
+  const c = config.alerting.thresholds.critical[u.threshold];
+  const common = { unit: 'percentunit', thresholds: alertSteps(w, c), min: 0, max: 1, links: [runbook(config, u.alert)] };
+  return [
+    cell(
+      gaugePanel({
+        title: u.title,
+        description: `${u.what} now; orange from ${percent(w)}, red from ${percent(c)} (${u.alert}).`,
+        ...common,
+        queries: [{ expr: `max(${sel(u.metric)})`, legend: u.legend, instant: true }],
+      }),
+      4,
+      8,
+    ),
+    cell(
+      timeseriesPanel({
+        title: `${u.title} usage`,
+        description: `${u.what}. Dashed lines: warning and critical thresholds of ${u.alert}.`,
+        ...common,
+        queries: [{ expr: sel(u.metric), legend: u.legend }],
+        showThresholds: true,
+      }),
+      8,
+      8,
+    ),
+  ];
+}
 
 export function performanceDashboard(config: MonitoringConfig): dashboard.Dashboard {
   const { warning, critical } = config.alerting.thresholds;
@@ -257,64 +296,8 @@ export function performanceDashboard(config: MonitoringConfig): dashboard.Dashbo
         8,
       ),
       row('CPU and memory'),
-      cell(
-        gaugePanel({
-          title: 'CPU',
-          description: `Host CPU usage now; orange from ${percent(warning.cpuUsageRatio)}, red from ${percent(critical.cpuUsageRatio)} (${ALERTS.highCpuUsage}).`,
-          unit: 'percentunit',
-          queries: [{ expr: `max(${sel(METRICS.systemCpuUsage)})`, legend: 'cpu', instant: true }],
-          thresholds: alertSteps(warning.cpuUsageRatio, critical.cpuUsageRatio),
-          min: 0,
-          max: 1,
-          links: [runbook(config, ALERTS.highCpuUsage)],
-        }),
-        4,
-        8,
-      ),
-      cell(
-        timeseriesPanel({
-          title: 'CPU usage',
-          description: `Host CPU usage. Dashed lines: warning and critical thresholds of ${ALERTS.highCpuUsage}.`,
-          unit: 'percentunit',
-          queries: [{ expr: sel(METRICS.systemCpuUsage), legend: 'cpu' }],
-          thresholds: alertSteps(warning.cpuUsageRatio, critical.cpuUsageRatio),
-          showThresholds: true,
-          min: 0,
-          max: 1,
-          links: [runbook(config, ALERTS.highCpuUsage)],
-        }),
-        8,
-        8,
-      ),
-      cell(
-        gaugePanel({
-          title: 'Memory',
-          description: `Host memory in use now; orange from ${percent(warning.memoryUsageRatio)}, red from ${percent(critical.memoryUsageRatio)} (${ALERTS.highMemoryUsage}).`,
-          unit: 'percentunit',
-          queries: [{ expr: `max(${sel(METRICS.systemMemoryUsage)})`, legend: 'memory', instant: true }],
-          thresholds: alertSteps(warning.memoryUsageRatio, critical.memoryUsageRatio),
-          min: 0,
-          max: 1,
-          links: [runbook(config, ALERTS.highMemoryUsage)],
-        }),
-        4,
-        8,
-      ),
-      cell(
-        timeseriesPanel({
-          title: 'Memory usage',
-          description: `Host memory in use. Dashed lines: warning and critical thresholds of ${ALERTS.highMemoryUsage}.`,
-          unit: 'percentunit',
-          queries: [{ expr: sel(METRICS.systemMemoryUsage), legend: 'memory' }],
-          thresholds: alertSteps(warning.memoryUsageRatio, critical.memoryUsageRatio),
-          showThresholds: true,
-          min: 0,
-          max: 1,
-          links: [runbook(config, ALERTS.highMemoryUsage)],
-        }),
-        8,
-        8,
-      ),
+      ...hostUsageCells(config, { title: 'CPU', what: 'Host CPU usage', legend: 'cpu', metric: METRICS.systemCpuUsage, threshold: 'cpuUsageRatio', alert: ALERTS.highCpuUsage }),
+      ...hostUsageCells(config, { title: 'Memory', what: 'Host memory in use', legend: 'memory', metric: METRICS.systemMemoryUsage, threshold: 'memoryUsageRatio', alert: ALERTS.highMemoryUsage }),
       cell(
         timeseriesPanel({
           title: 'Memory available',
