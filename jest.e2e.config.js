@@ -1,5 +1,5 @@
 /**
- * End-to-end tests (`npm run test:e2e`): one shared local stack (scripts/local-stack/) and the
+ * End-to-end tests (`npm run test:e2e`): one shared local stack (test/local-stack/) and the
  * scenarios run against it in order, so they run in band with generous timeouts. Every wait in
  * the tests polls with a deadline; the timeouts here are only the outer bound.
  */

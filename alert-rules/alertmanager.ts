@@ -1,8 +1,8 @@
-import type { MonitoringConfig, SecretKeyRef } from '../stacks/config/index.js';
+import type { MonitoringConfig, SecretKeyRef } from '../contract/config/index.js';
 import { FileTree } from '../stacks/output/file-tree.js';
-import { toYaml } from '../stacks/output/serialize.js';
+import { toYaml } from '../contract/serialize.js';
 import { NOTIFICATION_TEMPLATES, TEMPLATE_FILE } from './alertmanager-templates.js';
-import { amDuration, promDuration } from './duration.js';
+import { amDuration, promDuration } from '../contract/duration.js';
 import { MAINTENANCE_ALERT, WATCHDOG } from './meta-alerts.js';
 
 /** The receivers every environment has, whatever channels are enabled. */

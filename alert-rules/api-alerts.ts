@@ -1,10 +1,10 @@
-import { METRICS } from '../exporters/catalog.js';
-import type { MonitoringConfig } from '../stacks/config/index.js';
+import { METRICS } from '../contract/metric-catalog.js';
+import type { MonitoringConfig } from '../contract/config/index.js';
 import { alertRule } from './define.js';
-import { promDuration } from './duration.js';
-import { humanSeconds, num, percent, series } from './promql.js';
-import { RECORDED } from './recording-names.js';
-import type { AlertingRule, RuleGroup } from './types.js';
+import { promDuration } from '../contract/duration.js';
+import { humanSeconds, num, percent, series } from '../contract/promql.js';
+import { RECORDED } from '../contract/recording-rules.js';
+import type { AlertingRule, RuleGroup } from '../contract/rule-types.js';
 
 /**
  * Per-endpoint API alerts, built on the shared recording rules. Endpoints below

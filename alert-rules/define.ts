@@ -1,7 +1,7 @@
-import type { MonitoringConfig } from '../stacks/config/index.js';
+import type { MonitoringConfig } from '../contract/config/index.js';
 import { dashboardUrl, type DashboardKey } from './dashboards.js';
-import { promDuration } from './duration.js';
-import type { AlertingRule, Severity } from './types.js';
+import { promDuration } from '../contract/duration.js';
+import type { AlertingRule, Severity } from '../contract/rule-types.js';
 
 export interface AlertSpec {
   alert: string;

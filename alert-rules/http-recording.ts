@@ -1,9 +1,9 @@
-import { METRICS } from '../exporters/catalog.js';
-import type { MonitoringConfig } from '../stacks/config/index.js';
-import { promDuration } from './duration.js';
-import { RECORDED } from './recording-names.js';
-import { series } from './promql.js';
-import type { RecordingRule, RuleGroup } from './types.js';
+import { METRICS } from '../contract/metric-catalog.js';
+import type { MonitoringConfig } from '../contract/config/index.js';
+import { promDuration } from '../contract/duration.js';
+import { RECORDED } from '../contract/recording-rules.js';
+import { series } from '../contract/promql.js';
+import type { RecordingRule, RuleGroup } from '../contract/rule-types.js';
 
 /** Quantiles recorded per endpoint for dashboards (label `quantile`). */
 export const RECORDED_QUANTILES = [0.5, 0.95, 0.99] as const;
@@ -12,7 +12,7 @@ const BY_ENDPOINT = 'job, method, route';
 
 /**
  * The per-endpoint HTTP recording rules shared by dashboards and alerts (names in
- * recording-names.ts). Order matters: later rules reuse earlier ones within the group.
+ * contract/recording-rules.ts). Order matters: later rules reuse earlier ones within the group.
  */
 export function httpRecordingGroup(config: MonitoringConfig): RuleGroup {
   // 5m everywhere but in the time-compressed local environment (the names keep saying 5m).

@@ -1,6 +1,6 @@
 /** Prometheus rules, Alertmanager routing and runbooks, all generated from the typed config. */
-export * from './types.js';
-export { RECORDED, RECORDED_NAMES, type RecordedKey } from './recording-names.js';
+export * from '../contract/rule-types.js';
+export { RECORDED, RECORDED_NAMES, type RecordedKey } from '../contract/recording-rules.js';
 export { buildRuleGroups, alertingRules, renderPrometheusRules, ruleFileName } from './rule-groups.js';
 export { renderRunbooks } from './runbooks.js';
 export { RUNBOOK_CONTENT } from './runbook-content.js';
@@ -17,5 +17,5 @@ export {
 } from './alertmanager.js';
 export { WATCHDOG, MAINTENANCE_ALERT } from './meta-alerts.js';
 export { BURN_WINDOWS, SLO_WINDOWS, apiSlos } from './slo.js';
-export { promDuration } from './duration.js';
+export { promDuration } from '../contract/duration.js';
 export { lintRuleGroups, MAX_RULES_PER_GROUP } from './lint.js';

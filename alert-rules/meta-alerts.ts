@@ -1,9 +1,9 @@
-import type { MonitoringConfig } from '../stacks/config/index.js';
+import type { MonitoringConfig } from '../contract/config/index.js';
 import { alertRule } from './define.js';
-import { promDuration } from './duration.js';
-import { METRICS } from '../exporters/catalog.js';
-import { series } from './promql.js';
-import type { AlertingRule, RuleGroup } from './types.js';
+import { promDuration } from '../contract/duration.js';
+import { METRICS } from '../contract/metric-catalog.js';
+import { series } from '../contract/promql.js';
+import type { AlertingRule, RuleGroup } from '../contract/rule-types.js';
 
 /** Names of the always-firing and maintenance alerts, which Alertmanager routing treats specially. */
 export const WATCHDOG = 'Watchdog';

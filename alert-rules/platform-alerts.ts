@@ -1,8 +1,8 @@
-import { METRICS, SCRAPE_JOBS } from '../exporters/catalog.js';
-import type { MonitoringConfig } from '../stacks/config/index.js';
+import { METRICS, SCRAPE_JOBS } from '../contract/metric-catalog.js';
+import type { MonitoringConfig } from '../contract/config/index.js';
 import { alertRule } from './define.js';
-import { humanSeconds, num, percent, series } from './promql.js';
-import type { AlertingRule, RuleGroup } from './types.js';
+import { humanSeconds, num, percent, series } from '../contract/promql.js';
+import type { AlertingRule, RuleGroup } from '../contract/rule-types.js';
 
 /**
  * Health of the platform the exporter watches: database, host resources, backups, and the

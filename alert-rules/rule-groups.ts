@@ -1,12 +1,12 @@
-import type { MonitoringConfig } from '../stacks/config/index.js';
-import { toYaml } from '../stacks/output/serialize.js';
+import type { MonitoringConfig } from '../contract/config/index.js';
+import { toYaml } from '../contract/serialize.js';
 import { FileTree } from '../stacks/output/file-tree.js';
 import { apiAlertsGroup } from './api-alerts.js';
 import { httpRecordingGroup } from './http-recording.js';
 import { metaAlertsGroup } from './meta-alerts.js';
 import { platformAlertsGroup } from './platform-alerts.js';
 import { apiSlos, sloGroup } from './slo.js';
-import { isAlertingRule, type AlertingRule, type RuleGroup } from './types.js';
+import { isAlertingRule, type AlertingRule, type RuleGroup } from '../contract/rule-types.js';
 
 /** Every rule group of an environment, in evaluation-independent order (groups run in parallel). */
 export function buildRuleGroups(config: MonitoringConfig): RuleGroup[] {

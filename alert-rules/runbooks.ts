@@ -1,8 +1,8 @@
-import type { MonitoringConfig } from '../stacks/config/index.js';
+import type { MonitoringConfig } from '../contract/config/index.js';
 import { FileTree } from '../stacks/output/file-tree.js';
 import { alertingRules } from './rule-groups.js';
 import { RUNBOOK_CONTENT } from './runbook-content.js';
-import type { AlertingRule } from './types.js';
+import type { AlertingRule } from '../contract/rule-types.js';
 
 /** Escapes a PromQL expression for a Markdown table cell. */
 const cell = (s: string): string => `\`${s.replace(/\|/g, '\\|')}\``;

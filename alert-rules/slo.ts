@@ -1,8 +1,8 @@
-import { HTTP_DURATION_BUCKETS, METRICS } from '../exporters/catalog.js';
-import type { MonitoringConfig } from '../stacks/config/index.js';
+import { HTTP_DURATION_BUCKETS, METRICS } from '../contract/metric-catalog.js';
+import type { MonitoringConfig } from '../contract/config/index.js';
 import { alertRule } from './define.js';
-import { humanSeconds, leMatcher, num, percent, series } from './promql.js';
-import type { AlertingRule, RecordingRule, RuleGroup, Severity } from './types.js';
+import { humanSeconds, leMatcher, num, percent, series } from '../contract/promql.js';
+import type { AlertingRule, RecordingRule, RuleGroup, Severity } from '../contract/rule-types.js';
 
 /**
  * Multi-window, multi-burn-rate SLO alerts (Google SRE workbook, ch. 5; as Sloth and Pyrra

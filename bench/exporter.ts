@@ -158,7 +158,7 @@ async function exporterMemory() {
     for (let i = 0; i < 200; i++) writeFileSync(join(dir, b, `f${i}`), 'x'.repeat(1000));
   }
   const port = await freePort();
-  const proc = spawn(process.execPath, [join(ROOT, 'build', 'exporters', 'service', 'main.js')], {
+  const proc = spawn(process.execPath, [join(ROOT, 'build', 'exporters', 'health-exporter', 'main.js')], {
     env: { PATH: process.env.PATH ?? '', PORT: String(port), HOST: '127.0.0.1', STORAGE_DIR: dir, LOG_LEVEL: 'warn', METRICS_MAX_AGE: '0', HEALTH_CHECK_TIMEOUT_MS: '500' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

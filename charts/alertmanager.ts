@@ -1,6 +1,6 @@
 import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
-import type { MonitoringConfig, SecretKeyRef } from '../stacks/config/index.js';
+import type { MonitoringConfig, SecretKeyRef } from '../contract/config/index.js';
 import type { FileTree } from '../stacks/output/file-tree.js';
 import { ALERTMANAGER, RELOADER_PORT } from './topology.js';
 import {

@@ -1,7 +1,7 @@
 import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
-import { SCRAPE_JOBS } from '../exporters/catalog.js';
-import type { MonitoringConfig } from '../stacks/config/index.js';
+import { SCRAPE_JOBS } from '../contract/metric-catalog.js';
+import type { MonitoringConfig } from '../contract/config/index.js';
 import { PART_OF, selectorLabels } from './labels.js';
 import { ALLOY, lokiUrl } from './topology.js';
 import { container, emit, httpProbe, meta, podTemplate, SEED_BUDGET, service, serviceAccount } from './workload.js';

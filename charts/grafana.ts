@@ -1,8 +1,8 @@
 import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
 import type { DashboardArtifact, DatasourceUids } from '../stacks/artifacts.js';
-import type { MonitoringConfig } from '../stacks/config/index.js';
-import { sortKeys, toJson, toYaml } from '../stacks/output/serialize.js';
+import type { MonitoringConfig } from '../contract/config/index.js';
+import { sortKeys, toJson, toYaml } from '../contract/serialize.js';
 import { selectorLabels } from './labels.js';
 import { alertmanagerUrl, GRAFANA, lokiUrl, prometheusUrl } from './topology.js';
 import { container, emit, httpProbe, meta, podDisruptionBudget, podTemplate, SEED_BUDGET, service, serviceAccount } from './workload.js';

@@ -1,4 +1,4 @@
-import type { MonitoringConfig } from '../stacks/config/index.js';
+import type { MonitoringConfig } from '../contract/config/index.js';
 
 export const PART_OF = 'immigration-ai-observability';
 

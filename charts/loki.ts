@@ -1,7 +1,7 @@
 import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
-import type { MonitoringConfig } from '../stacks/config/index.js';
-import { toYaml } from '../stacks/output/serialize.js';
+import type { MonitoringConfig } from '../contract/config/index.js';
+import { toYaml } from '../contract/serialize.js';
 import { selectorLabels } from './labels.js';
 import { LOKI } from './topology.js';
 import { container, emit, httpProbe, meta, podTemplate, service, serviceAccount, tcpProbe, type Resources } from './workload.js';

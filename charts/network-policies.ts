@@ -1,6 +1,6 @@
 import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
-import type { MonitoringConfig } from '../stacks/config/index.js';
+import type { MonitoringConfig } from '../contract/config/index.js';
 import { selectorLabels } from './labels.js';
 import { ALERTMANAGER, ALLOY, DNS_PORT, EXPORTER, GRAFANA, LOKI, PROMETHEUS, REPORTS, SMS_BRIDGE } from './topology.js';
 import { emit, meta, type Obj } from './workload.js';

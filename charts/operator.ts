@@ -6,11 +6,11 @@
 import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
 import type { Artifacts } from '../stacks/artifacts.js';
-import type { MonitoringConfig } from '../stacks/config/index.js';
+import type { MonitoringConfig } from '../contract/config/index.js';
 import { toAlertmanagerConfigSpec } from './alertmanager-crd.js';
 import { emitDashboardConfigMaps } from './grafana.js';
 import { selectorLabels } from './labels.js';
-import { JOBS } from './prometheus-config.js';
+import { JOBS } from './files/prometheus-yml.js';
 import { EXPORTER } from './topology.js';
 import { emit, meta } from './workload.js';
 

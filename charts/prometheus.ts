@@ -1,9 +1,9 @@
 import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
-import type { MonitoringConfig } from '../stacks/config/index.js';
+import type { MonitoringConfig } from '../contract/config/index.js';
 import type { FileTree } from '../stacks/output/file-tree.js';
-import { toYaml } from '../stacks/output/serialize.js';
-import { buildPrometheusConfig } from './prometheus-config.js';
+import { toYaml } from '../contract/serialize.js';
+import { buildPrometheusConfig } from './files/prometheus-yml.js';
 import { kubernetesDiscovery, PROMETHEUS, RELOADER_PORT } from './topology.js';
 import {
   container, emit, httpProbe, meta, POD_NAME_ENV, podDisruptionBudget, podTemplate, service, serviceAccount,

@@ -1,6 +1,6 @@
 import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
-import type { MonitoringConfig } from '../stacks/config/index.js';
+import type { MonitoringConfig } from '../contract/config/index.js';
 import { EXPORTER_IMAGE_COMMANDS, NODE_UID } from './exporter-commands.js';
 import { selectorLabels } from './labels.js';
 import { lokiUrl, SMS_BRIDGE } from './topology.js';

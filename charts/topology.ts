@@ -2,9 +2,9 @@
  * Names and ports of every component: one place, so Services, scrape configs, NetworkPolicies and
  * datasource URLs cannot disagree.
  */
-import type { MonitoringConfig } from '../stacks/config/index.js';
+import type { MonitoringConfig } from '../contract/config/index.js';
 import { EXPORTER_NAME } from './exporter-config.js';
-import type { Discovery } from './prometheus-config.js';
+import type { Discovery } from './files/prometheus-yml.js';
 
 export const PROMETHEUS = { name: 'prometheus', headless: 'prometheus-headless', port: 9090, portName: 'web' } as const;
 export const ALERTMANAGER = { name: 'alertmanager', headless: 'alertmanager-cluster', port: 9093, portName: 'web', clusterPort: 9094 } as const;

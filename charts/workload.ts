@@ -8,7 +8,7 @@
  */
 import { ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
-import type { MonitoringConfig } from '../stacks/config/index.js';
+import type { MonitoringConfig } from '../contract/config/index.js';
 import { componentLabels, selectorLabels } from './labels.js';
 
 export type Obj = Record<string, unknown>;

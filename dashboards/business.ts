@@ -1,7 +1,7 @@
 /** Business Metrics (seed): document uploads, chat interactions, case completions, user satisfaction. */
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
-import { METRICS } from '../exporters/catalog.js';
-import type { MonitoringConfig } from '../stacks/config/index.js';
+import { METRICS } from '../contract/metric-catalog.js';
+import type { MonitoringConfig } from '../contract/config/index.js';
 import { cell, composeDashboard, row } from './compose.js';
 import { toDashboard } from './links.js';
 import { activeUsersStat } from './shared-panels.js';

@@ -8,9 +8,9 @@
  */
 import type * as cog from '@grafana/grafana-foundation-sdk/cog';
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
-import type { MonitoringConfig } from '../stacks/config/index.js';
-import { METRICS } from '../exporters/catalog.js';
-import { COMMON_TAG, DASHBOARD_UIDS, type DashboardKey, DATASOURCE_TYPES, DATASOURCE_UIDS, DATASOURCE_VARIABLES } from './constants.js';
+import type { MonitoringConfig } from '../contract/config/index.js';
+import { METRICS } from '../contract/metric-catalog.js';
+import { COMMON_TAG, DASHBOARD_UIDS, type DashboardKey, DATASOURCE_TYPES, DATASOURCE_UIDS, DATASOURCE_VARIABLES } from '../contract/dashboards.js';
 import { type PanelBuilderLike, PROMETHEUS } from './panels.js';
 import { sel } from './promql.js';
 

@@ -1,10 +1,10 @@
 /** Error Tracking (seed): error rates by endpoint, failed requests, exceptions, security incidents. */
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
-import { RECORDED } from '../alert-rules/recording-names.js';
-import { METRICS } from '../exporters/catalog.js';
-import type { MonitoringConfig } from '../stacks/config/index.js';
+import { RECORDED } from '../contract/recording-rules.js';
+import { METRICS } from '../contract/metric-catalog.js';
+import type { MonitoringConfig } from '../contract/config/index.js';
 import { cell, composeDashboard, row } from './compose.js';
-import { ALERTS } from './constants.js';
+import { ALERTS } from '../contract/dashboards.js';
 import { runbook, toDashboard } from './links.js';
 import { LINE_FILTERS, linesPerInterval, logQueries } from './logql.js';
 import { alertSteps, logsPanel, lokiTimeseriesPanel, neutralSteps, percent, statPanel, tablePanel, timeseriesPanel } from './panels.js';

@@ -13,19 +13,19 @@
  * `grafana_dashboard: "1"` with the folder annotation.
  */
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
-import type { MonitoringConfig } from '../stacks/config/index.js';
+import type { MonitoringConfig } from '../contract/config/index.js';
 import { FileTree } from '../stacks/output/file-tree.js';
-import { sortKeys, toJson } from '../stacks/output/serialize.js';
+import { sortKeys, toJson } from '../contract/serialize.js';
 import { agencyDashboard } from './agency.js';
 import { businessDashboard } from './business.js';
-import { FOLDERS } from './constants.js';
+import { FOLDERS } from '../contract/dashboards.js';
 import { errorsDashboard } from './errors.js';
 import { logsDashboard } from './logs.js';
 import { mainDashboard } from './main.js';
 import { performanceDashboard } from './performance.js';
 import { systemDashboard } from './system.js';
 
-export { ALERT_NAMES, ALERTS, COMMON_TAG, DASHBOARD_UIDS, DATASOURCE_UIDS, DATASOURCE_VARIABLES, FOLDERS } from './constants.js';
+export { ALERT_NAMES, ALERTS, COMMON_TAG, DASHBOARD_UIDS, DATASOURCE_UIDS, DATASOURCE_VARIABLES, FOLDERS } from '../contract/dashboards.js';
 
 export interface GrafanaDashboard {
   uid: string;

@@ -1,6 +1,6 @@
 /** Panel links: to the runbook of the alert a panel mirrors, and to the dashboard that drills down. */
-import type { MonitoringConfig } from '../stacks/config/index.js';
-import { type AlertName, DASHBOARD_UIDS, type DashboardKey } from './constants.js';
+import type { MonitoringConfig } from '../contract/config/index.js';
+import { type AlertName, DASHBOARD_UIDS, type DashboardKey } from '../contract/dashboards.js';
 import type { PanelLink } from './panels.js';
 
 /** `${runbookBaseUrl}/<AlertName>.md`: the runbooks alert-rules/ generates, one per alert. */

@@ -3,8 +3,8 @@
  * Thresholds the seed hard-codes (1000 ms slow query, 80% memory) come from the alerting config,
  * so a log panel and its alert agree.
  */
-import { SCRAPE_JOBS } from '../exporters/catalog.js';
-import type { MonitoringConfig } from '../stacks/config/index.js';
+import { SCRAPE_JOBS } from '../contract/metric-catalog.js';
+import type { MonitoringConfig } from '../contract/config/index.js';
 import { round } from './panels.js';
 
 /** The application's log stream: logs carry the same `job` label as its metrics. */

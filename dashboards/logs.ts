@@ -1,8 +1,8 @@
 /** Logs (seed "Log Analysis Queries"): Loki panels for the application's log stream. */
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
-import type { MonitoringConfig } from '../stacks/config/index.js';
+import type { MonitoringConfig } from '../contract/config/index.js';
 import { cell, composeDashboard, row } from './compose.js';
-import { ALERTS } from './constants.js';
+import { ALERTS } from '../contract/dashboards.js';
 import { runbook, toDashboard } from './links.js';
 import { LINE_FILTERS, linesPerInterval, logQueries } from './logql.js';
 import { logsPanel, lokiTimeseriesPanel, neutralSteps, percent, round } from './panels.js';

@@ -5,11 +5,11 @@
  * rules over the HTTP histogram and counter, per endpoint.
  */
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
-import { RECORDED } from '../alert-rules/recording-names.js';
-import { METRICS } from '../exporters/catalog.js';
-import type { MonitoringConfig } from '../stacks/config/index.js';
+import { RECORDED } from '../contract/recording-rules.js';
+import { METRICS } from '../contract/metric-catalog.js';
+import type { MonitoringConfig } from '../contract/config/index.js';
 import { cell, composeDashboard } from './compose.js';
-import { ALERTS, FOLDERS } from './constants.js';
+import { ALERTS, FOLDERS } from '../contract/dashboards.js';
 import { runbook, toDashboard } from './links.js';
 import { activeUsersStat } from './shared-panels.js';
 import { alertSteps, binaryMapping, COLORS, healthySteps, percent, statPanel, timeseriesPanel } from './panels.js';

@@ -1,10 +1,10 @@
 /** Performance (seed): API response times, database performance, storage usage, CPU and memory. */
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
-import { RECORDED } from '../alert-rules/recording-names.js';
-import { METRICS, type MetricDefinition, SCRAPE_JOBS } from '../exporters/catalog.js';
-import type { MonitoringConfig } from '../stacks/config/index.js';
+import { RECORDED } from '../contract/recording-rules.js';
+import { METRICS, type MetricDefinition, SCRAPE_JOBS } from '../contract/metric-catalog.js';
+import type { MonitoringConfig } from '../contract/config/index.js';
 import { cell, composeDashboard, row } from './compose.js';
-import { ALERTS, type AlertName } from './constants.js';
+import { ALERTS, type AlertName } from '../contract/dashboards.js';
 import { runbook, toDashboard } from './links.js';
 import {
   alertSteps,

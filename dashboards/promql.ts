@@ -2,8 +2,8 @@
  * Small PromQL builders over the metric catalog and the recording-rule contract, so a dashboard
  * never retypes a metric name and every rate uses Grafana's `$__rate_interval`.
  */
-import { RECORDED } from '../alert-rules/recording-names.js';
-import { jobOf, type MetricDefinition, SCRAPE_JOBS, seriesNames } from '../exporters/catalog.js';
+import { RECORDED } from '../contract/recording-rules.js';
+import { jobOf, type MetricDefinition, SCRAPE_JOBS, seriesNames } from '../contract/metric-catalog.js';
 
 /** `metric{job="<its scrape job>", ...matchers}`. Every query pins the job, so other targets never leak in. */
 export function sel(def: MetricDefinition, ...matchers: string[]): string {

@@ -2,7 +2,7 @@
  * Panels that several dashboards show alike, built once so their queries cannot drift apart.
  */
 import type * as stat from '@grafana/grafana-foundation-sdk/stat';
-import { METRICS } from '../exporters/catalog.js';
+import { METRICS } from '../contract/metric-catalog.js';
 import { neutralSteps, type PanelLink, statPanel } from './panels.js';
 import { sel } from './promql.js';
 

@@ -1,13 +1,13 @@
 /** System Overview (seed): overall health, active users, uptime, current alerts. */
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
-import { METRICS, SCRAPE_JOBS } from '../exporters/catalog.js';
-import type { MonitoringConfig } from '../stacks/config/index.js';
+import { METRICS, SCRAPE_JOBS } from '../contract/metric-catalog.js';
+import type { MonitoringConfig } from '../contract/config/index.js';
 import { cell, composeDashboard, row } from './compose.js';
-import { ALERTS } from './constants.js';
+import { ALERTS } from '../contract/dashboards.js';
 import { runbook, toDashboard } from './links.js';
 import { activeUsersStat } from './shared-panels.js';
 import { alertSteps, binaryMapping, COLORS, healthySteps, neutralSteps, percent, type Steps, stateTimelinePanel, statPanel, tablePanel } from './panels.js';
-import { leMatcher } from '../alert-rules/promql.js';
+import { leMatcher } from '../contract/promql.js';
 import { hist, increaseOverRange, sel, upOf } from './promql.js';
 
 /** Firing alerts, without the always-firing Watchdog (the dead man's switch). */

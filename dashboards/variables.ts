@@ -1,7 +1,7 @@
 /** Template variables beyond the datasource ones. Each queries through the Prometheus variable. */
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
-import { RECORDED } from '../alert-rules/recording-names.js';
-import { METRICS } from '../exporters/catalog.js';
+import { RECORDED } from '../contract/recording-rules.js';
+import { METRICS } from '../contract/metric-catalog.js';
 import { PROMETHEUS } from './panels.js';
 import { recorded, sel } from './promql.js';
 

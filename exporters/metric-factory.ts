@@ -3,8 +3,8 @@
  * buckets are written once (in `catalog.ts`) and never retyped where the metric is published.
  */
 import { Counter, Gauge, Histogram, type Registry, collectDefaultMetrics } from 'prom-client';
-import type { MetricDefinition, MetricOwner } from './catalog.js';
-import { ALL_METRICS } from './catalog.js';
+import type { MetricDefinition, MetricOwner } from '../contract/metric-catalog.js';
+import { ALL_METRICS } from '../contract/metric-catalog.js';
 
 type LabelOf<D extends MetricDefinition> = D['labelNames'][number];
 

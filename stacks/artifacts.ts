@@ -3,7 +3,7 @@
  * and the dashboards (dashboards/). The charts take these as inputs so that charts/ never imports
  * alert-rules/ or dashboards/ (data flows one way: config -> rules/dashboards -> charts -> files).
  */
-import type { MonitoringConfig } from './config/index.js';
+import type { MonitoringConfig } from '../contract/config/index.js';
 import { FileTree } from './output/file-tree.js';
 
 /** A Prometheus rule group as in a rules file (`groups[]`). */

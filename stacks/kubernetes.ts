@@ -12,9 +12,9 @@ import { NetworkPoliciesChart } from '../charts/network-policies.js';
 import { OperatorAlertmanagerChart, OperatorDashboardsChart, OperatorPrometheusChart } from '../charts/operator.js';
 import { PrometheusChart } from '../charts/prometheus.js';
 import type { Artifacts } from './artifacts.js';
-import type { MonitoringConfig } from './config/index.js';
+import type { MonitoringConfig } from '../contract/config/index.js';
 import { FileTree } from './output/file-tree.js';
-import { toYaml, toYamlStream } from './output/serialize.js';
+import { toYaml, toYamlStream } from '../contract/serialize.js';
 
 /** Profile `standalone`: the whole stack. Each chart becomes one file under k8s/. */
 export function composeCharts(config: MonitoringConfig, artifacts: Artifacts): Chart[] {

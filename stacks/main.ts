@@ -5,7 +5,7 @@
  *   node build/stacks/main.js --env production --out /tmp/prod
  */
 import { parseArgs } from 'node:util';
-import { ConfigError, ENVIRONMENT_NAMES, LOCAL_ENVIRONMENT } from './config/index.js';
+import { ConfigError, ENVIRONMENT_NAMES, LOCAL_ENVIRONMENT } from '../contract/config/index.js';
 import { writeTreeAtomically } from './output/write-tree.js';
 import { synthesize } from './synth.js';
 

@@ -1,12 +1,12 @@
 import * as alertRules from '../alert-rules/index.js';
 import * as dashboards from '../dashboards/index.js';
-import { ConfigError, type ConfigProblem, ENVIRONMENT_NAMES, loadConfig, type MonitoringConfig } from './config/index.js';
+import { ConfigError, type ConfigProblem, ENVIRONMENT_NAMES, loadConfig, type MonitoringConfig } from '../contract/config/index.js';
 import { dashboardText } from '../charts/grafana.js';
-import { buildPlainPrometheusConfig } from '../charts/prometheus-config.js';
+import { buildPlainPrometheusConfig } from '../charts/files/prometheus-yml.js';
 import { type ArtifactSources, composeArtifacts } from './artifacts.js';
 import { composeCharts, composeOperatorCharts, renderKubernetes } from './kubernetes.js';
 import { FileTree } from './output/file-tree.js';
-import { toYaml } from './output/serialize.js';
+import { toYaml } from '../contract/serialize.js';
 
 /** Where the charts' inputs (rules, routing, dashboards) come from; tests may pass other sources. */
 export const ARTIFACT_SOURCES: ArtifactSources = { ...alertRules, ...dashboards };

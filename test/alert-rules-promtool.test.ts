@@ -5,8 +5,8 @@
  * against the generated rule files of the production config (the seed's thresholds).
  */
 import { alertingRules, renderPrometheusRules, RECORDED } from '../alert-rules/index.js';
-import { METRICS } from '../exporters/catalog.js';
-import { loadConfig } from '../stacks/config/index.js';
+import { METRICS } from '../contract/metric-catalog.js';
+import { loadConfig } from '../contract/config/index.js';
 import { runPromtoolTests, seriesOf as s, type ExpectedAlert, type RuleUnitTest } from './helpers/promtool-tests.js';
 import { writeTempTree } from './helpers/rules-on-disk.js';
 
@@ -553,7 +553,7 @@ const CASES: Record<string, RuleUnitTest[]> = {
   ],
 };
 
-/** The shared recording rules compute what recording-names.ts promises. */
+/** The shared recording rules compute what contract/recording-rules.ts promises. */
 const RECORDING_TESTS: RuleUnitTest[] = [
   {
     interval: '1m',
@@ -632,7 +632,7 @@ describe('promtool test rules', () => {
     expect(r).toMatchObject({ ok: true });
   });
 
-  it('recording rules compute what recording-names.ts promises', () => {
+  it('recording rules compute what contract/recording-rules.ts promises', () => {
     const r = runPromtoolTests(dir, ruleFiles, RECORDING_TESTS, evalInterval);
     expect(r.output).toContain('SUCCESS');
     expect(r).toMatchObject({ ok: true });

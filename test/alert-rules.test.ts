@@ -12,9 +12,9 @@ import {
   renderRunbooks,
   type RuleGroup,
 } from '../alert-rules/index.js';
-import { METRICS, SCRAPE_JOBS } from '../exporters/catalog.js';
-import { requireTool } from '../scripts/tools.js';
-import { ENVIRONMENT_NAMES, loadConfig } from '../stacks/config/index.js';
+import { METRICS, SCRAPE_JOBS } from '../contract/metric-catalog.js';
+import { requireTool } from './helpers/tools.js';
+import { ENVIRONMENT_NAMES, loadConfig } from '../contract/config/index.js';
 import { synthesize } from '../stacks/synth.js';
 import { writeTempTree } from './helpers/rules-on-disk.js';
 

@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from '../stacks/config/index.js';
+import { ConfigError, loadConfig } from '../contract/config/index.js';
 import { synthesize } from '../stacks/synth.js';
 
 const problems = (extra: Parameters<typeof loadConfig>[2]): string[] => {

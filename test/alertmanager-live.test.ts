@@ -12,8 +12,8 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { SMTPServer } from 'smtp-server';
 import { renderAlertmanager, alertingRules } from '../alert-rules/index.js';
-import { requireTool } from '../scripts/tools.js';
-import { loadConfig, type MonitoringConfig } from '../stacks/config/index.js';
+import { requireTool } from './helpers/tools.js';
+import { loadConfig, type MonitoringConfig } from '../contract/config/index.js';
 
 interface Received {
   path: string;

@@ -9,8 +9,8 @@ import {
   secretPath,
   DEFAULT_ALERTMANAGER_PATHS,
 } from '../alert-rules/index.js';
-import { requireTool } from '../scripts/tools.js';
-import { ENVIRONMENT_NAMES, loadConfig, type DeepPartial, type MonitoringConfig } from '../stacks/config/index.js';
+import { requireTool } from './helpers/tools.js';
+import { ENVIRONMENT_NAMES, loadConfig, type DeepPartial, type MonitoringConfig } from '../contract/config/index.js';
 import { synthesize } from '../stacks/synth.js';
 import { writeTempTree } from './helpers/rules-on-disk.js';
 

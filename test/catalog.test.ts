@@ -1,4 +1,4 @@
-import { ALL_METRICS, METRICS, type MetricDefinition } from '../exporters/catalog.js';
+import { ALL_METRICS, METRICS, type MetricDefinition } from '../contract/metric-catalog.js';
 
 /**
  * Prometheus naming rules (https://prometheus.io/docs/practices/naming/), checked on a definition.

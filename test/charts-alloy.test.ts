@@ -4,7 +4,7 @@
  * and the labels the seed's LogQL queries select on are set.
  */
 import { alloyConfig } from '../charts/alloy.js';
-import { loadConfig } from '../stacks/config/index.js';
+import { loadConfig } from '../contract/config/index.js';
 
 const KNOWN_COMPONENTS = ['discovery.kubernetes', 'discovery.relabel', 'local.file_match', 'loki.source.file', 'loki.process', 'loki.write'];
 

@@ -1,6 +1,6 @@
 /** Production is highly available; dev stays small. Snapshots catch unintended manifest changes. */
 import { parse } from 'yaml';
-import { loadConfig } from '../stacks/config/index.js';
+import { loadConfig } from '../contract/config/index.js';
 import { synthesizeEnvironment } from '../stacks/synth.js';
 import { find, objectsIn, podSpecOf, type K8sObject } from './helpers/manifests.js';
 

@@ -4,7 +4,7 @@
  * and no secret value anywhere.
  */
 import { PSS_EXCEPTION_LABEL } from '../charts/alloy.js';
-import { ENVIRONMENT_NAMES, loadConfig, type MonitoringConfig } from '../stacks/config/index.js';
+import { ENVIRONMENT_NAMES, loadConfig, type MonitoringConfig } from '../contract/config/index.js';
 import type { FileTree } from '../stacks/output/file-tree.js';
 import { synthesizeEnvironment } from '../stacks/synth.js';
 import { validateManifest } from './helpers/k8s-schema.js';

@@ -6,19 +6,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { SMTPServer } from 'smtp-server';
-import { requireTool } from '../scripts/tools.js';
-import { main as reportMain, type Report } from '../exporters/commands/report.js';
-import { countProductSamples } from '../exporters/commands/verify.js';
-import { createDemoApp } from '../exporters/demo-app/app.js';
-import { runTraffic } from '../exporters/demo-app/traffic.js';
+import { requireTool } from './helpers/tools.js';
+import { main as reportMain, type Report } from '../exporters/cli/report.js';
+import { countProductSamples } from '../exporters/cli/verify.js';
+import { createDemoApp } from './demo-app/app.js';
+import { runTraffic } from './demo-app/traffic.js';
 import { createLogger } from '../exporters/logging/logger.js';
-import { loadExporterConfig } from '../exporters/service/config.js';
-import { startExporter } from '../exporters/service/exporter.js';
+import { loadExporterConfig } from '../exporters/health-exporter/config.js';
+import { startExporter } from '../exporters/health-exporter/exporter.js';
 import { REPO_ROOT } from './helpers/dist.js';
 import { LineCollector, close, listen, recordingServer, waitFor } from './helpers/net.js';
 import { TestPostgres, freePort } from './helpers/postgres.js';
 
-const VERIFY = join(REPO_ROOT, 'build', 'exporters', 'commands', 'verify.js');
+const VERIFY = join(REPO_ROOT, 'build', 'exporters', 'cli', 'verify.js');
 
 function run(script: string, args: string[], env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {

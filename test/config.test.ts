@@ -1,4 +1,4 @@
-import { ConfigError, DEFAULT_CONFIG, ENVIRONMENT_NAMES, loadConfig } from '../stacks/config/index.js';
+import { ConfigError, DEFAULT_CONFIG, ENVIRONMENT_NAMES, loadConfig } from '../contract/config/index.js';
 
 /** Runs loadConfig and returns the problems it reports (none when the config is valid). */
 function problemsOf(envName: string, env: NodeJS.ProcessEnv = {}, extra?: Parameters<typeof loadConfig>[2]) {

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ENVIRONMENT_NAMES, loadConfig, type MonitoringConfig } from '../stacks/config/index.js';
+import { ENVIRONMENT_NAMES, loadConfig, type MonitoringConfig } from '../contract/config/index.js';
 import { ALERT_NAMES, buildDashboards, COMMON_TAG, DASHBOARD_UIDS, DATASOURCE_UIDS, DATASOURCE_VARIABLES, renderDashboards, type GrafanaDashboard } from '../dashboards/index.js';
 import { place, row, cell, GRID_COLUMNS } from '../dashboards/compose.js';
 import { statPanel } from '../dashboards/panels.js';
-import { panelsOf } from '../dashboards/queries.js';
+import { panelsOf } from './helpers/dashboard-queries.js';
 import { synthesize } from '../stacks/synth.js';
 import { DIST } from './helpers/dist.js';
 

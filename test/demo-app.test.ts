@@ -1,10 +1,10 @@
 /** The demo app and traffic generator the end-to-end tests drive, run as the compiled process. */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { requireTool } from '../scripts/tools.js';
+import { requireTool } from './helpers/tools.js';
 import { join } from 'node:path';
-import { ALL_METRICS, seriesNames } from '../exporters/catalog.js';
-import { runTraffic } from '../exporters/demo-app/traffic.js';
-import { FaultTable, parseFault } from '../exporters/demo-app/faults.js';
+import { ALL_METRICS, seriesNames } from '../contract/metric-catalog.js';
+import { runTraffic } from './demo-app/traffic.js';
+import { FaultTable, parseFault } from './demo-app/faults.js';
 import { REPO_ROOT } from './helpers/dist.js';
 import { waitFor } from './helpers/net.js';
 import { freePort } from './helpers/postgres.js';
@@ -27,7 +27,7 @@ describe('demo app', () => {
 
   beforeAll(async () => {
     const [port, adminPort] = [await freePort(), await freePort()];
-    proc = spawn(process.execPath, [join(REPO_ROOT, 'build', 'exporters', 'demo-app', 'main.js')], {
+    proc = spawn(process.execPath, [join(REPO_ROOT, 'build', 'test', 'demo-app', 'main.js')], {
       env: { PATH: process.env.PATH, PORT: String(port), ADMIN_PORT: String(adminPort), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
       stdio: 'ignore',
     });

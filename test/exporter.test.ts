@@ -8,16 +8,16 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { requireTool } from '../scripts/tools.js';
-import { ALL_METRICS } from '../exporters/catalog.js';
+import { requireTool } from './helpers/tools.js';
+import { ALL_METRICS } from '../contract/metric-catalog.js';
 import { createLogger } from '../exporters/logging/logger.js';
-import { ConfigError, loadExporterConfig } from '../exporters/service/config.js';
-import { type Exporter, startExporter } from '../exporters/service/exporter.js';
+import { ConfigError, loadExporterConfig } from '../exporters/health-exporter/config.js';
+import { type Exporter, startExporter } from '../exporters/health-exporter/exporter.js';
 import { REPO_ROOT } from './helpers/dist.js';
 import { LineCollector, waitFor } from './helpers/net.js';
 import { TestPostgres } from './helpers/postgres.js';
 
-const SCHEMA = readFileSync(join(REPO_ROOT, 'exporters', 'service', 'reference-schema.sql'), 'utf8');
+const SCHEMA = readFileSync(join(REPO_ROOT, 'exporters', 'health-exporter', 'reference-schema.sql'), 'utf8');
 
 async function seed(url: string): Promise<void> {
   const c = new pg.Client(url);
@@ -92,7 +92,7 @@ describe('exporter configuration', () => {
   });
 
   it('the compiled service exits at start with a message naming the variable', () => {
-    const r = spawnSync(process.execPath, [join(REPO_ROOT, 'build', 'exporters', 'service', 'main.js')], {
+    const r = spawnSync(process.execPath, [join(REPO_ROOT, 'build', 'exporters', 'health-exporter', 'main.js')], {
       env: { PATH: process.env.PATH, HEALTH_CHECK_INTERVAL: '-1', DATABASE_URL: 'postgres://u:secretpw@[bad' },
       encoding: 'utf8',
       timeout: 20_000,

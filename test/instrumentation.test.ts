@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import express from 'express';
 import { Registry } from 'prom-client';
-import { METRICS, ALL_METRICS } from '../exporters/catalog.js';
+import { METRICS, ALL_METRICS } from '../contract/metric-catalog.js';
 import { createMetric, createCounter } from '../exporters/metric-factory.js';
 import {
   BusinessRecorders,

@@ -9,12 +9,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { buildAlertmanagerConfig, buildRuleGroups, RECORDED_NAMES } from '../alert-rules/index.js';
-import { generateLocalFiles, localConfig } from '../scripts/local-stack/generate.js';
-import { ALERTMANAGER_PEER_TIMEOUT_SECONDS } from '../scripts/local-stack/servers.js';
-import { pipelineTiming } from '../scripts/local-stack/timing.js';
-import { allocateTopology, type Topology } from '../scripts/local-stack/topology.js';
-import { requireTool } from '../scripts/tools.js';
-import { loadConfig } from '../stacks/config/index.js';
+import { generateLocalFiles, localConfig } from './local-stack/generate.js';
+import { ALERTMANAGER_PEER_TIMEOUT_SECONDS } from './local-stack/servers.js';
+import { pipelineTiming } from './local-stack/timing.js';
+import { allocateTopology, type Topology } from './local-stack/topology.js';
+import { requireTool } from './helpers/tools.js';
+import { loadConfig } from '../contract/config/index.js';
 
 const production = loadConfig('production', {});
 const local = loadConfig('local', {});

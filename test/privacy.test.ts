@@ -6,7 +6,7 @@
  */
 import { createServer } from 'node:http';
 import express from 'express';
-import { METRICS } from '../exporters/catalog.js';
+import { METRICS } from '../contract/metric-catalog.js';
 import { HttpInstrumentation, createAppMetrics, metricsHandler, BusinessRecorders } from '../exporters/instrumentation/index.js';
 import { createLogger } from '../exporters/logging/logger.js';
 import { LineCollector, close, listen } from './helpers/net.js';

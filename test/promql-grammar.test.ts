@@ -6,8 +6,8 @@
  */
 import { parser } from '@prometheus-io/lezer-promql';
 import { buildRuleGroups, isRecordingRule } from '../alert-rules/index.js';
-import { ALL_METRICS, jobOf, seriesNames } from '../exporters/catalog.js';
-import { ENVIRONMENT_NAMES, loadConfig } from '../stacks/config/index.js';
+import { ALL_METRICS, jobOf, seriesNames } from '../contract/metric-catalog.js';
+import { ENVIRONMENT_NAMES, loadConfig } from '../contract/config/index.js';
 
 interface Selector {
   metric: string;

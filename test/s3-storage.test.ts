@@ -3,9 +3,9 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadExporterConfig, type S3StorageConfig } from '../exporters/service/config.js';
-import { signGet } from '../exporters/service/s3-client.js';
-import { StorageCheck } from '../exporters/service/storage-check.js';
+import { loadExporterConfig, type S3StorageConfig } from '../exporters/health-exporter/config.js';
+import { signGet } from '../exporters/health-exporter/s3-client.js';
+import { StorageCheck } from '../exporters/health-exporter/storage-check.js';
 
 /**
  * s3rver in a child process: it signs continuation tokens with DES, which Node 20's OpenSSL 3 only

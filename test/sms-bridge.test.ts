@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { requireTool } from '../scripts/tools.js';
+import { requireTool } from './helpers/tools.js';
 import { createLogger } from '../exporters/logging/logger.js';
 import { loadSmsBridgeConfig } from '../exporters/sms-bridge/config.js';
 import { createSmsBridge } from '../exporters/sms-bridge/server.js';

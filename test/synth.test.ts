@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ENVIRONMENT_NAMES } from '../stacks/config/index.js';
+import { ENVIRONMENT_NAMES } from '../contract/config/index.js';
 import { synthesize } from '../stacks/synth.js';
 import { DIST, REPO_ROOT, listFiles } from './helpers/dist.js';
 

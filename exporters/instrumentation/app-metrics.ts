@@ -3,7 +3,7 @@
  * its own /metrics.
  */
 import { Registry } from 'prom-client';
-import { METRICS } from '../catalog.js';
+import { METRICS } from '../../contract/metric-catalog.js';
 import { HttpMetricsStore } from './http-metrics-store.js';
 import { UNAUTHORIZED_REASONS } from './reasons.js';
 import { createCounter, createGauge, createHistogram, registerDefaultMetrics } from '../metric-factory.js';

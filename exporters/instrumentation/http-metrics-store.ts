@@ -5,7 +5,7 @@
  * label hashing and formatting cost too much; names, help, labels and buckets still come from
  * the catalog definitions.
  */
-import { METRICS, type MetricDefinition } from '../catalog.js';
+import { METRICS, type MetricDefinition } from '../../contract/metric-catalog.js';
 
 const escapeLabel = (v: string): string => v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
 const escapeHelp = (v: string): string => v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n');

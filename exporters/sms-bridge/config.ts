@@ -2,7 +2,7 @@
  * SMS bridge settings from the environment. Credentials and numbers come from variables or, for
  * Kubernetes Secret mounts, from files named by the *_FILE variants.
  */
-import { ConfigError, envOrFile, parseNumber, parseUrl } from '../service/config.js';
+import { ConfigError, envOrFile, parseNumber, parseUrl } from '../health-exporter/config.js';
 
 export interface SmsBridgeConfig {
   port: number;

@@ -1,6 +1,6 @@
 /** `npm run sms-bridge`: the Alertmanager -> Twilio SMS bridge (see README). */
 import { createLogger } from '../logging/logger.js';
-import { ConfigError } from '../service/config.js';
+import { ConfigError } from '../health-exporter/config.js';
 import { loadSmsBridgeConfig } from './config.js';
 import { createSmsBridge } from './server.js';
 

@@ -9,7 +9,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import { Registry } from 'prom-client';
-import { METRICS } from '../catalog.js';
+import { METRICS } from '../../contract/metric-catalog.js';
 import { createCounter, registerDefaultMetrics } from '../metric-factory.js';
 import { parseWebhook, smsText } from './alertmanager.js';
 import { missingSettings, type SmsBridgeConfig } from './config.js';

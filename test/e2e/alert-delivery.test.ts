@@ -5,9 +5,9 @@
  * starting from a quiet stack and leaving one. Latencies go to bench/results.json ("e2e").
  */
 import { join } from 'node:path';
-import { checkDashboardsLive } from '../../scripts/local-stack/dashboards-live.js';
-import { CHANNELS } from '../../scripts/local-stack/deliveries.js';
-import { e2eResults, writeE2eResults } from '../../scripts/local-stack/results.js';
+import { checkDashboardsLive } from '../local-stack/dashboards-live.js';
+import { CHANNELS } from '../local-stack/deliveries.js';
+import { e2eResults, writeE2eResults } from '../local-stack/results.js';
 import {
   alertmanagerFailover,
   checkHeartbeat,
@@ -20,11 +20,11 @@ import {
   type Scenario,
   type ScenarioContext,
   type ScenarioReport,
-} from '../../scripts/local-stack/scenarios.js';
-import { killAllOnSignals } from '../../scripts/local-stack/processes.js';
-import { LocalStack } from '../../scripts/local-stack/stack.js';
-import { pipelineTiming } from '../../scripts/local-stack/timing.js';
-import { repoRoot } from '../../scripts/local-stack/topology.js';
+} from '../local-stack/scenarios.js';
+import { killAllOnSignals } from '../local-stack/processes.js';
+import { LocalStack } from '../local-stack/stack.js';
+import { pipelineTiming } from '../local-stack/timing.js';
+import { repoRoot } from '../local-stack/topology.js';
 
 const MINUTE = 60_000;
 let stack: LocalStack;

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { requireTool } from '../../scripts/tools.js';
+import { requireTool } from './tools.js';
 
 /** The `promtool test rules` file format, typed (https://prometheus.io/docs/prometheus/latest/configuration/unit_testing_rules/). */
 export interface InputSeries {

@@ -40,7 +40,7 @@ export interface Topology {
   };
 }
 
-/** The repository root (this file is scripts/local-stack/topology.ts, compiled to build/scripts/local-stack/). */
+/** The repository root (this file is test/local-stack/topology.ts, compiled to build/test/local-stack/). */
 export function repoRoot(): string {
   const here = resolve(__dirname);
   return here.includes(`${'/build/'}`) ? resolve(here, '..', '..', '..') : resolve(here, '..', '..');

@@ -8,7 +8,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { MonitoringConfig } from '../../stacks/config/index.js';
+import type { MonitoringConfig } from '../../contract/config/index.js';
 import { appProcesses, exporterProcess, smsBridgeProcess, type AppControl } from './components.js';
 import { describeDeliveries, readDeliveries } from './deliveries.js';
 import { generateLocalFiles, localConfig, type GeneratedFiles } from './generate.js';
@@ -105,10 +105,10 @@ export class LocalStack {
     this.postgres.initialise();
     await this.postgres.start(left());
     // The exporter's business gauges query the reference schema it documents; give it those tables.
-    const schema = join(repoRoot(), 'exporters', 'service', 'reference-schema.sql');
+    const schema = join(repoRoot(), 'exporters', 'health-exporter', 'reference-schema.sql');
     if (existsSync(schema)) {
       await this.postgres.runSql(readFileSync(schema, 'utf8'));
-      await this.postgres.runSql(readFileSync(join(repoRoot(), 'scripts', 'local-stack', 'seed.sql'), 'utf8'));
+      await this.postgres.runSql(readFileSync(join(repoRoot(), 'test', 'local-stack', 'seed.sql'), 'utf8'));
     }
 
     writeFileSync(t.paths.maintenanceFile, '0\n');

@@ -1,5 +1,5 @@
 -- Reference schema of the Immigration AI application database, as far as the exporter's default
--- business queries need it (exporters/service/business-queries.ts). Your schema can differ: point
+-- business queries need it (exporters/health-exporter/business-queries.ts). Your schema can differ: point
 -- BUSINESS_QUERIES_FILE at a JSON file with your own SQL for each metric.
 -- PostgreSQL 13+ (gen_random_uuid is built in).
 

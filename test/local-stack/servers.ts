@@ -1,11 +1,11 @@
 /**
  * Prometheus replicas and the Alertmanager cluster of the local stack: their command lines and the
  * bits of their HTTP APIs the stack and the scenarios read. Debian's binaries, found (or installed)
- * by scripts/tools.ts.
+ * by test/helpers/tools.ts.
  */
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { requireTool } from '../tools.js';
+import { requireTool } from '../helpers/tools.js';
 import { ManagedProcess } from './processes.js';
 import { url, type Topology } from './topology.js';
 

@@ -6,7 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { MonitoringConfig } from '../../stacks/config/index.js';
+import type { MonitoringConfig } from '../../contract/config/index.js';
 import { ManagedProcess } from './processes.js';
 import { repoRoot, url, type Topology } from './topology.js';
 
@@ -56,7 +56,7 @@ function nodeProcess(name: string, file: string, args: string[], env: NodeJS.Pro
 }
 
 export function exporterProcess(t: Topology, config: MonitoringConfig, databaseUrl: string): ManagedProcess {
-  return nodeProcess('exporter', script('exporters', 'service', 'main.js'), [], {
+  return nodeProcess('exporter', script('exporters', 'health-exporter', 'main.js'), [], {
     PORT: String(t.ports.exporter),
     DATABASE_URL: databaseUrl,
     STORAGE_DIR: t.paths.storageDir,
@@ -81,8 +81,8 @@ export function smsBridgeProcess(t: Topology, config: MonitoringConfig): Managed
 }
 
 export function appProcesses(t: Topology): { app: ManagedProcess; traffic: ManagedProcess; control: AppControl } {
-  const app = nodeProcess('demo-app', script('exporters', 'demo-app', 'main.js'), [], { PORT: String(t.ports.app), ADMIN_PORT: String(t.ports.appAdmin) }, t);
-  const traffic = nodeProcess('traffic', script('exporters', 'demo-app', 'traffic.js'), ['--url', url(t.ports.app), '--rate', String(TRAFFIC_RATE_PER_SECOND)], {}, t);
+  const app = nodeProcess('demo-app', script('test', 'demo-app', 'main.js'), [], { PORT: String(t.ports.app), ADMIN_PORT: String(t.ports.appAdmin) }, t);
+  const traffic = nodeProcess('traffic', script('test', 'demo-app', 'traffic.js'), ['--url', url(t.ports.app), '--rate', String(TRAFFIC_RATE_PER_SECOND)], {}, t);
   const admin = `${url(t.ports.appAdmin)}/admin/faults`;
   const faultRoute = { method: 'GET', route: '/api/documents/:id' };
   const control: AppControl = {

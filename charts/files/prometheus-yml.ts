@@ -7,8 +7,8 @@
  * used by the tests) and 3.x (deployed) accept: `role: endpointslice` (2.21+), `authorization`
  * (2.26+), Alertmanager API v2 (the only one in 3.x).
  */
-import { SCRAPE_JOBS } from '../exporters/catalog.js';
-import type { MonitoringConfig } from '../stacks/config/index.js';
+import { SCRAPE_JOBS } from '../../contract/metric-catalog.js';
+import type { MonitoringConfig } from '../../contract/config/index.js';
 
 /** Scrape job names. The exporter and app names are the contract with the alert rules. */
 export const JOBS = {

@@ -4,8 +4,8 @@
  * send itself that many requests per second (handy for a local stack).
  */
 import type { Server } from 'node:http';
-import { createLogger } from '../logging/logger.js';
-import { ConfigError, parseNumber } from '../service/config.js';
+import { createLogger } from '../../exporters/logging/logger.js';
+import { ConfigError, parseNumber } from '../../exporters/health-exporter/config.js';
 import { createDemoApp } from './app.js';
 import { runTraffic } from './traffic.js';
 

@@ -1,4 +1,4 @@
-import { jobOf, type MetricDefinition } from '../exporters/catalog.js';
+import { jobOf, type MetricDefinition } from './metric-catalog.js';
 
 /**
  * Small PromQL builders. Every selector pins the scrape job from the catalog (and nothing else

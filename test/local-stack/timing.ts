@@ -3,7 +3,7 @@
  * Alertmanager routing the stack runs, so reports compare measured latencies with what the
  * configuration allows rather than with numbers typed twice.
  */
-import type { MonitoringConfig } from '../../stacks/config/index.js';
+import type { MonitoringConfig } from '../../contract/config/index.js';
 import { ALERTMANAGER_PEER_TIMEOUT_SECONDS } from './servers.js';
 
 export interface RouteTiming {

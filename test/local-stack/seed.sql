@@ -1,6 +1,6 @@
 -- Synthetic data for the local stack, so the exporter's business gauges (active users, active
 -- clients, pending reviews and satisfaction per agency) have values and the dashboards show data.
--- Loaded after the exporter's reference schema (exporters/service/reference-schema.sql). Names and
+-- Loaded after the exporter's reference schema (exporters/health-exporter/reference-schema.sql). Names and
 -- addresses are made up (example.test is reserved); agency ids match the traffic generator's.
 INSERT INTO agencies (id, name) VALUES
   ('agency-101', 'Local Agency 101'), ('agency-102', 'Local Agency 102'), ('agency-103', 'Local Agency 103')

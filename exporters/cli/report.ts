@@ -7,7 +7,7 @@
  *
  * Exit codes: 0 done; 1 Prometheus unreachable or a query failed; 2 a delivery failed; 64 usage.
  */
-import { METRICS } from '../catalog.js';
+import { METRICS } from '../../contract/metric-catalog.js';
 import { EXIT_USAGE, UsageError, flag, has, secret } from './cli.js';
 import { emailSettingsFromEnv, postSlack, sendEmail } from './notify.js';
 

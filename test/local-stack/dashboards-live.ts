@@ -5,8 +5,8 @@
  * healthy, busy system; annotation queries (events such as maintenance) must only not error. LogQL targets need Loki, which the local stack does not run: listed as skipped.
  */
 import { buildDashboards } from '../../dashboards/index.js';
-import { defaultVariableValues, listQueries, substitute, type DashboardQuery } from '../../dashboards/queries.js';
-import type { MonitoringConfig } from '../../stacks/config/index.js';
+import { defaultVariableValues, listQueries, substitute, type DashboardQuery } from '../helpers/dashboard-queries.js';
+import type { MonitoringConfig } from '../../contract/config/index.js';
 import { prometheusQuery } from './servers.js';
 
 export interface DashboardCheck {

@@ -11,9 +11,9 @@
  */
 import { parser as logqlParser } from '@grafana/lezer-logql';
 import { parser as promqlParser } from '@prometheus-io/lezer-promql';
-import { RECORDED, RECORDED_NAMES } from '../alert-rules/recording-names.js';
-import { ALL_METRICS, seriesNames } from '../exporters/catalog.js';
-import { type DashboardQuery, DEFAULT_MACROS, defaultVariableValues, listQueries, type MacroValues, substitute, type Substituted } from './queries.js';
+import { RECORDED, RECORDED_NAMES } from '../../contract/recording-rules.js';
+import { ALL_METRICS, seriesNames } from '../../contract/metric-catalog.js';
+import { type DashboardQuery, DEFAULT_MACROS, defaultVariableValues, listQueries, type MacroValues, substitute, type Substituted } from './dashboard-queries.js';
 
 /** Series every Prometheus has, or every prom-client process exposes. */
 export const STANDARD_SERIES: readonly string[] = ['up', 'ALERTS', 'ALERTS_FOR_STATE'];

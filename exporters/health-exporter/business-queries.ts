@@ -1,11 +1,11 @@
 /**
  * Business gauges only the database knows. Each is one SQL query returning a `value` column plus
  * one column per label of the catalog metric. Defaults target the reference schema
- * (`exporters/service/reference-schema.sql`); a JSON file (BUSINESS_QUERIES_FILE) replaces any of
+ * (`exporters/health-exporter/reference-schema.sql`); a JSON file (BUSINESS_QUERIES_FILE) replaces any of
  * them, or disables one with `null`, so a different schema needs no code change.
  */
 import { readFileSync } from 'node:fs';
-import { METRICS, type MetricDefinition } from '../catalog.js';
+import { METRICS, type MetricDefinition } from '../../contract/metric-catalog.js';
 
 export const BUSINESS_METRICS = {
   activeUsers: METRICS.activeUsers,

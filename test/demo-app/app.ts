@@ -6,7 +6,7 @@
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Logger } from 'pino';
-import { BusinessRecorders, HttpInstrumentation, createAppMetrics, metricsHandler, type AppMetrics } from '../instrumentation/index.js';
+import { BusinessRecorders, HttpInstrumentation, createAppMetrics, metricsHandler, type AppMetrics } from '../../exporters/instrumentation/index.js';
 import { FaultTable, parseFault } from './faults.js';
 
 export const DEMO_TOKEN = 'demo-token';

@@ -3,7 +3,7 @@
  * defaults, in one registry served on /metrics and /api/metrics.
  */
 import { type Gauge, Registry } from 'prom-client';
-import { METRICS } from '../catalog.js';
+import { METRICS } from '../../contract/metric-catalog.js';
 import { createGauge, createHistogram, registerDefaultMetrics } from '../metric-factory.js';
 import type { BusinessMetricKey, Sample } from './business-queries.js';
 import type { Component } from './check-result.js';

@@ -7,10 +7,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { alertmanagerSecretRefs, buildAlertmanagerConfig, renderAlertmanager, renderPrometheusRules, type AlertmanagerPaths } from '../../alert-rules/index.js';
-import { buildPrometheusConfig } from '../../charts/prometheus-config.js';
-import { loadConfig, type MonitoringConfig, type SecretKeyRef } from '../../stacks/config/index.js';
+import { buildPrometheusConfig } from '../../charts/files/prometheus-yml.js';
+import { loadConfig, type MonitoringConfig, type SecretKeyRef } from '../../contract/config/index.js';
 import type { FileTree } from '../../stacks/output/file-tree.js';
-import { toYaml } from '../../stacks/output/serialize.js';
+import { toYaml } from '../../contract/serialize.js';
 import { url, type Topology } from './topology.js';
 
 export interface GeneratedFiles {

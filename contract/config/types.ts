@@ -12,7 +12,7 @@
 export const ENVIRONMENT_NAMES = ['dev', 'staging', 'production'] as const;
 /**
  * `local` is production's rules and routes with time compressed, for the loopback stack of
- * `npm run stack:local` and the end-to-end tests (scripts/local-stack/). It is never written to dist/.
+ * `npm run stack:local` and the end-to-end tests (test/local-stack/). It is never written to dist/.
  */
 export const LOCAL_ENVIRONMENT = 'local';
 /** Every environment loadConfig accepts. */
