@@ -8,7 +8,7 @@ import { jobOf, type MetricDefinition } from './metric-catalog.js';
 /** `metric_suffix{job="…",extra}` for a catalog metric; `suffix` is `_bucket`, `_sum` or `_count` for histograms. */
 export function series(def: MetricDefinition, matchers: string[] = [], suffix = ''): string {
   if (suffix !== '' && def.type !== 'histogram') throw new Error(`${def.name} is not a histogram`);
-  return `${def.name}${suffix}{${[`job="${jobOf(def)}"`, ...matchers].join(',')}}`;
+  return `${def.name}${suffix}{${[`job="${jobOf(def)}"`, ...matchers].join(', ')}}`;
 }
 
 /**

@@ -63,15 +63,6 @@ describe('dev stays single-replica', () => {
   });
 });
 
-describe('snapshots (review the diff, then `npx jest -u` when the change is intended)', () => {
-  it.each(['dev', 'production'])('%s manifests', (env) => {
-    const tree = synthesizeEnvironment(loadConfig(env, {}));
-    for (const path of tree.paths().filter((p) => /^(k8s|operator)\//.test(p) || p === 'kustomization.yaml')) {
-      expect(tree.get(path)).toMatchSnapshot(path);
-    }
-  });
-});
-
 describe('kustomizations list exactly the manifests of their profile', () => {
   it.each(['dev', 'staging', 'production'])('%s', (env) => {
     const tree = synthesizeEnvironment(loadConfig(env, {}));

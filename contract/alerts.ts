@@ -1,0 +1,38 @@
+/**
+ * Every alert name the rules define. alert-rules/ is the producer: it defines one rule set per
+ * name here and a runbook per name (a `Record<AlertName, …>`, so a missing runbook is a compile
+ * error). Dashboards, routing, the local stack and tests import the names; nothing retypes them.
+ */
+export const ALERTS = {
+  // The application and its dependencies
+  databaseDown: 'ImmigrationAiDatabaseDown',
+  databaseSlow: 'ImmigrationAiDatabaseSlow',
+  endpointErrorRateHigh: 'ImmigrationAiEndpointErrorRateHigh',
+  apiSlow: 'ImmigrationAiApiSlow',
+  unauthorizedAccessSpike: 'ImmigrationAiUnauthorizedAccessSpike',
+  apiAvailabilityBudgetBurn: 'ImmigrationAiApiAvailabilityBudgetBurn',
+  apiLatencyBudgetBurn: 'ImmigrationAiApiLatencyBudgetBurn',
+  // Resources and backups
+  highCpuUsage: 'ImmigrationAiHighCpuUsage',
+  highMemoryUsage: 'ImmigrationAiHighMemoryUsage',
+  diskAlmostFull: 'ImmigrationAiDiskAlmostFull',
+  backupVerificationFailed: 'ImmigrationAiBackupVerificationFailed',
+  // The monitoring itself
+  exporterDown: 'ImmigrationAiExporterDown',
+  maintenanceMode: 'ImmigrationAiMaintenanceMode',
+  /** Always firing: the dead man's switch. Routed to the heartbeat receiver, never inhibited. */
+  watchdog: 'Watchdog',
+  prometheusRuleEvaluationFailures: 'PrometheusRuleEvaluationFailures',
+  prometheusNotificationsFailing: 'PrometheusNotificationsFailing',
+  prometheusConfigReloadFailed: 'PrometheusConfigReloadFailed',
+  alertmanagerConfigReloadFailed: 'AlertmanagerConfigReloadFailed',
+  alertmanagerNotificationsFailing: 'AlertmanagerNotificationsFailing',
+} as const;
+
+export type AlertKey = keyof typeof ALERTS;
+export type AlertName = (typeof ALERTS)[AlertKey];
+export const ALERT_NAMES: readonly AlertName[] = Object.values(ALERTS);
+
+/** Severity label values, mixin conventions: critical pages, warning notifies, info/none are only recorded. */
+export type Severity = 'critical' | 'warning' | 'info' | 'none';
+export const SEVERITIES: readonly Severity[] = ['critical', 'warning', 'info', 'none'];
