@@ -2,7 +2,7 @@ import { METRICS } from '../contract/metric-catalog.js';
 import type { MonitoringConfig } from '../contract/config/index.js';
 import { promDuration } from '../contract/duration.js';
 import { RECORDED } from '../contract/recording-rules.js';
-import { series } from '../contract/promql.js';
+import { hist, series } from '../contract/promql.js';
 import type { RecordingRule, RuleGroup } from '../contract/rule-types.js';
 
 /** Quantiles recorded per endpoint for dashboards (label `quantile`). */
@@ -24,7 +24,7 @@ export function httpRecordingGroup(config: MonitoringConfig): RuleGroup {
     {
       // An endpoint without 5xx records 0 (not nothing), so dashboards and ratios see a value.
       record: RECORDED.httpErrorsRate5m,
-      expr: `sum by (${BY_ENDPOINT}) (rate(${series(req, ['status_code=~"5.."'])}[${w}])) or 0 * ${RECORDED.httpRequestsRate5m}`,
+      expr: `sum by (${BY_ENDPOINT}) (rate(${series(req, 'status_code=~"5.."')}[${w}])) or 0 * ${RECORDED.httpRequestsRate5m}`,
     },
     {
       // Idle endpoints (0 req/s) give NaN, which compares false: they never alert on their ratio.
@@ -33,11 +33,11 @@ export function httpRecordingGroup(config: MonitoringConfig): RuleGroup {
     },
     {
       record: RECORDED.httpDurationMean5m,
-      expr: `sum by (${BY_ENDPOINT}) (rate(${series(dur, [], '_sum')}[${w}])) / sum by (${BY_ENDPOINT}) (rate(${series(dur, [], '_count')}[${w}]))`,
+      expr: `sum by (${BY_ENDPOINT}) (rate(${hist(dur, 'sum')}[${w}])) / sum by (${BY_ENDPOINT}) (rate(${hist(dur, 'count')}[${w}]))`,
     },
     ...RECORDED_QUANTILES.map((q) => ({
       record: RECORDED.httpDurationQuantile5m,
-      expr: `histogram_quantile(${q}, sum by (${BY_ENDPOINT}, le) (rate(${series(dur, [], '_bucket')}[${w}])))`,
+      expr: `histogram_quantile(${q}, sum by (${BY_ENDPOINT}, le) (rate(${hist(dur, 'bucket')}[${w}])))`,
       labels: { quantile: String(q) },
     })),
   ];

@@ -34,7 +34,7 @@ export function platformAlertsGroup(config: MonitoringConfig): RuleGroup {
     alertRule(config, {
       alert: 'ImmigrationAiDatabaseDown',
       severity: 'critical',
-      expr: `${series(METRICS.healthStatus, db)} == 0`,
+      expr: `${series(METRICS.healthStatus, ...db)} == 0`,
       summary: 'The application database is unreachable.',
       description: 'The health check run by {{ $labels.job }} on {{ $labels.instance }} reports no database connectivity (health status {{ $value }}).',
       dashboard: 'system',
@@ -42,7 +42,7 @@ export function platformAlertsGroup(config: MonitoringConfig): RuleGroup {
     alertRule(config, {
       alert: 'ImmigrationAiDatabaseSlow',
       severity: 'warning',
-      expr: `${series(METRICS.healthCheckDuration, db)} > ${num(warning.databaseResponseSeconds)}`,
+      expr: `${series(METRICS.healthCheckDuration, ...db)} > ${num(warning.databaseResponseSeconds)}`,
       summary: 'The database responds slowly.',
       description: `The database answered the health check of {{ $labels.instance }} in {{ $value | humanizeDuration }}, above the ${humanSeconds(warning.databaseResponseSeconds)} threshold.`,
       dashboard: 'performance',

@@ -1,7 +1,7 @@
 import { HTTP_DURATION_BUCKETS, METRICS } from '../contract/metric-catalog.js';
 import type { MonitoringConfig } from '../contract/config/index.js';
 import { alertRule } from './define.js';
-import { humanSeconds, leMatcher, num, percent, series } from '../contract/promql.js';
+import { hist, humanSeconds, leMatcher, num, percent, series } from '../contract/promql.js';
 import type { AlertingRule, RecordingRule, RuleGroup, Severity } from '../contract/rule-types.js';
 
 /**
@@ -55,7 +55,7 @@ export function apiSlos(config: MonitoringConfig): SloDefinition[] {
       alert: 'ImmigrationAiApiAvailabilityBudgetBurn',
       errorRatioRecord: 'job:immigration_ai_http_errors:ratio_rate',
       objective: availabilityObjective,
-      errorRatioExpr: (w) => `sum by (job) (rate(${series(req, ['status_code=~"5.."'])}[${w}])) / sum by (job) (rate(${series(req)}[${w}]))`,
+      errorRatioExpr: (w) => `sum by (job) (rate(${series(req, 'status_code=~"5.."')}[${w}])) / sum by (job) (rate(${series(req)}[${w}]))`,
       summary: 'The API burns its availability error budget too fast.',
       failed: 'answered with 5xx',
     },
@@ -65,7 +65,7 @@ export function apiSlos(config: MonitoringConfig): SloDefinition[] {
       errorRatioRecord: 'job:immigration_ai_http_slow_requests:ratio_rate',
       objective: latencyObjective,
       errorRatioExpr: (w) =>
-        `1 - sum by (job) (rate(${series(dur, [leMatcher(latencyThresholdSeconds)], '_bucket')}[${w}])) / sum by (job) (rate(${series(dur, [], '_count')}[${w}]))`,
+        `1 - sum by (job) (rate(${hist(dur, 'bucket', leMatcher(latencyThresholdSeconds))}[${w}])) / sum by (job) (rate(${hist(dur, 'count')}[${w}]))`,
       summary: 'The API burns its latency error budget too fast.',
       failed: `slower than ${humanSeconds(latencyThresholdSeconds)}`,
     },

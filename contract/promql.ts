@@ -1,15 +1,36 @@
-import { jobOf, type MetricDefinition } from './metric-catalog.js';
-
 /**
- * Small PromQL builders. Every selector pins the scrape job from the catalog (and nothing else
- * about the target), so rules keep working whatever the instance or pod labels are.
+ * The one set of PromQL builders over the metric catalog and the recording-rule names. Rules and
+ * dashboards both select through these, so every selector pins its scrape job the same way
+ * (`metric{job="…", extra}`) and a metric name is never retyped. Grafana-only range helpers
+ * (`$__rate_interval`, `$__range`) live with the dashboards.
  */
+import { jobOf, type MetricDefinition, SCRAPE_JOBS } from './metric-catalog.js';
+import type { RecordedName } from './recording-rules.js';
 
-/** `metric_suffix{job="…",extra}` for a catalog metric; `suffix` is `_bucket`, `_sum` or `_count` for histograms. */
-export function series(def: MetricDefinition, matchers: string[] = [], suffix = ''): string {
-  if (suffix !== '' && def.type !== 'histogram') throw new Error(`${def.name} is not a histogram`);
-  return `${def.name}${suffix}{${[`job="${jobOf(def)}"`, ...matchers].join(', ')}}`;
+/** `name{job="<job>", ...matchers}`. */
+export function selector(name: string, job: string, matchers: readonly string[] = []): string {
+  return `${name}{${[`job="${job}"`, ...matchers].join(', ')}}`;
 }
+
+/** A counter's or gauge's series, pinned to the scrape job that publishes it. */
+export function series(def: MetricDefinition, ...matchers: string[]): string {
+  if (def.type === 'histogram') throw new Error(`${def.name} is a histogram: select its _bucket, _sum or _count series with hist()`);
+  return selector(def.name, jobOf(def), matchers);
+}
+
+/** A histogram's `_bucket`, `_sum` or `_count` series. */
+export function hist(def: MetricDefinition, part: 'bucket' | 'sum' | 'count', ...matchers: string[]): string {
+  if (def.type !== 'histogram') throw new Error(`${def.name} is not a histogram`);
+  return selector(`${def.name}_${part}`, jobOf(def), matchers);
+}
+
+/** A shared recording rule's series; they keep the app's `job` label (aggregated by job, method, route). */
+export function recorded(name: RecordedName, ...matchers: string[]): string {
+  return selector(name, SCRAPE_JOBS.app, matchers);
+}
+
+/** `up` of one scrape job. */
+export const upOf = (job: string): string => selector('up', job);
 
 /**
  * Matches a classic histogram bucket bound in Prometheus 2 (`le="1"`) and 3 (which normalises

@@ -18,3 +18,4 @@ export const RECORDED = {
 
 export type RecordedKey = keyof typeof RECORDED;
 export const RECORDED_NAMES: readonly string[] = Object.values(RECORDED);
+export type RecordedName = (typeof RECORDED)[RecordedKey];

@@ -5,7 +5,8 @@ import type { MonitoringConfig } from '../contract/config/index.js';
 import { cell, composeDashboard, row } from './compose.js';
 import { toDashboard } from './links.js';
 import { barGaugePanel, gaugePanel, neutralSteps, satisfactionSteps, statPanel, timeseriesPanel } from './panels.js';
-import { increaseOverRange, perHour, quantile, quantileOverRange, sel } from './promql.js';
+import { series } from '../contract/promql.js';
+import { increaseOverRange, perHour, quantile, quantileOverRange } from './grafana-ranges.js';
 import { agencyMatcher, agencyVariable } from './variables.js';
 
 export function agencyDashboard(config: MonitoringConfig): dashboard.Dashboard {
@@ -25,7 +26,7 @@ export function agencyDashboard(config: MonitoringConfig): dashboard.Dashboard {
           title: 'Active clients',
           description: 'Clients of the agency with an active case.',
           unit: 'short',
-          queries: [{ expr: `sum(${sel(METRICS.agencyActiveClients, agencyMatcher)})`, legend: 'active clients' }],
+          queries: [{ expr: `sum(${series(METRICS.agencyActiveClients, agencyMatcher)})`, legend: 'active clients' }],
           thresholds: neutralSteps(),
           sparkline: true,
         }),
@@ -37,7 +38,7 @@ export function agencyDashboard(config: MonitoringConfig): dashboard.Dashboard {
           title: 'Pending reviews',
           description: 'Documents waiting for the agency to review them.',
           unit: 'short',
-          queries: [{ expr: `sum(${sel(METRICS.agencyPendingDocumentReviews, agencyMatcher)})`, legend: 'pending reviews' }],
+          queries: [{ expr: `sum(${series(METRICS.agencyPendingDocumentReviews, agencyMatcher)})`, legend: 'pending reviews' }],
           thresholds: neutralSteps(),
           sparkline: true,
         }),
@@ -51,7 +52,7 @@ export function agencyDashboard(config: MonitoringConfig): dashboard.Dashboard {
           unit: 'short',
           decimals: 0,
           queries: [
-            { expr: `sum(${increaseOverRange(sel(METRICS.agencyCasesCompleted, agencyMatcher))}) or vector(0)`, legend: 'completed', instant: true },
+            { expr: `sum(${increaseOverRange(series(METRICS.agencyCasesCompleted, agencyMatcher))}) or vector(0)`, legend: 'completed', instant: true },
           ],
           thresholds: neutralSteps(),
         }),
@@ -75,7 +76,7 @@ export function agencyDashboard(config: MonitoringConfig): dashboard.Dashboard {
           description: 'Average client satisfaction score of the agency (1..5).',
           unit: 'short',
           decimals: 2,
-          queries: [{ expr: `avg(${sel(METRICS.agencyClientSatisfaction, agencyMatcher)})`, legend: 'satisfaction', instant: true }],
+          queries: [{ expr: `avg(${series(METRICS.agencyClientSatisfaction, agencyMatcher)})`, legend: 'satisfaction', instant: true }],
           thresholds: satisfactionSteps(),
           min: 1,
           max: 5,
@@ -90,8 +91,8 @@ export function agencyDashboard(config: MonitoringConfig): dashboard.Dashboard {
           description: 'Active clients and documents waiting for review over time.',
           unit: 'short',
           queries: [
-            { expr: `sum(${sel(METRICS.agencyActiveClients, agencyMatcher)})`, legend: 'active clients' },
-            { expr: `sum(${sel(METRICS.agencyPendingDocumentReviews, agencyMatcher)})`, legend: 'pending reviews' },
+            { expr: `sum(${series(METRICS.agencyActiveClients, agencyMatcher)})`, legend: 'active clients' },
+            { expr: `sum(${series(METRICS.agencyPendingDocumentReviews, agencyMatcher)})`, legend: 'pending reviews' },
           ],
           thresholds: neutralSteps(),
           min: 0,
@@ -119,7 +120,7 @@ export function agencyDashboard(config: MonitoringConfig): dashboard.Dashboard {
           title: 'Cases completed',
           description: 'Cases completed per hour.',
           unit: 'suffix:/h',
-          queries: [{ expr: perHour(sel(METRICS.agencyCasesCompleted, agencyMatcher)), legend: 'completed' }],
+          queries: [{ expr: perHour(series(METRICS.agencyCasesCompleted, agencyMatcher)), legend: 'completed' }],
           thresholds: neutralSteps(),
           min: 0,
         }),
@@ -132,7 +133,7 @@ export function agencyDashboard(config: MonitoringConfig): dashboard.Dashboard {
           description: 'Average client satisfaction score over time (1..5).',
           unit: 'short',
           decimals: 2,
-          queries: [{ expr: `avg(${sel(METRICS.agencyClientSatisfaction, agencyMatcher)})`, legend: 'satisfaction' }],
+          queries: [{ expr: `avg(${series(METRICS.agencyClientSatisfaction, agencyMatcher)})`, legend: 'satisfaction' }],
           thresholds: satisfactionSteps(),
           min: 1,
           max: 5,
@@ -146,7 +147,7 @@ export function agencyDashboard(config: MonitoringConfig): dashboard.Dashboard {
           title: 'Most pending reviews',
           description: 'The ten agencies with the most documents waiting for review: pick one in the Agency selector.',
           unit: 'short',
-          queries: [{ expr: `topk(10, ${sel(METRICS.agencyPendingDocumentReviews)})`, legend: '{{agency_id}}', instant: true }],
+          queries: [{ expr: `topk(10, ${series(METRICS.agencyPendingDocumentReviews)})`, legend: '{{agency_id}}', instant: true }],
           thresholds: neutralSteps(),
           min: 0,
           links: [toDashboard(config, 'business', 'Business metrics')],

@@ -6,7 +6,8 @@ import { cell, composeDashboard, row } from './compose.js';
 import { toDashboard } from './links.js';
 import { activeUsersStat } from './shared-panels.js';
 import { barGaugePanel, COLORS, gaugePanel, neutralSteps, satisfactionSteps, statPanel, timeseriesPanel } from './panels.js';
-import { mean, perHour, quantile, rate, sel } from './promql.js';
+import { series } from '../contract/promql.js';
+import { mean, perHour, quantile, rate } from './grafana-ranges.js';
 
 export function businessDashboard(config: MonitoringConfig): dashboard.Dashboard {
   return composeDashboard(config, {
@@ -28,7 +29,7 @@ export function businessDashboard(config: MonitoringConfig): dashboard.Dashboard
           title: 'Registrations',
           description: 'User registrations completed, per hour.',
           unit: 'suffix:/h',
-          queries: [{ expr: perHour(sel(METRICS.userRegistrations)), legend: 'registrations' }],
+          queries: [{ expr: perHour(series(METRICS.userRegistrations)), legend: 'registrations' }],
           thresholds: neutralSteps(),
           min: 0,
         }),
@@ -53,7 +54,7 @@ export function businessDashboard(config: MonitoringConfig): dashboard.Dashboard
           title: 'Document uploads',
           description: 'Uploads per hour by outcome.',
           unit: 'suffix:/h',
-          queries: [{ expr: perHour(sel(METRICS.documentUploads), 'outcome'), legend: '{{outcome}}' }],
+          queries: [{ expr: perHour(series(METRICS.documentUploads), 'outcome'), legend: '{{outcome}}' }],
           thresholds: neutralSteps(),
           stack: true,
           min: 0,
@@ -69,7 +70,7 @@ export function businessDashboard(config: MonitoringConfig): dashboard.Dashboard
           unit: 'percentunit',
           queries: [
             {
-              expr: `sum(${rate(sel(METRICS.documentUploads, 'outcome="failure"'))}) / sum(${rate(sel(METRICS.documentUploads))})`,
+              expr: `sum(${rate(series(METRICS.documentUploads, 'outcome="failure"'))}) / sum(${rate(series(METRICS.documentUploads))})`,
               legend: 'failed',
             },
           ],
@@ -114,8 +115,8 @@ export function businessDashboard(config: MonitoringConfig): dashboard.Dashboard
           description: 'Chat responses per hour, AI and human, with new conversations.',
           unit: 'suffix:/h',
           queries: [
-            { expr: perHour(sel(METRICS.chatResponses), 'responder'), legend: '{{responder}} responses' },
-            { expr: perHour(sel(METRICS.chatConversations)), legend: 'conversations started' },
+            { expr: perHour(series(METRICS.chatResponses), 'responder'), legend: '{{responder}} responses' },
+            { expr: perHour(series(METRICS.chatConversations)), legend: 'conversations started' },
           ],
           thresholds: neutralSteps(),
           min: 0,
@@ -130,7 +131,7 @@ export function businessDashboard(config: MonitoringConfig): dashboard.Dashboard
           unit: 'percentunit',
           queries: [
             {
-              expr: `sum(${rate(sel(METRICS.chatResponses, 'responder="ai"'))}) / sum(${rate(sel(METRICS.chatResponses))})`,
+              expr: `sum(${rate(series(METRICS.chatResponses, 'responder="ai"'))}) / sum(${rate(series(METRICS.chatResponses))})`,
               legend: 'AI share',
             },
           ],
@@ -169,7 +170,7 @@ export function businessDashboard(config: MonitoringConfig): dashboard.Dashboard
           title: 'Case completions',
           description: 'Cases completed per hour, all agencies.',
           unit: 'suffix:/h',
-          queries: [{ expr: perHour(sel(METRICS.agencyCasesCompleted)), legend: 'completed' }],
+          queries: [{ expr: perHour(series(METRICS.agencyCasesCompleted)), legend: 'completed' }],
           thresholds: neutralSteps(),
           min: 0,
           links: [toDashboard(config, 'agency', 'Agency performance')],
@@ -210,7 +211,7 @@ export function businessDashboard(config: MonitoringConfig): dashboard.Dashboard
           description: 'Average client satisfaction score (1..5) of the ten lowest-rated agencies.',
           unit: 'short',
           decimals: 2,
-          queries: [{ expr: `bottomk(10, ${sel(METRICS.agencyClientSatisfaction)})`, legend: '{{agency_id}}', instant: true }],
+          queries: [{ expr: `bottomk(10, ${series(METRICS.agencyClientSatisfaction)})`, legend: '{{agency_id}}', instant: true }],
           thresholds: satisfactionSteps(),
           min: 1,
           max: 5,

@@ -12,7 +12,7 @@ import type { MonitoringConfig } from '../contract/config/index.js';
 import { METRICS } from '../contract/metric-catalog.js';
 import { COMMON_TAG, DASHBOARD_UIDS, type DashboardKey, DATASOURCE_TYPES, DATASOURCE_UIDS, DATASOURCE_VARIABLES } from '../contract/dashboards.js';
 import { type PanelBuilderLike, PROMETHEUS } from './panels.js';
-import { sel } from './promql.js';
+import { series } from '../contract/promql.js';
 
 export const GRID_COLUMNS = 24;
 
@@ -104,7 +104,7 @@ export function composeDashboard(config: MonitoringConfig, spec: DashboardSpec):
         .datasource(PROMETHEUS)
         .enable(true)
         .iconColor('purple')
-        .expr(`${sel(METRICS.maintenanceMode)} == 1`)
+        .expr(`${series(METRICS.maintenanceMode)} == 1`)
         .step('1m')
         .titleFormat('Maintenance mode'),
     );

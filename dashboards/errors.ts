@@ -7,8 +7,9 @@ import { cell, composeDashboard, row } from './compose.js';
 import { ALERTS } from '../contract/dashboards.js';
 import { runbook, toDashboard } from './links.js';
 import { LINE_FILTERS, linesPerInterval, logQueries } from './logql.js';
-import { alertSteps, logsPanel, lokiTimeseriesPanel, neutralSteps, percent, statPanel, tablePanel, timeseriesPanel } from './panels.js';
-import { increaseOverRange, perHour, rate, recorded, sel } from './promql.js';
+import { alertSteps, logsPanel, lokiTimeseriesPanel, neutralSteps, statPanel, tablePanel, timeseriesPanel } from './panels.js';
+import { percent, recorded, series } from '../contract/promql.js';
+import { increaseOverRange, perHour, rate } from './grafana-ranges.js';
 import { routeMatcher, routeVariable } from './variables.js';
 
 export function errorsDashboard(config: MonitoringConfig): dashboard.Dashboard {
@@ -80,7 +81,7 @@ export function errorsDashboard(config: MonitoringConfig): dashboard.Dashboard {
           unit: 'reqps',
           queries: [
             {
-              expr: `sum by (status_code) (${rate(sel(METRICS.httpRequests, 'status_code=~"4..|5.."', routeMatcher))})`,
+              expr: `sum by (status_code) (${rate(series(METRICS.httpRequests, 'status_code=~"4..|5.."', routeMatcher))})`,
               legend: '{{status_code}}',
             },
           ],
@@ -142,8 +143,8 @@ export function errorsDashboard(config: MonitoringConfig): dashboard.Dashboard {
           description: 'Document uploads that failed and backups that failed verification, per hour.',
           unit: 'suffix:/h',
           queries: [
-            { expr: perHour(sel(METRICS.documentUploads, 'outcome="failure"')), legend: 'failed uploads' },
-            { expr: perHour(sel(METRICS.backupVerificationFailures)), legend: 'failed backup verifications' },
+            { expr: perHour(series(METRICS.documentUploads, 'outcome="failure"')), legend: 'failed uploads' },
+            { expr: perHour(series(METRICS.backupVerificationFailures)), legend: 'failed backup verifications' },
           ],
           thresholds: neutralSteps(),
           min: 0,
@@ -158,7 +159,7 @@ export function errorsDashboard(config: MonitoringConfig): dashboard.Dashboard {
           title: 'Unauthorized attempts',
           description: `Rejected access attempts per second, all reasons. Red from ${critical.unauthorizedAttemptsPerSecond}/s (${ALERTS.unauthorizedAccessSpike}).`,
           unit: 'reqps',
-          queries: [{ expr: `sum(${rate(sel(METRICS.unauthorizedAccessAttempts))}) or vector(0)`, legend: 'attempts' }],
+          queries: [{ expr: `sum(${rate(series(METRICS.unauthorizedAccessAttempts))}) or vector(0)`, legend: 'attempts' }],
           thresholds: alertSteps(undefined, critical.unauthorizedAttemptsPerSecond),
           sparkline: true,
           links: securityRunbook,
@@ -171,7 +172,7 @@ export function errorsDashboard(config: MonitoringConfig): dashboard.Dashboard {
           title: 'Unauthorized attempts by reason',
           description: `Rejected access attempts per second by reason, stacked; the dashed line is the ${ALERTS.unauthorizedAccessSpike} threshold for the total.`,
           unit: 'reqps',
-          queries: [{ expr: `sum by (reason) (${rate(sel(METRICS.unauthorizedAccessAttempts))})`, legend: '{{reason}}' }],
+          queries: [{ expr: `sum by (reason) (${rate(series(METRICS.unauthorizedAccessAttempts))})`, legend: '{{reason}}' }],
           thresholds: alertSteps(undefined, critical.unauthorizedAttemptsPerSecond),
           showThresholds: true,
           stack: true,
@@ -187,7 +188,7 @@ export function errorsDashboard(config: MonitoringConfig): dashboard.Dashboard {
           description: 'Uploaded documents rejected by the virus scanner in the selected time range. Any detection is worth a look.',
           unit: 'short',
           decimals: 0,
-          queries: [{ expr: `sum(${increaseOverRange(sel(METRICS.documentVirusDetections))}) or vector(0)`, legend: 'detections', instant: true }],
+          queries: [{ expr: `sum(${increaseOverRange(series(METRICS.documentVirusDetections))}) or vector(0)`, legend: 'detections', instant: true }],
           thresholds: alertSteps(undefined, 1),
         }),
         6,

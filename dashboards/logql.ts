@@ -5,7 +5,7 @@
  */
 import { SCRAPE_JOBS } from '../contract/metric-catalog.js';
 import type { MonitoringConfig } from '../contract/config/index.js';
-import { round } from './panels.js';
+import { num } from '../contract/promql.js';
 
 /** The application's log stream: logs carry the same `job` label as its metrics. */
 export const APP_LOGS = `{job="${SCRAPE_JOBS.app}"}`;
@@ -34,8 +34,8 @@ export function logQueries(config: MonitoringConfig): LogQueries {
     errors: `${APP_LOGS} ${LINE_FILTERS.errors} | json | line_format "{{.timestamp}} {{.level}} {{.message}}"`,
     databaseErrors: `${APP_LOGS} ${LINE_FILTERS.databaseErrors}`,
     authenticationFailures: `${APP_LOGS} ${LINE_FILTERS.authenticationFailures}`,
-    slowQueries: `${APP_LOGS} |= "slow query" | json | response_time > ${round(warning.databaseResponseSeconds * 1000)}`,
-    highMemory: `${APP_LOGS} |= "memory" | json | memory_usage > ${round(warning.memoryUsageRatio * 100)}`,
+    slowQueries: `${APP_LOGS} |= "slow query" | json | response_time > ${num(warning.databaseResponseSeconds * 1000)}`,
+    highMemory: `${APP_LOGS} |= "memory" | json | memory_usage > ${num(warning.memoryUsageRatio * 100)}`,
   };
 }
 

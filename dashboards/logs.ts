@@ -5,7 +5,8 @@ import { cell, composeDashboard, row } from './compose.js';
 import { ALERTS } from '../contract/dashboards.js';
 import { runbook, toDashboard } from './links.js';
 import { LINE_FILTERS, linesPerInterval, logQueries } from './logql.js';
-import { logsPanel, lokiTimeseriesPanel, neutralSteps, percent, round } from './panels.js';
+import { logsPanel, lokiTimeseriesPanel, neutralSteps } from './panels.js';
+import { num, percent } from '../contract/promql.js';
 
 export function logsDashboard(config: MonitoringConfig): dashboard.Dashboard {
   const q = logQueries(config);
@@ -71,7 +72,7 @@ export function logsDashboard(config: MonitoringConfig): dashboard.Dashboard {
       cell(
         logsPanel({
           title: 'Slow queries',
-          description: `Slow query lines with response_time above ${round(warning.databaseResponseSeconds * 1000)} ms (the ${ALERTS.databaseSlow} threshold).`,
+          description: `Slow query lines with response_time above ${num(warning.databaseResponseSeconds * 1000)} ms (the ${ALERTS.databaseSlow} threshold).`,
           query: { expr: q.slowQueries },
           links: [runbook(config, ALERTS.databaseSlow), toDashboard(config, 'performance', 'Performance')],
         }),

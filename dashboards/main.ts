@@ -12,8 +12,8 @@ import { cell, composeDashboard } from './compose.js';
 import { ALERTS, FOLDERS } from '../contract/dashboards.js';
 import { runbook, toDashboard } from './links.js';
 import { activeUsersStat } from './shared-panels.js';
-import { alertSteps, binaryMapping, COLORS, healthySteps, percent, statPanel, timeseriesPanel } from './panels.js';
-import { recorded, sel } from './promql.js';
+import { alertSteps, binaryMapping, COLORS, healthySteps, statPanel, timeseriesPanel } from './panels.js';
+import { percent, recorded, series } from '../contract/promql.js';
 
 export const MAIN_FOLDER = FOLDERS.operations;
 
@@ -31,7 +31,7 @@ export function mainDashboard(config: MonitoringConfig): dashboard.Dashboard {
           title: 'System Health Overview',
           description: 'Last health check per component (database, storage, system): green is healthy, red is unhealthy.',
           unit: 'none',
-          queries: [{ expr: sel(METRICS.healthStatus), legend: '{{component}}', instant: true }],
+          queries: [{ expr: series(METRICS.healthStatus), legend: '{{component}}', instant: true }],
           mappings: binaryMapping(['Healthy', COLORS.ok], ['Unhealthy', COLORS.critical]),
           thresholds: healthySteps(),
           background: true,

@@ -301,8 +301,3 @@ export function lokiTimeseriesPanel(spec: LokiTimeseriesSpec): timeseries.PanelB
   return b;
 }
 
-/** 0.05 -> "5%" without floating-point noise (0.07 * 100 is 7.000000000000001). */
-export const percent = (ratio: number): string => `${round(ratio * 100)}%`;
-
-/** Rounds away floating-point noise for numbers written into descriptions and queries. */
-export const round = (n: number): number => Number(n.toFixed(6));

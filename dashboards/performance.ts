@@ -6,21 +6,9 @@ import type { MonitoringConfig } from '../contract/config/index.js';
 import { cell, composeDashboard, row } from './compose.js';
 import { ALERTS, type AlertName } from '../contract/dashboards.js';
 import { runbook, toDashboard } from './links.js';
-import {
-  alertSteps,
-  barGaugePanel,
-  binaryMapping,
-  COLORS,
-  gaugePanel,
-  healthySteps,
-  neutralSteps,
-  percent,
-  round,
-  statPanel,
-  tablePanel,
-  timeseriesPanel,
-} from './panels.js';
-import { quantile, rate, recorded, sel } from './promql.js';
+import { alertSteps, barGaugePanel, binaryMapping, COLORS, gaugePanel, healthySteps, neutralSteps, statPanel, tablePanel, timeseriesPanel } from './panels.js';
+import { num, percent, recorded, series } from '../contract/promql.js';
+import { quantile, rate } from './grafana-ranges.js';
 import { routeMatcher, routeVariable } from './variables.js';
 
 /** Process and Node.js default metrics of both our processes (prom-client's collectDefaultMetrics). */
@@ -46,7 +34,7 @@ function hostUsageCells(config: MonitoringConfig, u: HostUsage): ReturnType<type
         title: u.title,
         description: `${u.what} now; orange from ${percent(w)}, red from ${percent(c)} (${u.alert}).`,
         ...common,
-        queries: [{ expr: `max(${sel(u.metric)})`, legend: u.legend, instant: true }],
+        queries: [{ expr: `max(${series(u.metric)})`, legend: u.legend, instant: true }],
       }),
       4,
       8,
@@ -56,7 +44,7 @@ function hostUsageCells(config: MonitoringConfig, u: HostUsage): ReturnType<type
         title: `${u.title} usage`,
         description: `${u.what}. Dashed lines: warning and critical thresholds of ${u.alert}.`,
         ...common,
-        queries: [{ expr: sel(u.metric), legend: u.legend }],
+        queries: [{ expr: series(u.metric), legend: u.legend }],
         showThresholds: true,
       }),
       8,
@@ -71,8 +59,8 @@ export function performanceDashboard(config: MonitoringConfig): dashboard.Dashbo
   const perEndpoint = '{{method}} {{route}}';
   const quantilePanel = (q: string) =>
     timeseriesPanel({
-      title: `p${round(Number(q) * 100)} response time per endpoint`,
-      description: `The ${round(Number(q) * 100)}th percentile of request duration per endpoint over 5 minutes (shared recording rule).`,
+      title: `p${num(Number(q) * 100)} response time per endpoint`,
+      description: `The ${num(Number(q) * 100)}th percentile of request duration per endpoint over 5 minutes (shared recording rule).`,
       unit: 's',
       queries: [{ expr: recorded(RECORDED.httpDurationQuantile5m, `quantile="${q}"`, routeMatcher), legend: perEndpoint }],
       thresholds: alertSteps(warning.apiResponseSeconds),
@@ -96,7 +84,7 @@ export function performanceDashboard(config: MonitoringConfig): dashboard.Dashbo
           unit: 's',
           queries: [0.5, 0.95, 0.99].map((q) => ({
             expr: quantile(q, METRICS.httpRequestDuration, [], routeMatcher),
-            legend: `p${round(q * 100)}`,
+            legend: `p${num(q * 100)}`,
           })),
           thresholds: alertSteps(warning.apiResponseSeconds),
           showThresholds: true,
@@ -156,7 +144,7 @@ export function performanceDashboard(config: MonitoringConfig): dashboard.Dashbo
           title: 'Database',
           description: 'Database connectivity from the last health check.',
           unit: 'none',
-          queries: [{ expr: `min(${sel(METRICS.healthStatus, 'component="database"')})`, legend: 'database', instant: true }],
+          queries: [{ expr: `min(${series(METRICS.healthStatus, 'component="database"')})`, legend: 'database', instant: true }],
           mappings: binaryMapping(['Up', COLORS.ok], ['Down', COLORS.critical]),
           thresholds: healthySteps(),
           background: true,
@@ -170,7 +158,7 @@ export function performanceDashboard(config: MonitoringConfig): dashboard.Dashbo
           title: 'Database response time',
           description: `Duration of the database health check. The dashed line is the ${warning.databaseResponseSeconds} s threshold of ${ALERTS.databaseSlow}.`,
           unit: 's',
-          queries: [{ expr: sel(METRICS.healthCheckDuration, 'component="database"'), legend: 'health check' }],
+          queries: [{ expr: series(METRICS.healthCheckDuration, 'component="database"'), legend: 'health check' }],
           thresholds: alertSteps(warning.databaseResponseSeconds),
           showThresholds: true,
           min: 0,
@@ -197,7 +185,7 @@ export function performanceDashboard(config: MonitoringConfig): dashboard.Dashbo
           title: 'Database connections',
           description: 'Connections by state, from pg_stat_activity.',
           unit: 'short',
-          queries: [{ expr: `sum by (state) (${sel(METRICS.databaseConnections)})`, legend: '{{state}}' }],
+          queries: [{ expr: `sum by (state) (${series(METRICS.databaseConnections)})`, legend: '{{state}}' }],
           thresholds: neutralSteps(),
           stack: true,
           min: 0,
@@ -210,7 +198,7 @@ export function performanceDashboard(config: MonitoringConfig): dashboard.Dashbo
           title: 'Lock waits',
           description: 'Lock requests waiting, from pg_locks.',
           unit: 'short',
-          queries: [{ expr: sel(METRICS.databaseLockWaits), legend: 'waiting' }],
+          queries: [{ expr: series(METRICS.databaseLockWaits), legend: 'waiting' }],
           thresholds: neutralSteps(),
           min: 0,
         }),
@@ -222,7 +210,7 @@ export function performanceDashboard(config: MonitoringConfig): dashboard.Dashbo
           title: 'Database size',
           description: 'Size of the application database, from pg_database_size.',
           unit: 'bytes',
-          queries: [{ expr: sel(METRICS.databaseSize), legend: 'size' }],
+          queries: [{ expr: series(METRICS.databaseSize), legend: 'size' }],
           thresholds: neutralSteps(),
           min: 0,
         }),
@@ -235,7 +223,7 @@ export function performanceDashboard(config: MonitoringConfig): dashboard.Dashbo
           title: 'Storage buckets available',
           description: 'Buckets that answered the last storage health check.',
           unit: 'short',
-          queries: [{ expr: `max(${sel(METRICS.storageBucketsAvailable)})`, legend: 'buckets', instant: true }],
+          queries: [{ expr: `max(${series(METRICS.storageBucketsAvailable)})`, legend: 'buckets', instant: true }],
           thresholds: healthySteps(),
           background: true,
         }),
@@ -247,7 +235,7 @@ export function performanceDashboard(config: MonitoringConfig): dashboard.Dashbo
           title: 'Storage used per bucket',
           description: 'Bytes stored per bucket.',
           unit: 'bytes',
-          queries: [{ expr: sel(METRICS.storageUsed), legend: '{{bucket}}' }],
+          queries: [{ expr: series(METRICS.storageUsed), legend: '{{bucket}}' }],
           thresholds: neutralSteps(),
           stack: true,
           min: 0,
@@ -260,7 +248,7 @@ export function performanceDashboard(config: MonitoringConfig): dashboard.Dashbo
           title: 'Objects per bucket',
           description: 'Objects stored per bucket.',
           unit: 'short',
-          queries: [{ expr: sel(METRICS.storageObjects), legend: '{{bucket}}' }],
+          queries: [{ expr: series(METRICS.storageObjects), legend: '{{bucket}}' }],
           thresholds: neutralSteps(),
           stack: true,
           min: 0,
@@ -273,7 +261,7 @@ export function performanceDashboard(config: MonitoringConfig): dashboard.Dashbo
           title: 'Disk usage per mountpoint',
           description: `Disk usage per mountpoint; red from ${percent(critical.diskUsageRatio)} (${ALERTS.diskAlmostFull}).`,
           unit: 'percentunit',
-          queries: [{ expr: sel(METRICS.systemDiskUsage), legend: '{{mountpoint}}', instant: true }],
+          queries: [{ expr: series(METRICS.systemDiskUsage), legend: '{{mountpoint}}', instant: true }],
           thresholds: alertSteps(undefined, critical.diskUsageRatio),
           min: 0,
           max: 1,
@@ -287,7 +275,7 @@ export function performanceDashboard(config: MonitoringConfig): dashboard.Dashbo
           title: 'Disk free per mountpoint',
           description: 'Free disk space per mountpoint.',
           unit: 'bytes',
-          queries: [{ expr: sel(METRICS.systemDiskFree), legend: '{{mountpoint}}' }],
+          queries: [{ expr: series(METRICS.systemDiskFree), legend: '{{mountpoint}}' }],
           thresholds: neutralSteps(),
           min: 0,
           links: [runbook(config, ALERTS.diskAlmostFull)],
@@ -303,7 +291,7 @@ export function performanceDashboard(config: MonitoringConfig): dashboard.Dashbo
           title: 'Memory available',
           description: 'Host memory available to new work.',
           unit: 'bytes',
-          queries: [{ expr: sel(METRICS.systemMemoryAvailable), legend: 'available' }],
+          queries: [{ expr: series(METRICS.systemMemoryAvailable), legend: 'available' }],
           thresholds: neutralSteps(),
           min: 0,
           links: [runbook(config, ALERTS.highMemoryUsage)],

@@ -6,9 +6,10 @@ import { cell, composeDashboard, row } from './compose.js';
 import { ALERTS } from '../contract/dashboards.js';
 import { runbook, toDashboard } from './links.js';
 import { activeUsersStat } from './shared-panels.js';
-import { alertSteps, binaryMapping, COLORS, healthySteps, neutralSteps, percent, type Steps, stateTimelinePanel, statPanel, tablePanel } from './panels.js';
-import { leMatcher } from '../contract/promql.js';
-import { hist, increaseOverRange, sel, upOf } from './promql.js';
+import { alertSteps, binaryMapping, COLORS, healthySteps, neutralSteps, type Steps, stateTimelinePanel, statPanel, tablePanel } from './panels.js';
+import { leMatcher, percent } from '../contract/promql.js';
+import { hist, series, upOf } from '../contract/promql.js';
+import { increaseOverRange } from './grafana-ranges.js';
 
 /** Firing alerts, without the always-firing Watchdog (the dead man's switch). */
 const firing = (...matchers: string[]): string => `ALERTS{${['alertstate="firing"', 'alertname!="Watchdog"', ...matchers].join(', ')}}`;
@@ -21,9 +22,9 @@ const objectiveSteps = (objective: number): Steps => [
 
 export function systemDashboard(config: MonitoringConfig): dashboard.Dashboard {
   const { slo } = config.alerting;
-  const total = `sum(${increaseOverRange(sel(METRICS.httpRequests))})`;
+  const total = `sum(${increaseOverRange(series(METRICS.httpRequests))})`;
   // `or vector(0)`: with no 5xx at all the error series does not exist, and the ratio must be 0, not empty.
-  const failed = `(sum(${increaseOverRange(sel(METRICS.httpRequests, 'status_code=~"5.."'))}) or vector(0))`;
+  const failed = `(sum(${increaseOverRange(series(METRICS.httpRequests, 'status_code=~"5.."'))}) or vector(0))`;
   const fast = `sum(${increaseOverRange(hist(METRICS.httpRequestDuration, 'bucket', leMatcher(slo.latencyThresholdSeconds)))})`;
   const observed = `sum(${increaseOverRange(hist(METRICS.httpRequestDuration, 'count'))})`;
   const healthy = binaryMapping(['Healthy', COLORS.ok], ['Unhealthy', COLORS.critical]);
@@ -41,7 +42,7 @@ export function systemDashboard(config: MonitoringConfig): dashboard.Dashboard {
           title: 'Overall health',
           description: 'Healthy only when every component passed its last health check (the minimum over components).',
           unit: 'none',
-          queries: [{ expr: `min(${sel(METRICS.healthStatus)})`, legend: 'overall', instant: true }],
+          queries: [{ expr: `min(${series(METRICS.healthStatus)})`, legend: 'overall', instant: true }],
           mappings: binaryMapping(['Healthy', COLORS.ok], ['Degraded', COLORS.critical]),
           thresholds: healthySteps(),
           background: true,
@@ -55,7 +56,7 @@ export function systemDashboard(config: MonitoringConfig): dashboard.Dashboard {
           title: 'Components',
           description: 'Last health check per component.',
           unit: 'none',
-          queries: [{ expr: sel(METRICS.healthStatus), legend: '{{component}}', instant: true }],
+          queries: [{ expr: series(METRICS.healthStatus), legend: '{{component}}', instant: true }],
           mappings: healthy,
           thresholds: healthySteps(),
           background: true,
@@ -87,7 +88,7 @@ export function systemDashboard(config: MonitoringConfig): dashboard.Dashboard {
           title: 'Component health over time',
           description: 'Health check results per component; red stretches are outages.',
           unit: 'none',
-          queries: [{ expr: sel(METRICS.healthStatus), legend: '{{component}}' }],
+          queries: [{ expr: series(METRICS.healthStatus), legend: '{{component}}' }],
           mappings: healthy,
           thresholds: healthySteps(),
           links: [runbook(config, ALERTS.databaseDown)],
@@ -106,7 +107,7 @@ export function systemDashboard(config: MonitoringConfig): dashboard.Dashboard {
           title: 'System uptime',
           description: 'Uptime of the host the exporter watches.',
           unit: 'dtdurations',
-          queries: [{ expr: `max(${sel(METRICS.systemUptime)})`, legend: 'uptime', instant: true }],
+          queries: [{ expr: `max(${series(METRICS.systemUptime)})`, legend: 'uptime', instant: true }],
           thresholds: neutralSteps(),
         }),
         6,
@@ -117,7 +118,7 @@ export function systemDashboard(config: MonitoringConfig): dashboard.Dashboard {
           title: 'Maintenance mode',
           description: `While on, ${ALERTS.maintenanceMode} silences every notification except the Watchdog.`,
           unit: 'none',
-          queries: [{ expr: `max(${sel(METRICS.maintenanceMode)})`, legend: 'maintenance', instant: true }],
+          queries: [{ expr: `max(${series(METRICS.maintenanceMode)})`, legend: 'maintenance', instant: true }],
           mappings: binaryMapping(['On', COLORS.warning], ['Off', COLORS.ok]),
           thresholds: alertSteps(1),
           background: true,
@@ -131,7 +132,7 @@ export function systemDashboard(config: MonitoringConfig): dashboard.Dashboard {
           title: 'Last verified backup',
           description: `Time since the last successful, verified backup. Orange after ${config.alerting.backupMaxAgeHours} h (${ALERTS.backupVerificationFailed}).`,
           unit: 'dtdurations',
-          queries: [{ expr: `time() - max(${sel(METRICS.backupLastSuccess)})`, legend: 'age', instant: true }],
+          queries: [{ expr: `time() - max(${series(METRICS.backupLastSuccess)})`, legend: 'age', instant: true }],
           thresholds: alertSteps(backupMaxAgeSeconds),
           links: [runbook(config, ALERTS.backupVerificationFailed)],
         }),

@@ -3,7 +3,7 @@ import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { RECORDED } from '../contract/recording-rules.js';
 import { METRICS } from '../contract/metric-catalog.js';
 import { PROMETHEUS } from './panels.js';
-import { recorded, sel } from './promql.js';
+import { recorded, series } from '../contract/promql.js';
 
 function labelValues(name: string, label: string, selector: string): dashboard.QueryVariableBuilder {
   const query = `label_values(${selector}, ${label})`;
@@ -26,7 +26,7 @@ export const routeVariable = (): dashboard.QueryVariableBuilder =>
 
 /** One agency at a time: agency views never mix two agencies' numbers. */
 export const agencyVariable = (): dashboard.QueryVariableBuilder =>
-  labelValues('agency', 'agency_id', sel(METRICS.agencyActiveClients)).label('Agency').multi(false).includeAll(false);
+  labelValues('agency', 'agency_id', series(METRICS.agencyActiveClients)).label('Agency').multi(false).includeAll(false);
 
 /** Matcher for a multi-value variable (`=~`, since "All" expands to `.*`). */
 export const routeMatcher = 'route=~"$route"';
