@@ -3,7 +3,7 @@ import { FileTree } from '../stacks/output/file-tree.js';
 import { toYaml } from '../contract/serialize.js';
 import { NOTIFICATION_TEMPLATES, TEMPLATE_FILE } from './alertmanager-templates.js';
 import { amDuration, promDuration } from '../contract/duration.js';
-import { MAINTENANCE_ALERT, WATCHDOG } from './meta-alerts.js';
+import { ALERTS } from '../contract/alerts.js';
 
 /** The receivers every environment has, whatever channels are enabled. */
 export const RECEIVERS = { critical: 'critical', warning: 'warning', heartbeat: 'heartbeat', null: 'null' } as const;
@@ -110,7 +110,7 @@ function routes(config: MonitoringConfig): Record<string, unknown>[] {
   const list: Record<string, unknown>[] = [
     {
       // The dead man's switch wants a steady beat: no grouping delay, a short repeat.
-      matchers: [`alertname="${WATCHDOG}"`],
+      matchers: [`alertname="${ALERTS.watchdog}"`],
       receiver: RECEIVERS.heartbeat,
       group_by: ['alertname', 'cluster'],
       group_wait: '0s',
@@ -149,8 +149,8 @@ export function buildAlertmanagerConfig(config: MonitoringConfig, paths: Alertma
     inhibit_rules: [
       { source_matchers: ['severity="critical"'], target_matchers: ['severity="warning"'], equal: INHIBIT_EQUAL_LABELS },
       {
-        source_matchers: [`alertname="${MAINTENANCE_ALERT}"`],
-        target_matchers: [`alertname!~"${WATCHDOG}|${MAINTENANCE_ALERT}"`],
+        source_matchers: [`alertname="${ALERTS.maintenanceMode}"`],
+        target_matchers: [`alertname!~"${ALERTS.watchdog}|${ALERTS.maintenanceMode}"`],
         equal: ['cluster'],
       },
     ],

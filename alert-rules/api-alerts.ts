@@ -5,6 +5,7 @@ import { promDuration } from '../contract/duration.js';
 import { humanSeconds, num, percent, series } from '../contract/promql.js';
 import { RECORDED } from '../contract/recording-rules.js';
 import type { AlertingRule, RuleGroup } from '../contract/rule-types.js';
+import { ALERTS } from '../contract/alerts.js';
 
 /**
  * Per-endpoint API alerts, built on the shared recording rules. Endpoints below
@@ -15,7 +16,7 @@ export function apiAlertsGroup(config: MonitoringConfig): RuleGroup {
   const busyEnough = `on (job, method, route) ${RECORDED.httpRequestsRate5m} >= ${num(config.alerting.minRequestRatePerSecond)}`;
   const errorRate = ([['warning', warning.errorRateRatio], ['critical', critical.errorRateRatio]] as const).map(([severity, threshold]) =>
     alertRule(config, {
-      alert: 'ImmigrationAiEndpointErrorRateHigh',
+      alert: ALERTS.endpointErrorRateHigh,
       severity,
       expr: `${RECORDED.httpErrorRatio5m} > ${num(threshold)} and ${busyEnough}`,
       summary: 'An API endpoint answers too many requests with server errors.',
@@ -26,7 +27,7 @@ export function apiAlertsGroup(config: MonitoringConfig): RuleGroup {
   const rules: AlertingRule[] = [
     ...errorRate,
     alertRule(config, {
-      alert: 'ImmigrationAiApiSlow',
+      alert: ALERTS.apiSlow,
       severity: 'warning',
       expr: `${RECORDED.httpDurationMean5m} > ${num(warning.apiResponseSeconds)} and ${busyEnough}`,
       summary: 'An API endpoint responds slowly.',
@@ -34,7 +35,7 @@ export function apiAlertsGroup(config: MonitoringConfig): RuleGroup {
       dashboard: 'performance',
     }),
     alertRule(config, {
-      alert: 'ImmigrationAiUnauthorizedAccessSpike',
+      alert: ALERTS.unauthorizedAccessSpike,
       severity: 'critical',
       expr: `sum by (job) (rate(${series(METRICS.unauthorizedAccessAttempts)}[${promDuration(config.alerting.rateWindowSeconds)}])) > ${num(critical.unauthorizedAttemptsPerSecond)}`,
       summary: 'Unauthorized access attempts are spiking.',

@@ -1,10 +1,11 @@
+import type { AlertName } from '../contract/alerts.js';
 import type { MonitoringConfig } from '../contract/config/index.js';
 import { dashboardUrl, type DashboardKey } from './dashboards.js';
 import { promDuration } from '../contract/duration.js';
 import type { AlertingRule, Severity } from '../contract/rule-types.js';
 
 export interface AlertSpec {
-  alert: string;
+  alert: AlertName;
   severity: Severity;
   expr: string;
   /** Defaults by severity: critical -> alerting.criticalForSeconds, warning -> warningForSeconds, else 0. */

@@ -15,7 +15,6 @@ export {
   DEFAULT_ALERTMANAGER_PATHS,
   type AlertmanagerPaths,
 } from './alertmanager.js';
-export { WATCHDOG, MAINTENANCE_ALERT } from './meta-alerts.js';
 export { BURN_WINDOWS, SLO_WINDOWS, apiSlos } from './slo.js';
 export { promDuration } from '../contract/duration.js';
 export { lintRuleGroups, MAX_RULES_PER_GROUP } from './lint.js';

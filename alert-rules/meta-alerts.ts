@@ -4,10 +4,8 @@ import { promDuration } from '../contract/duration.js';
 import { METRICS } from '../contract/metric-catalog.js';
 import { series } from '../contract/promql.js';
 import type { AlertingRule, RuleGroup } from '../contract/rule-types.js';
+import { ALERTS } from '../contract/alerts.js';
 
-/** Names of the always-firing and maintenance alerts, which Alertmanager routing treats specially. */
-export const WATCHDOG = 'Watchdog';
-export const MAINTENANCE_ALERT = 'ImmigrationAiMaintenanceMode';
 
 /**
  * Monitoring the monitoring: the dead man's switch, maintenance mode, and the self-metrics of
@@ -20,14 +18,14 @@ export function metaAlertsGroup(config: MonitoringConfig): RuleGroup {
   const inWords = seconds % 60 === 0 ? `${seconds / 60} minute${seconds === 60 ? '' : 's'}` : `${seconds} seconds`;
   const rules: AlertingRule[] = [
     alertRule(config, {
-      alert: WATCHDOG,
+      alert: ALERTS.watchdog,
       severity: 'none',
       expr: 'vector(1)',
       summary: 'An alert that always fires, to prove the alerting pipeline works end to end.',
       description: 'Watchdog fires at all times (value {{ $value }}). The dead man\'s switch pages when it stops receiving it: then Prometheus, Alertmanager or the route between them is broken.',
     }),
     alertRule(config, {
-      alert: MAINTENANCE_ALERT,
+      alert: ALERTS.maintenanceMode,
       severity: 'none',
       expr: `${series(METRICS.maintenanceMode)} == 1`,
       summary: 'Planned maintenance is on and alerts are silenced.',
@@ -35,35 +33,35 @@ export function metaAlertsGroup(config: MonitoringConfig): RuleGroup {
       dashboard: 'system',
     }),
     alertRule(config, {
-      alert: 'PrometheusRuleEvaluationFailures',
+      alert: ALERTS.prometheusRuleEvaluationFailures,
       severity: 'warning',
       expr: `increase(prometheus_rule_evaluation_failures_total[${w}]) > 0`,
       summary: 'Prometheus fails to evaluate rules.',
       description: `Prometheus {{ $labels.instance }} failed {{ $value | humanize }} rule evaluations of group {{ $labels.rule_group }} in the last ${inWords}: alerts of that group may not fire.`,
     }),
     alertRule(config, {
-      alert: 'PrometheusNotificationsFailing',
+      alert: ALERTS.prometheusNotificationsFailing,
       severity: 'warning',
       expr: `increase(prometheus_notifications_errors_total[${w}]) > 0`,
       summary: 'Prometheus fails to send alerts to Alertmanager.',
       description: `Prometheus {{ $labels.instance }} failed to send {{ $value | humanize }} alerts to Alertmanager {{ $labels.alertmanager }} in the last ${inWords}.`,
     }),
     alertRule(config, {
-      alert: 'PrometheusConfigReloadFailed',
+      alert: ALERTS.prometheusConfigReloadFailed,
       severity: 'warning',
       expr: `max_over_time(prometheus_config_last_reload_successful[${w}]) == 0`,
       summary: 'Prometheus could not load its latest configuration.',
       description: 'Prometheus {{ $labels.instance }} failed to reload its configuration (last reload successful = {{ $value }}); it keeps running the previous one.',
     }),
     alertRule(config, {
-      alert: 'AlertmanagerConfigReloadFailed',
+      alert: ALERTS.alertmanagerConfigReloadFailed,
       severity: 'warning',
       expr: `max_over_time(alertmanager_config_last_reload_successful[${w}]) == 0`,
       summary: 'Alertmanager could not load its latest configuration.',
       description: 'Alertmanager {{ $labels.instance }} failed to reload its configuration (last reload successful = {{ $value }}); it keeps running the previous one.',
     }),
     alertRule(config, {
-      alert: 'AlertmanagerNotificationsFailing',
+      alert: ALERTS.alertmanagerNotificationsFailing,
       severity: 'warning',
       expr: `sum by (job, instance, integration) (increase(alertmanager_notifications_failed_total[${w}])) > 0`,
       summary: 'Alertmanager fails to deliver notifications.',

@@ -3,6 +3,7 @@ import type { MonitoringConfig } from '../contract/config/index.js';
 import { alertRule } from './define.js';
 import { humanSeconds, num, percent, series } from '../contract/promql.js';
 import type { AlertingRule, RuleGroup } from '../contract/rule-types.js';
+import { ALERTS, type AlertName } from '../contract/alerts.js';
 
 /**
  * Health of the platform the exporter watches: database, host resources, backups, and the
@@ -13,7 +14,7 @@ export function platformAlertsGroup(config: MonitoringConfig): RuleGroup {
   const { critical, warning } = config.alerting.thresholds;
   const db = ['component="database"'];
   const resourceAlerts = (
-    alert: string,
+    alert: AlertName,
     what: string,
     metric: typeof METRICS.systemCpuUsage | typeof METRICS.systemMemoryUsage,
     warn: number,
@@ -32,7 +33,7 @@ export function platformAlertsGroup(config: MonitoringConfig): RuleGroup {
   const exporterUp = `up{job="${SCRAPE_JOBS.exporter}"}`;
   const rules: AlertingRule[] = [
     alertRule(config, {
-      alert: 'ImmigrationAiDatabaseDown',
+      alert: ALERTS.databaseDown,
       severity: 'critical',
       expr: `${series(METRICS.healthStatus, ...db)} == 0`,
       summary: 'The application database is unreachable.',
@@ -40,17 +41,17 @@ export function platformAlertsGroup(config: MonitoringConfig): RuleGroup {
       dashboard: 'system',
     }),
     alertRule(config, {
-      alert: 'ImmigrationAiDatabaseSlow',
+      alert: ALERTS.databaseSlow,
       severity: 'warning',
       expr: `${series(METRICS.healthCheckDuration, ...db)} > ${num(warning.databaseResponseSeconds)}`,
       summary: 'The database responds slowly.',
       description: `The database answered the health check of {{ $labels.instance }} in {{ $value | humanizeDuration }}, above the ${humanSeconds(warning.databaseResponseSeconds)} threshold.`,
       dashboard: 'performance',
     }),
-    ...resourceAlerts('ImmigrationAiHighCpuUsage', 'CPU', METRICS.systemCpuUsage, warning.cpuUsageRatio, critical.cpuUsageRatio),
-    ...resourceAlerts('ImmigrationAiHighMemoryUsage', 'Memory', METRICS.systemMemoryUsage, warning.memoryUsageRatio, critical.memoryUsageRatio),
+    ...resourceAlerts(ALERTS.highCpuUsage, 'CPU', METRICS.systemCpuUsage, warning.cpuUsageRatio, critical.cpuUsageRatio),
+    ...resourceAlerts(ALERTS.highMemoryUsage, 'Memory', METRICS.systemMemoryUsage, warning.memoryUsageRatio, critical.memoryUsageRatio),
     alertRule(config, {
-      alert: 'ImmigrationAiDiskAlmostFull',
+      alert: ALERTS.diskAlmostFull,
       severity: 'critical',
       expr: `${series(METRICS.systemDiskUsage)} > ${num(critical.diskUsageRatio)}`,
       summary: 'A disk is almost full.',
@@ -58,7 +59,7 @@ export function platformAlertsGroup(config: MonitoringConfig): RuleGroup {
       dashboard: 'system',
     }),
     alertRule(config, {
-      alert: 'ImmigrationAiBackupVerificationFailed',
+      alert: ALERTS.backupVerificationFailed,
       severity: 'warning',
       expr: `increase(${series(METRICS.backupVerificationFailures)}[1h]) > 0`,
       labels: { reason: 'verification_failed' },
@@ -67,7 +68,7 @@ export function platformAlertsGroup(config: MonitoringConfig): RuleGroup {
       dashboard: 'system',
     }),
     alertRule(config, {
-      alert: 'ImmigrationAiBackupVerificationFailed',
+      alert: ALERTS.backupVerificationFailed,
       severity: 'warning',
       expr: `time() - ${series(METRICS.backupLastSuccess)} > ${config.alerting.backupMaxAgeHours * 3600}`,
       labels: { reason: 'backup_too_old' },
@@ -76,7 +77,7 @@ export function platformAlertsGroup(config: MonitoringConfig): RuleGroup {
       dashboard: 'system',
     }),
     alertRule(config, {
-      alert: 'ImmigrationAiExporterDown',
+      alert: ALERTS.exporterDown,
       severity: 'critical',
       // `absent` catches the exporter vanishing from service discovery, where `up` has no series at all.
       expr: `${exporterUp} == 0 or absent(${exporterUp})`,

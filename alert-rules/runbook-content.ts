@@ -3,6 +3,8 @@
  * entries plus the rules (severity, delay, condition per environment); a test fails when an alert
  * has no entry, so a runbook link never 404s.
  */
+import { ALERTS, type AlertName } from '../contract/alerts.js';
+
 export interface RunbookContent {
   /** What the alert means, in one or two sentences. */
   meaning: string;
@@ -14,8 +16,8 @@ export interface RunbookContent {
 
 const NS = 'immigration-ai-monitoring';
 
-export const RUNBOOK_CONTENT: Record<string, RunbookContent> = {
-  ImmigrationAiDatabaseDown: {
+export const RUNBOOK_CONTENT: Record<AlertName, RunbookContent> = {
+  [ALERTS.databaseDown]: {
     meaning: 'The exporter\'s health check cannot connect to the application database (PostgreSQL).',
     impact: 'Logins, case data and document metadata are unavailable: the platform is effectively down for every user and agency.',
     diagnosis: [
@@ -30,7 +32,7 @@ export const RUNBOOK_CONTENT: Record<string, RunbookContent> = {
       'Tell users through the status page while the database is down.',
     ],
   },
-  ImmigrationAiDatabaseSlow: {
+  [ALERTS.databaseSlow]: {
     meaning: 'The database answers the health check query slower than the configured threshold for 15 minutes.',
     impact: 'Every API call touching the database is slow; users see spinners and timeouts.',
     diagnosis: [
@@ -43,7 +45,7 @@ export const RUNBOOK_CONTENT: Record<string, RunbookContent> = {
       'Add the missing index or postpone the batch job causing the load.',
     ],
   },
-  ImmigrationAiHighCpuUsage: {
+  [ALERTS.highCpuUsage]: {
     meaning: 'Host CPU usage reported by the exporter is above the warning (seed: 80%) or critical (seed: 90%) threshold.',
     impact: 'Requests queue up and latency grows; at the critical level requests start to time out.',
     diagnosis: [
@@ -55,7 +57,7 @@ export const RUNBOOK_CONTENT: Record<string, RunbookContent> = {
       'Stop or reschedule the batch job responsible.',
     ],
   },
-  ImmigrationAiHighMemoryUsage: {
+  [ALERTS.highMemoryUsage]: {
     meaning: 'Host memory in use is above the warning (seed: 80%) or critical (seed: 90%) threshold.',
     impact: 'Close to 100% the kernel kills processes (OOM) and pods restart.',
     diagnosis: [
@@ -65,7 +67,7 @@ export const RUNBOOK_CONTENT: Record<string, RunbookContent> = {
     ],
     mitigation: ['Restart the leaking workload to buy time, then fix the leak.', 'Raise memory limits or add nodes.'],
   },
-  ImmigrationAiDiskAlmostFull: {
+  [ALERTS.diskAlmostFull]: {
     meaning: 'A filesystem (label `mountpoint`) is fuller than the threshold (seed: 95%).',
     impact: 'When it fills up, writes fail: uploads, the database and logs stop working.',
     diagnosis: ['Find what grew: `du -xh --max-depth=2 <mountpoint> | sort -h | tail`.', 'Check log and backup folders first.'],
@@ -74,7 +76,7 @@ export const RUNBOOK_CONTENT: Record<string, RunbookContent> = {
       'Grow the volume (resize the PersistentVolumeClaim or the disk).',
     ],
   },
-  ImmigrationAiBackupVerificationFailed: {
+  [ALERTS.backupVerificationFailed]: {
     meaning:
       'Either a backup failed verification in the last hour (`reason="verification_failed"`), or no verified backup succeeded within the configured age (`reason="backup_too_old"`).',
     impact: 'No restorable backup: data written since the last good backup could be lost in a disaster.',
@@ -84,7 +86,7 @@ export const RUNBOOK_CONTENT: Record<string, RunbookContent> = {
     ],
     mitigation: ['Fix the cause and run a backup manually, then verify it restores.', 'Keep the alert open until a verified backup exists.'],
   },
-  ImmigrationAiExporterDown: {
+  [ALERTS.exporterDown]: {
     meaning: 'Prometheus cannot scrape the immigration-ai exporter, or finds no exporter target at all.',
     impact: 'Database, storage, host and maintenance metrics are missing, so their alerts cannot fire: you are blind on the platform.',
     diagnosis: [
@@ -94,7 +96,7 @@ export const RUNBOOK_CONTENT: Record<string, RunbookContent> = {
     ],
     mitigation: ['Restart the exporter deployment; roll back its last change if it crashes on start.'],
   },
-  ImmigrationAiEndpointErrorRateHigh: {
+  [ALERTS.endpointErrorRateHigh]: {
     meaning: 'One endpoint (`method`, `route`) answers more than the warning (seed: 5%) or critical (seed: 10%) share of its requests with 5xx. Endpoints below the minimum request rate are ignored. The table below has each environment\'s values.',
     impact: 'Users of that feature get errors; at the critical level the feature is broken for many of them.',
     diagnosis: [
@@ -105,7 +107,7 @@ export const RUNBOOK_CONTENT: Record<string, RunbookContent> = {
     ],
     mitigation: ['Roll back the last deployment if it caused the errors.', 'Fail over or disable the broken dependency or feature.'],
   },
-  ImmigrationAiApiSlow: {
+  [ALERTS.apiSlow]: {
     meaning: 'The average response time of one endpoint is above the threshold (2 s by default) for 15 minutes.',
     impact: 'Users of that endpoint wait; clients may time out and retry, adding load.',
     diagnosis: [
@@ -114,7 +116,7 @@ export const RUNBOOK_CONTENT: Record<string, RunbookContent> = {
     ],
     mitigation: ['Fix the slow dependency first; scale the application if it is saturated.'],
   },
-  ImmigrationAiUnauthorizedAccessSpike: {
+  [ALERTS.unauthorizedAccessSpike]: {
     meaning: 'The app rejects more access attempts per second than the threshold (invalid tokens, forbidden requests, bad credentials).',
     impact: 'Possible credential stuffing, token theft or scanning; accounts may be at risk.',
     diagnosis: [
@@ -126,7 +128,7 @@ export const RUNBOOK_CONTENT: Record<string, RunbookContent> = {
       'If credentials leaked: revoke tokens, force password resets, follow the security incident procedure.',
     ],
   },
-  ImmigrationAiApiAvailabilityBudgetBurn: {
+  [ALERTS.apiAvailabilityBudgetBurn]: {
     meaning:
       'The share of API requests answered with 5xx burns the availability SLO\'s error budget too fast, over both a long and a short window (labels `long_window`, `short_window`). Critical: the budget is gone in days; warning: in weeks.',
     impact: 'Users see errors often enough to break the availability objective.',
@@ -136,7 +138,7 @@ export const RUNBOOK_CONTENT: Record<string, RunbookContent> = {
     ],
     mitigation: ['Roll back or fix the failing change; a critical burn needs action now, a warning within the working day.'],
   },
-  ImmigrationAiApiLatencyBudgetBurn: {
+  [ALERTS.apiLatencyBudgetBurn]: {
     meaning: 'Too many API requests are slower than the latency SLO threshold, over both a long and a short window.',
     impact: 'Users wait too often for the latency objective to hold.',
     diagnosis: [
@@ -145,7 +147,7 @@ export const RUNBOOK_CONTENT: Record<string, RunbookContent> = {
     ],
     mitigation: ['Fix the slow dependency or scale out; roll back a change that made requests slower.'],
   },
-  Watchdog: {
+  [ALERTS.watchdog]: {
     meaning: 'Always firing, on purpose. Alertmanager sends it to the dead man\'s switch (receiver `heartbeat`), which pages when it stops arriving.',
     impact: 'None while it fires. If the dead man\'s switch pages, alerting is broken and no other alert will reach you.',
     diagnosis: [
@@ -154,37 +156,37 @@ export const RUNBOOK_CONTENT: Record<string, RunbookContent> = {
     ],
     mitigation: ['Never silence this alert. Restore Prometheus, Alertmanager or the heartbeat credentials.'],
   },
-  ImmigrationAiMaintenanceMode: {
+  [ALERTS.maintenanceMode]: {
     meaning: 'The platform reports planned maintenance (`immigration_ai_maintenance_mode == 1`).',
     impact: 'Every other alert except Watchdog is inhibited while it fires: real problems are not notified.',
     diagnosis: ['Confirm a maintenance window is planned. If not, someone left maintenance mode on.'],
     mitigation: ['Switch maintenance mode off as soon as the maintenance ends.'],
   },
-  PrometheusRuleEvaluationFailures: {
+  [ALERTS.prometheusRuleEvaluationFailures]: {
     meaning: 'Prometheus fails to evaluate some rules (label `rule_group`).',
     impact: 'Alerts and recordings of that group are not computed: alerts may silently not fire.',
     diagnosis: ['Prometheus → Status → Rules shows the failing rule and its error.', 'Common causes: many-to-many matching, out-of-order samples, query timeouts.'],
     mitigation: ['Fix the rule in alert-rules/, regenerate dist/ and redeploy.'],
   },
-  PrometheusNotificationsFailing: {
+  [ALERTS.prometheusNotificationsFailing]: {
     meaning: 'Prometheus cannot deliver alerts to Alertmanager.',
     impact: 'Firing alerts do not reach anyone.',
     diagnosis: ['Check that Alertmanager pods run and that its Service resolves from Prometheus.', 'Read Prometheus\' logs for `Error sending alert`.'],
     mitigation: ['Restore Alertmanager or the network path (NetworkPolicy, Service, DNS).'],
   },
-  PrometheusConfigReloadFailed: {
+  [ALERTS.prometheusConfigReloadFailed]: {
     meaning: 'Prometheus could not load its latest configuration and keeps running the previous one.',
     impact: 'Changes (new rules, targets) are not applied.',
     diagnosis: ['Read Prometheus\' logs for `Error reloading config`.', 'Run `promtool check config` on the deployed file.'],
     mitigation: ['Fix the configuration, regenerate dist/ and redeploy.'],
   },
-  AlertmanagerConfigReloadFailed: {
+  [ALERTS.alertmanagerConfigReloadFailed]: {
     meaning: 'Alertmanager could not load its latest configuration and keeps running the previous one.',
     impact: 'Routing or receiver changes are not applied; a missing Secret file can also break it.',
     diagnosis: ['Read Alertmanager\'s logs for `Loading configuration file failed`.', 'Run `amtool check-config` on the deployed file; check the mounted Secrets exist.'],
     mitigation: ['Fix the configuration or create the missing Secret, then reload.'],
   },
-  AlertmanagerNotificationsFailing: {
+  [ALERTS.alertmanagerNotificationsFailing]: {
     meaning: 'Alertmanager fails to deliver notifications through one integration (label `integration`: email, slack, webhook).',
     impact: 'People on that channel are not told about alerts.',
     diagnosis: [

@@ -1,7 +1,8 @@
 import type { MonitoringConfig } from '../contract/config/index.js';
 import { FileTree } from '../stacks/output/file-tree.js';
 import { alertingRules } from './rule-groups.js';
-import { RUNBOOK_CONTENT } from './runbook-content.js';
+import type { AlertName } from '../contract/alerts.js';
+import { RUNBOOK_CONTENT, type RunbookContent } from './runbook-content.js';
 import type { AlertingRule } from '../contract/rule-types.js';
 
 /** Escapes a PromQL expression for a Markdown table cell. */
@@ -26,7 +27,7 @@ export function renderRunbooks(configOrConfigs: MonitoringConfig | readonly Moni
   const tree = new FileTree();
   const names = [...byAlert.keys()].sort();
   for (const name of names) {
-    const content = RUNBOOK_CONTENT[name];
+    const content = RUNBOOK_CONTENT[name as AlertName] as RunbookContent | undefined;
     if (content === undefined) throw new Error(`alert ${name} has no runbook: add it to alert-rules/runbook-content.ts`);
     const rules = byAlert.get(name) ?? [];
     const lines = [

@@ -3,6 +3,7 @@ import type { MonitoringConfig } from '../contract/config/index.js';
 import { alertRule } from './define.js';
 import { hist, humanSeconds, leMatcher, num, percent, series } from '../contract/promql.js';
 import type { AlertingRule, RecordingRule, RuleGroup, Severity } from '../contract/rule-types.js';
+import { ALERTS, type AlertName } from '../contract/alerts.js';
 
 /**
  * Multi-window, multi-burn-rate SLO alerts (Google SRE workbook, ch. 5; as Sloth and Pyrra
@@ -30,7 +31,7 @@ export const SLO_WINDOWS: readonly string[] = ['5m', '30m', '1h', '2h', '6h', '1
 export interface SloDefinition {
   /** Value of the `slo` label on the alerts. */
   slo: string;
-  alert: string;
+  alert: AlertName;
   /** The recorded error ratio per window: `${errorRatioRecord}${window}`. */
   errorRatioRecord: string;
   objective: number;
@@ -52,7 +53,7 @@ export function apiSlos(config: MonitoringConfig): SloDefinition[] {
   return [
     {
       slo: 'api-availability',
-      alert: 'ImmigrationAiApiAvailabilityBudgetBurn',
+      alert: ALERTS.apiAvailabilityBudgetBurn,
       errorRatioRecord: 'job:immigration_ai_http_errors:ratio_rate',
       objective: availabilityObjective,
       errorRatioExpr: (w) => `sum by (job) (rate(${series(req, 'status_code=~"5.."')}[${w}])) / sum by (job) (rate(${series(req)}[${w}]))`,
@@ -61,7 +62,7 @@ export function apiSlos(config: MonitoringConfig): SloDefinition[] {
     },
     {
       slo: 'api-latency',
-      alert: 'ImmigrationAiApiLatencyBudgetBurn',
+      alert: ALERTS.apiLatencyBudgetBurn,
       errorRatioRecord: 'job:immigration_ai_http_slow_requests:ratio_rate',
       objective: latencyObjective,
       errorRatioExpr: (w) =>

@@ -37,26 +37,3 @@ export const FOLDERS = { operations: 'Immigration AI', business: 'Immigration AI
 
 /** Every dashboard carries this tag; the dashboards' link dropdown lists dashboards by it. */
 export const COMMON_TAG = 'immigration-ai';
-
-/**
- * Alert names the panels link runbooks for. They are the alerting contract (issue 3): the rules
- * in alert-rules/ define alerts with exactly these names and a runbook per alert.
- */
-export const ALERTS = {
-  databaseDown: 'ImmigrationAiDatabaseDown',
-  databaseSlow: 'ImmigrationAiDatabaseSlow',
-  endpointErrorRateHigh: 'ImmigrationAiEndpointErrorRateHigh',
-  highCpuUsage: 'ImmigrationAiHighCpuUsage',
-  highMemoryUsage: 'ImmigrationAiHighMemoryUsage',
-  diskAlmostFull: 'ImmigrationAiDiskAlmostFull',
-  unauthorizedAccessSpike: 'ImmigrationAiUnauthorizedAccessSpike',
-  apiSlow: 'ImmigrationAiApiSlow',
-  backupVerificationFailed: 'ImmigrationAiBackupVerificationFailed',
-  exporterDown: 'ImmigrationAiExporterDown',
-  maintenanceMode: 'ImmigrationAiMaintenanceMode',
-  apiAvailabilityBudgetBurn: 'ImmigrationAiApiAvailabilityBudgetBurn',
-  apiLatencyBudgetBurn: 'ImmigrationAiApiLatencyBudgetBurn',
-} as const;
-
-export type AlertName = (typeof ALERTS)[keyof typeof ALERTS];
-export const ALERT_NAMES: readonly string[] = Object.values(ALERTS);

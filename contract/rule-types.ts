@@ -3,8 +3,9 @@
  * PrometheusRule CRD's spec.groups), so the same value renders to YAML or to a CRD.
  */
 
-export type Severity = 'critical' | 'warning' | 'info' | 'none';
-export const SEVERITIES: readonly Severity[] = ['critical', 'warning', 'info', 'none'];
+import type { Severity } from './alerts.js';
+
+export { SEVERITIES, type Severity } from './alerts.js';
 
 export interface AlertingRule {
   alert: string;

@@ -4,7 +4,7 @@ import { RECORDED } from '../contract/recording-rules.js';
 import { METRICS } from '../contract/metric-catalog.js';
 import type { MonitoringConfig } from '../contract/config/index.js';
 import { cell, composeDashboard, row } from './compose.js';
-import { ALERTS } from '../contract/dashboards.js';
+import { ALERTS } from '../contract/alerts.js';
 import { runbook, toDashboard } from './links.js';
 import { LINE_FILTERS, linesPerInterval, logQueries } from './logql.js';
 import { alertSteps, logsPanel, lokiTimeseriesPanel, neutralSteps, statPanel, tablePanel, timeseriesPanel } from './panels.js';

@@ -25,7 +25,7 @@ import { mainDashboard } from './main.js';
 import { performanceDashboard } from './performance.js';
 import { systemDashboard } from './system.js';
 
-export { ALERT_NAMES, ALERTS, COMMON_TAG, DASHBOARD_UIDS, DATASOURCE_UIDS, DATASOURCE_VARIABLES, FOLDERS } from '../contract/dashboards.js';
+export { COMMON_TAG, DASHBOARD_UIDS, DATASOURCE_UIDS, DATASOURCE_VARIABLES, FOLDERS } from '../contract/dashboards.js';
 
 export interface GrafanaDashboard {
   uid: string;

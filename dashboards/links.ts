@@ -1,6 +1,7 @@
 /** Panel links: to the runbook of the alert a panel mirrors, and to the dashboard that drills down. */
 import type { MonitoringConfig } from '../contract/config/index.js';
-import { type AlertName, DASHBOARD_UIDS, type DashboardKey } from '../contract/dashboards.js';
+import { DASHBOARD_UIDS, type DashboardKey } from '../contract/dashboards.js';
+import { type AlertName } from '../contract/alerts.js';
 import type { PanelLink } from './panels.js';
 
 /** `${runbookBaseUrl}/<AlertName>.md`: the runbooks alert-rules/ generates, one per alert. */

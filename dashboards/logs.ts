@@ -2,7 +2,7 @@
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import type { MonitoringConfig } from '../contract/config/index.js';
 import { cell, composeDashboard, row } from './compose.js';
-import { ALERTS } from '../contract/dashboards.js';
+import { ALERTS } from '../contract/alerts.js';
 import { runbook, toDashboard } from './links.js';
 import { LINE_FILTERS, linesPerInterval, logQueries } from './logql.js';
 import { logsPanel, lokiTimeseriesPanel, neutralSteps } from './panels.js';

@@ -4,7 +4,7 @@ import { RECORDED } from '../contract/recording-rules.js';
 import { METRICS, type MetricDefinition, SCRAPE_JOBS } from '../contract/metric-catalog.js';
 import type { MonitoringConfig } from '../contract/config/index.js';
 import { cell, composeDashboard, row } from './compose.js';
-import { ALERTS, type AlertName } from '../contract/dashboards.js';
+import { ALERTS, type AlertName } from '../contract/alerts.js';
 import { runbook, toDashboard } from './links.js';
 import { alertSteps, barGaugePanel, binaryMapping, COLORS, gaugePanel, healthySteps, neutralSteps, statPanel, tablePanel, timeseriesPanel } from './panels.js';
 import { num, percent, recorded, series } from '../contract/promql.js';

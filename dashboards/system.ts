@@ -3,7 +3,7 @@ import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { METRICS, SCRAPE_JOBS } from '../contract/metric-catalog.js';
 import type { MonitoringConfig } from '../contract/config/index.js';
 import { cell, composeDashboard, row } from './compose.js';
-import { ALERTS } from '../contract/dashboards.js';
+import { ALERTS } from '../contract/alerts.js';
 import { runbook, toDashboard } from './links.js';
 import { activeUsersStat } from './shared-panels.js';
 import { alertSteps, binaryMapping, COLORS, healthySteps, neutralSteps, type Steps, stateTimelinePanel, statPanel, tablePanel } from './panels.js';

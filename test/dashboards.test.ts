@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ENVIRONMENT_NAMES, loadConfig, type MonitoringConfig } from '../contract/config/index.js';
-import { ALERT_NAMES, buildDashboards, COMMON_TAG, DASHBOARD_UIDS, DATASOURCE_UIDS, DATASOURCE_VARIABLES, renderDashboards, type GrafanaDashboard } from '../dashboards/index.js';
+import { ALERT_NAMES } from '../contract/alerts.js';
+import { buildDashboards, COMMON_TAG, DASHBOARD_UIDS, DATASOURCE_UIDS, DATASOURCE_VARIABLES, renderDashboards, type GrafanaDashboard } from '../dashboards/index.js';
 import { place, row, cell, GRID_COLUMNS } from '../dashboards/compose.js';
 import { statPanel } from '../dashboards/panels.js';
 import { panelsOf } from './helpers/dashboard-queries.js';

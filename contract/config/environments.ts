@@ -1,4 +1,5 @@
 import type { DeepPartial, EnvironmentName, MonitoringConfig } from './types.js';
+import { ALERTS } from '../alerts.js';
 
 /** Each environment is a small override of DEFAULT_CONFIG: sizes, retention and which channels exist. */
 export const ENVIRONMENT_OVERRIDES: Record<EnvironmentName, DeepPartial<MonitoringConfig>> = {
@@ -70,11 +71,11 @@ export const ENVIRONMENT_OVERRIDES: Record<EnvironmentName, DeepPartial<Monitori
       // alerts too: their windows (5m to 3d) are not compressed, and in a stack minutes old every
       // window holds only those minutes, so any short spike would look like a burnt budget.
       suppressedAlertTypes: [
-        'ImmigrationAiApiAvailabilityBudgetBurn',
-        'ImmigrationAiApiLatencyBudgetBurn',
-        'ImmigrationAiDiskAlmostFull',
-        'ImmigrationAiHighCpuUsage',
-        'ImmigrationAiHighMemoryUsage',
+        ALERTS.apiAvailabilityBudgetBurn,
+        ALERTS.apiLatencyBudgetBurn,
+        ALERTS.diskAlmostFull,
+        ALERTS.highCpuUsage,
+        ALERTS.highMemoryUsage,
       ],
     },
     security: { tls: { enabled: false, host: 'localhost' } },

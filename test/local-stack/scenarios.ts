@@ -9,9 +9,10 @@ import { alertmanagerAlerts, prometheusAlerts, type PromAlert } from './servers.
 import type { LocalStack } from './stack.js';
 import { theoreticalMinimumSeconds, type PipelineTiming } from './timing.js';
 import { waitFor } from './wait.js';
+import { ALERTS } from '../../contract/alerts.js';
 
-export const WATCHDOG = 'Watchdog';
-export const MAINTENANCE_ALERT = 'ImmigrationAiMaintenanceMode';
+export const WATCHDOG = ALERTS.watchdog;
+export const MAINTENANCE_ALERT = ALERTS.maintenanceMode;
 
 /**
  * Alerts whose firing does not depend on the scenario, so they are reported but never counted
@@ -20,14 +21,14 @@ export const MAINTENANCE_ALERT = 'ImmigrationAiMaintenanceMode';
  * fails on purpose now and then (and whose 1h window keeps it firing for the whole run), and the
  * SLO burn rates, whose hour-to-days windows the local environment does not compress.
  */
-export const BACKGROUND_ALERTS = [
-  'ImmigrationAiHighCpuUsage',
-  'ImmigrationAiHighMemoryUsage',
-  'ImmigrationAiDiskAlmostFull',
-  'ImmigrationAiBackupVerificationFailed',
+export const BACKGROUND_ALERTS: readonly string[] = [
+  ALERTS.highCpuUsage,
+  ALERTS.highMemoryUsage,
+  ALERTS.diskAlmostFull,
+  ALERTS.backupVerificationFailed,
   // SLO burn rates: their windows are not compressed locally (see the local environment).
-  'ImmigrationAiApiAvailabilityBudgetBurn',
-  'ImmigrationAiApiLatencyBudgetBurn',
+  ALERTS.apiAvailabilityBudgetBurn,
+  ALERTS.apiLatencyBudgetBurn,
 ];
 
 export interface ScenarioContext {
@@ -327,9 +328,9 @@ function faultScenario(spec: FaultSpec): Scenario {
 
 // --- the scenarios ----------------------------------------------------------------------------
 
-const DATABASE_DOWN = 'ImmigrationAiDatabaseDown';
-const ERROR_RATE = 'ImmigrationAiEndpointErrorRateHigh';
-const API_SLOW = 'ImmigrationAiApiSlow';
+const DATABASE_DOWN = ALERTS.databaseDown;
+const ERROR_RATE = ALERTS.endpointErrorRateHigh;
+const API_SLOW = ALERTS.apiSlow;
 
 const PAGE = { email: { firing: 1, resolved: 1 }, slack: { firing: 1, resolved: 1 }, sms: { firing: 1, resolved: 0 } };
 const WARN = { email: { firing: 1, resolved: 1 }, slack: { firing: 1, resolved: 1 } };
@@ -435,7 +436,7 @@ export const alertmanagerFailover = faultScenario({
   forSeconds: (t) => t.criticalForSeconds,
   expected: PAGE,
   // Prometheus cannot reach the killed replica: its notification-error alert is right to fire.
-  allowedOthers: ['PrometheusNotificationsFailing'],
+  allowedOthers: [ALERTS.prometheusNotificationsFailing],
   inject: stopDatabase,
   revert: startDatabase,
   async before(ctx) {

@@ -27,6 +27,7 @@ import {
 } from './servers.js';
 import { allocateTopology, repoRoot, url, type Topology } from './topology.js';
 import { waitFor } from './wait.js';
+import { ALERTS } from '../../contract/alerts.js';
 
 export interface StackOptions {
   /** Work directory (wiped at start). */
@@ -192,7 +193,7 @@ export class LocalStack {
       async () => {
         for (const i of watchdogOn) {
           const alerts = await alertmanagerAlerts(this.alertmanagerUrls[i]);
-          if (!alerts.some((a) => a.labels.alertname === 'Watchdog')) return false;
+          if (!alerts.some((a) => a.labels.alertname === ALERTS.watchdog)) return false;
         }
         return true;
       },
@@ -203,7 +204,7 @@ export class LocalStack {
   /** Alerts other than the always-on Watchdog that Prometheus replica 0 has pending or firing. */
   async activeAlerts(): Promise<string[]> {
     const all = await Promise.all(this.prometheusUrls.map((u) => prometheusAlerts(u)));
-    return [...new Set(all.flat().filter((a) => a.labels.alertname !== 'Watchdog').map((a) => `${a.labels.alertname}{severity=${a.labels.severity}} ${a.state}`))].sort();
+    return [...new Set(all.flat().filter((a) => a.labels.alertname !== ALERTS.watchdog).map((a) => `${a.labels.alertname}{severity=${a.labels.severity}} ${a.state}`))].sort();
   }
 
   /** Replica indexes in notification order (the first sends, the others back it up). */
