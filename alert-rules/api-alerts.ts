@@ -4,7 +4,7 @@ import { alertRule } from './define.js';
 import { promDuration } from '../contract/duration.js';
 import { humanSeconds, num, percent, series } from '../contract/promql.js';
 import { RECORDED } from '../contract/recording-rules.js';
-import type { AlertingRule, RuleGroup } from '../contract/rule-types.js';
+import type { AlertingRule, RuleGroup } from '../contract/rules.js';
 import { ALERTS } from '../contract/alerts.js';
 
 /**

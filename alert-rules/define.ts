@@ -1,8 +1,8 @@
-import type { AlertName } from '../contract/alerts.js';
+import { type AlertName, runbookUrl } from '../contract/alerts.js';
 import type { MonitoringConfig } from '../contract/config/index.js';
-import { dashboardUrl, type DashboardKey } from './dashboards.js';
+import { dashboardUrl, type DashboardKey } from '../contract/dashboards.js';
 import { promDuration } from '../contract/duration.js';
-import type { AlertingRule, Severity } from '../contract/rule-types.js';
+import type { AlertingRule, Severity } from '../contract/rules.js';
 
 export interface AlertSpec {
   alert: AlertName;
@@ -18,8 +18,6 @@ export interface AlertSpec {
   labels?: Record<string, string>;
 }
 
-export const runbookUrl = (config: MonitoringConfig, alert: string): string => `${config.links.runbookBaseUrl}/${alert}.md`;
-
 /** One alerting rule with the conventions every alert shares: severity, `for` from config, runbook and dashboard links. */
 export function alertRule(config: MonitoringConfig, spec: AlertSpec): AlertingRule {
   const forSeconds =
@@ -33,7 +31,7 @@ export function alertRule(config: MonitoringConfig, spec: AlertSpec): AlertingRu
     annotations: {
       summary: spec.summary,
       description: spec.description,
-      runbook_url: runbookUrl(config, spec.alert),
+      runbook_url: runbookUrl(config.links.runbookBaseUrl, spec.alert),
       ...(spec.dashboard ? { dashboard_url: dashboardUrl(config.links.grafanaUrl, spec.dashboard) } : {}),
     },
   };

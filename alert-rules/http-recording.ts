@@ -3,7 +3,7 @@ import type { MonitoringConfig } from '../contract/config/index.js';
 import { promDuration } from '../contract/duration.js';
 import { RECORDED } from '../contract/recording-rules.js';
 import { hist, series } from '../contract/promql.js';
-import type { RecordingRule, RuleGroup } from '../contract/rule-types.js';
+import type { RecordingRule, RuleGroup } from '../contract/rules.js';
 
 /** Quantiles recorded per endpoint for dashboards (label `quantile`). */
 export const RECORDED_QUANTILES = [0.5, 0.95, 0.99] as const;

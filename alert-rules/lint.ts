@@ -1,4 +1,4 @@
-import { SEVERITIES, isAlertingRule, type RuleGroup } from '../contract/rule-types.js';
+import { SEVERITIES, isAlertingRule, type RuleGroup } from '../contract/rules.js';
 
 /** At most this many rules per group (mixtool's lint bar: small groups evaluate in parallel). */
 export const MAX_RULES_PER_GROUP = 20;

@@ -3,7 +3,7 @@ import { alertRule } from './define.js';
 import { promDuration } from '../contract/duration.js';
 import { METRICS } from '../contract/metric-catalog.js';
 import { series } from '../contract/promql.js';
-import type { AlertingRule, RuleGroup } from '../contract/rule-types.js';
+import type { AlertingRule, RuleGroup } from '../contract/rules.js';
 import { ALERTS } from '../contract/alerts.js';
 
 

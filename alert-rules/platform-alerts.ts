@@ -2,7 +2,7 @@ import { METRICS, SCRAPE_JOBS } from '../contract/metric-catalog.js';
 import type { MonitoringConfig } from '../contract/config/index.js';
 import { alertRule } from './define.js';
 import { humanSeconds, num, percent, series } from '../contract/promql.js';
-import type { AlertingRule, RuleGroup } from '../contract/rule-types.js';
+import type { AlertingRule, RuleGroup } from '../contract/rules.js';
 import { ALERTS, type AlertName } from '../contract/alerts.js';
 
 /**

@@ -1,12 +1,10 @@
 import type { MonitoringConfig } from '../contract/config/index.js';
-import { toYaml } from '../contract/serialize.js';
-import { FileTree } from '../stacks/output/file-tree.js';
 import { apiAlertsGroup } from './api-alerts.js';
 import { httpRecordingGroup } from './http-recording.js';
 import { metaAlertsGroup } from './meta-alerts.js';
 import { platformAlertsGroup } from './platform-alerts.js';
 import { apiSlos, sloGroup } from './slo.js';
-import { isAlertingRule, type AlertingRule, type RuleGroup } from '../contract/rule-types.js';
+import { isAlertingRule, type AlertingRule, type RuleGroup } from '../contract/rules.js';
 
 /** Every rule group of an environment, in evaluation-independent order (groups run in parallel). */
 export function buildRuleGroups(config: MonitoringConfig): RuleGroup[] {
@@ -21,13 +19,3 @@ export function buildRuleGroups(config: MonitoringConfig): RuleGroup[] {
 
 /** Every alerting rule of an environment. */
 export const alertingRules = (config: MonitoringConfig): AlertingRule[] => buildRuleGroups(config).flatMap((g) => g.rules.filter(isAlertingRule));
-
-/** File name of a group under prometheus/rules/. */
-export const ruleFileName = (group: RuleGroup): string => `${group.name.replace(/\.rules$|\.alerts$/, '')}.yaml`;
-
-/** `prometheus/rules/<group>.yaml`, one Prometheus rules file per group. */
-export function renderPrometheusRules(config: MonitoringConfig): FileTree {
-  const tree = new FileTree();
-  for (const group of buildRuleGroups(config)) tree.add(`prometheus/rules/${ruleFileName(group)}`, toYaml({ groups: [group] }));
-  return tree;
-}

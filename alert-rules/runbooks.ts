@@ -1,9 +1,9 @@
 import type { MonitoringConfig } from '../contract/config/index.js';
-import { FileTree } from '../stacks/output/file-tree.js';
+import type { TextFile } from '../contract/serialize.js';
 import { alertingRules } from './rule-groups.js';
 import type { AlertName } from '../contract/alerts.js';
 import { RUNBOOK_CONTENT, type RunbookContent } from './runbook-content.js';
-import type { AlertingRule } from '../contract/rule-types.js';
+import type { AlertingRule } from '../contract/rules.js';
 
 /** Escapes a PromQL expression for a Markdown table cell. */
 const cell = (s: string): string => `\`${s.replace(/\|/g, '\\|')}\``;
@@ -11,9 +11,10 @@ const cell = (s: string): string => `\`${s.replace(/\|/g, '\\|')}\``;
 /**
  * `runbooks/<AlertName>.md` for every alert of the given environments: the human content from
  * runbook-content.ts, then each environment's rules (severity, delay, condition) taken from the
- * very rules Prometheus loads, so a runbook never disagrees with its alert. Mounted at dist/runbooks/.
+ * very rules Prometheus loads, so a runbook never disagrees with its alert. Names are relative to
+ * dist/runbooks/.
  */
-export function renderRunbooks(configOrConfigs: MonitoringConfig | readonly MonitoringConfig[]): FileTree {
+export function buildRunbooks(configOrConfigs: MonitoringConfig | readonly MonitoringConfig[]): TextFile[] {
   const configs: readonly MonitoringConfig[] = Array.isArray(configOrConfigs) ? configOrConfigs : [configOrConfigs as MonitoringConfig];
   const byAlert = new Map<string, { env: string; rule: AlertingRule }[]>();
   for (const config of configs) {
@@ -24,7 +25,7 @@ export function renderRunbooks(configOrConfigs: MonitoringConfig | readonly Moni
       byAlert.set(rule.alert, list);
     }
   }
-  const tree = new FileTree();
+  const pages: TextFile[] = [];
   const names = [...byAlert.keys()].sort();
   for (const name of names) {
     const content = RUNBOOK_CONTENT[name as AlertName] as RunbookContent | undefined;
@@ -60,9 +61,9 @@ export function renderRunbooks(configOrConfigs: MonitoringConfig | readonly Moni
       ...rules.map(({ env, rule }) => `| ${env} | ${rule.labels.severity} | ${rule.for ?? '0s'} | ${cell(rule.expr)} |`),
       '',
     ];
-    tree.add(`runbooks/${name}.md`, lines.join('\n'));
+    pages.push({ name: `${name}.md`, text: lines.join('\n') });
   }
   const index = ['# Runbooks', '', 'One page per alert, generated from `alert-rules/` by `npm run synth`.', '', ...names.map((n) => `- [${n}](${n}.md)`), ''];
-  tree.add('runbooks/README.md', index.join('\n'));
-  return tree;
+  pages.push({ name: 'README.md', text: index.join('\n') });
+  return pages;
 }

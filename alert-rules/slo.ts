@@ -2,7 +2,7 @@ import { HTTP_DURATION_BUCKETS, METRICS } from '../contract/metric-catalog.js';
 import type { MonitoringConfig } from '../contract/config/index.js';
 import { alertRule } from './define.js';
 import { hist, humanSeconds, leMatcher, num, percent, series } from '../contract/promql.js';
-import type { AlertingRule, RecordingRule, RuleGroup, Severity } from '../contract/rule-types.js';
+import type { AlertingRule, RecordingRule, RuleGroup, Severity } from '../contract/rules.js';
 import { ALERTS, type AlertName } from '../contract/alerts.js';
 
 /**

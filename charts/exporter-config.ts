@@ -1,28 +1,35 @@
 import { Chart } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-27';
 import type { Construct } from 'constructs';
-import type { MonitoringConfig } from '../contract/config/index.js';
-import { componentLabels } from './labels.js';
+import { EXPORTER } from '../contract/components.js';
+import type { ChartContext } from './lib/labels.js';
+import { emit, meta } from './lib/workload.js';
 
-export const EXPORTER_NAME = 'immigration-ai-exporter';
-export const EXPORTER_CONFIGMAP = `${EXPORTER_NAME}-config`;
-/** The Secret an operator creates with DATABASE_URL (and S3 credentials, if used). */
-export const EXPORTER_SECRET = `${EXPORTER_NAME}-secrets`;
+export const EXPORTER_CONFIGMAP = `${EXPORTER.name}-config`;
 
-/** Non-secret settings of the exporter, read as environment variables (`envFrom`). */
+export interface ExporterSettings {
+  /** HEALTH_CHECK_INTERVAL */
+  healthCheckIntervalSeconds: number;
+  logLevel: 'info' | 'debug';
+  /** Where the exporter ships its own logs (pino-loki), labelled job="immigration-ai". */
+  lokiUrl: string;
+}
+
+/** Non-secret settings of the exporter (and of the report CronJobs), read as environment variables (`envFrom`). */
 export class ExporterConfigChart extends Chart {
-  constructor(scope: Construct, id: string, config: MonitoringConfig) {
-    super(scope, id, { namespace: config.namespace, disableResourceNameHashes: true });
-    new kplus.ConfigMap(this, 'config', {
-      metadata: { name: EXPORTER_CONFIGMAP, labels: componentLabels(config, EXPORTER_NAME) },
+  constructor(scope: Construct, id: string, ctx: ChartContext, settings: ExporterSettings) {
+    super(scope, id, { disableResourceNameHashes: true });
+    emit(this, 'config', {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: meta(ctx, EXPORTER.name, EXPORTER_CONFIGMAP),
       data: {
-        PORT: '8080',
-        HEALTH_CHECK_INTERVAL: String(config.healthCheckIntervalSeconds),
-        LOG_LEVEL: config.environment === 'production' ? 'info' : 'debug',
-        MONITORING_ENVIRONMENT: config.environment,
-        // The exporter ships its own logs to Loki (pino-loki), labelled job="immigration-ai".
-        LOKI_URL: `http://loki.${config.namespace}.svc:3100`,
+        PORT: String(EXPORTER.port),
+        HEALTH_CHECK_INTERVAL: String(settings.healthCheckIntervalSeconds),
+        LOG_LEVEL: settings.logLevel,
+        MONITORING_ENVIRONMENT: ctx.environment,
+        LOKI_URL: settings.lokiUrl,
       },
+      immutable: false,
     });
   }
 }

@@ -1,17 +1,13 @@
 import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
-import type { DashboardArtifact, DatasourceUids } from '../stacks/artifacts.js';
-import type { MonitoringConfig } from '../contract/config/index.js';
-import { sortKeys, toJson, toYaml } from '../contract/serialize.js';
-import { selectorLabels } from './labels.js';
-import { alertmanagerUrl, GRAFANA, lokiUrl, prometheusUrl } from './topology.js';
-import { container, emit, httpProbe, meta, podDisruptionBudget, podTemplate, SEED_BUDGET, service, serviceAccount } from './workload.js';
-
-/** Secrets an operator creates (see README). Grafana reads them as files (`GF_*__FILE`). */
-export const GRAFANA_ADMIN_SECRET = { name: 'grafana-admin', userKey: 'admin-user', passwordKey: 'admin-password' } as const;
-/** Only with more than one replica: a shared PostgreSQL database (key `url`), since SQLite cannot be shared. */
-export const GRAFANA_DATABASE_SECRET = { name: 'grafana-database', key: 'url' } as const;
-export const GRAFANA_LDAP_KEY = 'ldap.toml';
+import { alertmanagerUrl, GRAFANA, lokiUrl, prometheusUrl } from '../contract/components.js';
+import { type DashboardArtifact, dashboardText, DATASOURCE_UIDS } from '../contract/dashboards.js';
+import { GRAFANA_ADMIN_SECRET, GRAFANA_DATABASE_SECRET, GRAFANA_LDAP_KEY } from '../contract/secrets.js';
+import { toYaml } from '../contract/serialize.js';
+import type { ChartContext } from './lib/labels.js';
+import {
+  COMPONENT_BUDGET, configMap, container, deployment, emit, httpProbe, meta, namedPort, podDisruptionBudget, podTemplate, service, serviceAccount,
+} from './lib/workload.js';
 /** The kube-prometheus-stack sidecar convention, also used for our own provisioning. */
 export const DASHBOARD_LABEL = { grafana_dashboard: '1' } as const;
 export const FOLDER_ANNOTATION = 'grafana_folder';
@@ -28,10 +24,25 @@ export function toIni(sections: Record<string, Record<string, string | number | 
     .join('\n');
 }
 
-export function grafanaIni(config: MonitoringConfig): string {
-  const tls = config.security.tls;
+export interface GrafanaProps {
+  image: string;
+  replicas: number;
+  storageGi: number;
+  /** Grafana's external URL. */
+  url: string;
+  tls: { enabled: boolean; host: string; secretName: string };
+  /** The Secret holding ldap.toml, when users sign in with LDAP. */
+  ldapSecret?: string;
+  /** Empty uses the cluster's default ingress class. */
+  ingressClassName: string;
+  scrapeIntervalSeconds: number;
+  dashboards: readonly DashboardArtifact[];
+}
+
+export function grafanaIni(props: Pick<GrafanaProps, 'tls' | 'url' | 'ldapSecret'>): string {
+  const tls = props.tls;
   const sections: Record<string, Record<string, string | number | boolean>> = {
-    server: { http_port: GRAFANA.port, domain: tls.host, root_url: config.links.grafanaUrl },
+    server: { http_port: GRAFANA.port, domain: tls.host, root_url: props.url },
     paths: { data: '/var/lib/grafana', plugins: '/var/lib/grafana/plugins', provisioning: '/etc/grafana/provisioning' },
     log: { mode: 'console', level: 'info' },
     analytics: { reporting_enabled: false, check_for_updates: false, check_for_plugin_updates: false },
@@ -48,23 +59,24 @@ export function grafanaIni(config: MonitoringConfig): string {
     // Alerting is Prometheus and Alertmanager's job; Grafana only shows it.
     unified_alerting: { enabled: false },
   };
-  if (config.security.ldap.enabled) {
+  if (props.ldapSecret !== undefined) {
     sections['auth.ldap'] = { enabled: true, allow_sign_up: true, config_file: `/etc/grafana/ldap/${GRAFANA_LDAP_KEY}` };
   }
   return toIni(sections);
 }
 
-export function datasources(config: MonitoringConfig, uids: DatasourceUids): Record<string, unknown> {
+export function datasources(namespace: string, scrapeIntervalSeconds: number): Record<string, unknown> {
+  const uids = DATASOURCE_UIDS;
   return {
     apiVersion: 1,
     datasources: [
       {
-        name: 'Prometheus', type: 'prometheus', uid: uids.prometheus, access: 'proxy', url: prometheusUrl(config),
-        isDefault: true, editable: false, jsonData: { timeInterval: `${config.scrapeIntervalSeconds}s`, httpMethod: 'POST' },
+        name: 'Prometheus', type: 'prometheus', uid: uids.prometheus, access: 'proxy', url: prometheusUrl(namespace),
+        isDefault: true, editable: false, jsonData: { timeInterval: `${scrapeIntervalSeconds}s`, httpMethod: 'POST' },
       },
-      { name: 'Loki', type: 'loki', uid: uids.loki, access: 'proxy', url: lokiUrl(config), editable: false, jsonData: { maxLines: 1000 } },
+      { name: 'Loki', type: 'loki', uid: uids.loki, access: 'proxy', url: lokiUrl(namespace), editable: false, jsonData: { maxLines: 1000 } },
       {
-        name: 'Alertmanager', type: 'alertmanager', uid: uids.alertmanager, access: 'proxy', url: alertmanagerUrl(config),
+        name: 'Alertmanager', type: 'alertmanager', uid: uids.alertmanager, access: 'proxy', url: alertmanagerUrl(namespace),
         editable: false, jsonData: { implementation: 'prometheus', handleGrafanaManagedAlerts: false },
       },
     ],
@@ -72,7 +84,7 @@ export function datasources(config: MonitoringConfig, uids: DatasourceUids): Rec
 }
 
 /** Dashboards grouped by folder; each folder is one provider reading one directory. */
-export function dashboardFolders(dashboards: DashboardArtifact[]): Map<string, DashboardArtifact[]> {
+export function dashboardFolders(dashboards: readonly DashboardArtifact[]): Map<string, DashboardArtifact[]> {
   const folders = new Map<string, DashboardArtifact[]>();
   for (const d of [...dashboards].sort((a, b) => a.uid.localeCompare(b.uid))) {
     folders.set(d.folder, [...(folders.get(d.folder) ?? []), d]);
@@ -81,16 +93,13 @@ export function dashboardFolders(dashboards: DashboardArtifact[]): Map<string, D
 }
 
 export const dashboardConfigMapName = (uid: string): string => `grafana-dashboard-${slug(uid)}`;
-/** The dashboard file: JSON text as given, or the model with sorted keys (byte-identical to dashboards/' own files). */
-export const dashboardText = (d: DashboardArtifact): string => (typeof d.json === 'string' ? d.json : toJson(sortKeys(d.json)));
-
 /** One ConfigMap per dashboard, labelled for the Grafana sidecar, its folder in an annotation. */
-export function emitDashboardConfigMaps(scope: Construct, config: MonitoringConfig, dashboards: DashboardArtifact[], extraLabels: Record<string, string> = {}): void {
+export function emitDashboardConfigMaps(scope: Construct, ctx: ChartContext, dashboards: readonly DashboardArtifact[], extraLabels: Record<string, string> = {}): void {
   for (const d of dashboards) {
     emit(scope, `dashboard-${d.uid}`, {
       apiVersion: 'v1',
       kind: 'ConfigMap',
-      metadata: meta(config, GRAFANA.name, dashboardConfigMapName(d.uid), config.namespace, {
+      metadata: meta(ctx, GRAFANA.name, dashboardConfigMapName(d.uid), ctx.namespace, {
         labels: { ...DASHBOARD_LABEL, ...extraLabels },
         annotations: { [FOLDER_ANNOTATION]: d.folder },
       }),
@@ -101,39 +110,34 @@ export function emitDashboardConfigMaps(scope: Construct, config: MonitoringConf
 
 /** Grafana with provisioned datasources and dashboards, no anonymous access, admin from a Secret, behind an Ingress. */
 export class GrafanaChart extends Chart {
-  constructor(scope: Construct, id: string, config: MonitoringConfig, dashboards: DashboardArtifact[], uids: DatasourceUids) {
+  constructor(scope: Construct, id: string, ctx: ChartContext, props: GrafanaProps) {
     super(scope, id, { disableResourceNameHashes: true });
     const c = GRAFANA.name;
-    const replicas = config.replicas.grafana;
+    const replicas = props.replicas;
     const shared = replicas > 1;
-    const folders = dashboardFolders(dashboards);
-    const tls = config.security.tls;
+    const folders = dashboardFolders(props.dashboards);
+    const tls = props.tls;
+    const ldap = props.ldapSecret;
 
-    serviceAccount(this, config, c, c);
-    emit(this, 'config', { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta(config, c, 'grafana-config'), data: { 'grafana.ini': grafanaIni(config) } });
-    emit(this, 'datasources', {
-      apiVersion: 'v1', kind: 'ConfigMap', metadata: meta(config, c, 'grafana-datasources'),
-      data: { 'datasources.yaml': toYaml(datasources(config, uids)) },
+    serviceAccount(this, ctx, c, c);
+    configMap(this, ctx, c, 'grafana-config', { 'grafana.ini': grafanaIni(props) });
+    configMap(this, ctx, c, 'grafana-datasources', { 'datasources.yaml': toYaml(datasources(ctx.namespace, props.scrapeIntervalSeconds)) });
+    configMap(this, ctx, c, 'grafana-dashboard-providers', {
+      'dashboards.yaml': toYaml({
+        apiVersion: 1,
+        providers: [...folders.keys()].map((folder) => ({
+          name: `immigration-ai-${slug(folder)}`,
+          folder,
+          type: 'file',
+          // Dashboards are code: the UI can neither save over nor delete them.
+          disableDeletion: true,
+          allowUiUpdates: false,
+          updateIntervalSeconds: 60,
+          options: { path: `${DASHBOARDS_DIR}/${slug(folder)}` },
+        })),
+      }),
     });
-    emit(this, 'providers', {
-      apiVersion: 'v1', kind: 'ConfigMap', metadata: meta(config, c, 'grafana-dashboard-providers'),
-      data: {
-        'dashboards.yaml': toYaml({
-          apiVersion: 1,
-          providers: [...folders.keys()].map((folder) => ({
-            name: `immigration-ai-${slug(folder)}`,
-            folder,
-            type: 'file',
-            // Dashboards are code: the UI can neither save over nor delete them.
-            disableDeletion: true,
-            allowUiUpdates: false,
-            updateIntervalSeconds: 60,
-            options: { path: `${DASHBOARDS_DIR}/${slug(folder)}` },
-          })),
-        }),
-      },
-    });
-    emitDashboardConfigMaps(this, config, dashboards);
+    emitDashboardConfigMaps(this, ctx, props.dashboards);
 
     const secretDir = '/etc/grafana/secrets';
     const env = [
@@ -150,7 +154,7 @@ export class GrafanaChart extends Chart {
       { name: 'tmp', mountPath: '/tmp' },
       { name: 'admin', mountPath: `${secretDir}/admin`, readOnly: true },
       ...(shared ? [{ name: 'database', mountPath: `${secretDir}/database`, readOnly: true }] : []),
-      ...(config.security.ldap.enabled ? [{ name: 'ldap', mountPath: '/etc/grafana/ldap', readOnly: true }] : []),
+      ...(ldap !== undefined ? [{ name: 'ldap', mountPath: '/etc/grafana/ldap', readOnly: true }] : []),
       ...[...folders.keys()].map((f) => ({ name: `dashboards-${slug(f)}`, mountPath: `${DASHBOARDS_DIR}/${slug(f)}`, readOnly: true })),
     ];
     const volumes = [
@@ -162,7 +166,7 @@ export class GrafanaChart extends Chart {
       { name: 'tmp', emptyDir: { sizeLimit: '64Mi' } },
       { name: 'admin', secret: { secretName: GRAFANA_ADMIN_SECRET.name } },
       ...(shared ? [{ name: 'database', secret: { secretName: GRAFANA_DATABASE_SECRET.name } }] : []),
-      ...(config.security.ldap.enabled ? [{ name: 'ldap', secret: { secretName: config.security.ldap.secretName } }] : []),
+      ...(ldap !== undefined ? [{ name: 'ldap', secret: { secretName: ldap } }] : []),
       // A projected volume per folder gathers that folder's dashboard ConfigMaps in one directory.
       ...[...folders.entries()].map(([f, ds]) => ({
         name: `dashboards-${slug(f)}`,
@@ -172,47 +176,38 @@ export class GrafanaChart extends Chart {
 
     if (!shared) {
       emit(this, 'pvc', {
-        apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: meta(config, c, 'grafana-data'),
-        spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: `${config.storage.grafanaGi}Gi` } } },
+        apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: meta(ctx, c, 'grafana-data'),
+        spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: `${props.storageGi}Gi` } } },
       });
     }
-    emit(this, 'deployment', {
-      apiVersion: 'apps/v1',
-      kind: 'Deployment',
-      metadata: meta(config, c, c),
-      spec: {
-        replicas,
-        selector: { matchLabels: selectorLabels(c) },
-        // A ReadWriteOnce volume cannot be attached to the old and the new pod at once.
-        strategy: shared ? { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } } : { type: 'Recreate' },
-        template: podTemplate(config, {
-          component: c,
-          serviceAccountName: c,
-          uid: GRAFANA_UID,
-          replicated: shared,
-          containers: [
-            container({
-              name: 'grafana',
-              image: config.images.grafana,
-              env,
-              ports: [{ name: GRAFANA.portName, containerPort: GRAFANA.port }],
-              resources: SEED_BUDGET,
-              readinessProbe: httpProbe('/api/health', GRAFANA.portName),
-              livenessProbe: httpProbe('/api/health', GRAFANA.portName, { period: 20, failures: 6, initialDelay: 30 }),
-              volumeMounts: mounts,
-            }),
-          ],
-          volumes,
+    const template = podTemplate(ctx, {
+      component: c,
+      serviceAccountName: c,
+      uid: GRAFANA_UID,
+      replicated: shared,
+      containers: [
+        container({
+          name: 'grafana',
+          image: props.image,
+          env,
+          ports: [{ name: GRAFANA.portName, containerPort: GRAFANA.port }],
+          resources: COMPONENT_BUDGET,
+          readinessProbe: httpProbe('/api/health', GRAFANA.portName),
+          livenessProbe: httpProbe('/api/health', GRAFANA.portName, { period: 20, failures: 6, initialDelay: 30 }),
+          volumeMounts: mounts,
         }),
-      },
+      ],
+      volumes,
     });
-    service(this, config, c, c, [{ name: GRAFANA.portName, port: GRAFANA.port, targetPort: GRAFANA.portName, protocol: 'TCP' }]);
+    // A ReadWriteOnce volume cannot be attached to the old and the new pod at once.
+    deployment(this, ctx, c, { replicas, template, strategy: shared ? 'RollingUpdate' : 'Recreate' });
+    service(this, ctx, c, c, [namedPort(GRAFANA.portName, GRAFANA.port)]);
     emit(this, 'ingress', {
       apiVersion: 'networking.k8s.io/v1',
       kind: 'Ingress',
-      metadata: meta(config, c, c),
+      metadata: meta(ctx, c, c),
       spec: {
-        ...(config.kubernetes.ingressClassName ? { ingressClassName: config.kubernetes.ingressClassName } : {}),
+        ...(props.ingressClassName ? { ingressClassName: props.ingressClassName } : {}),
         ...(tls.enabled ? { tls: [{ hosts: [tls.host], secretName: tls.secretName }] } : {}),
         rules: [
           {
@@ -222,6 +217,6 @@ export class GrafanaChart extends Chart {
         ],
       },
     });
-    podDisruptionBudget(this, config, c, replicas);
+    podDisruptionBudget(this, ctx, c, replicas);
   }
 }

@@ -1,13 +1,12 @@
 import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
-import type { MonitoringConfig } from '../contract/config/index.js';
+import { LOKI } from '../contract/components.js';
 import { toYaml } from '../contract/serialize.js';
-import { selectorLabels } from './labels.js';
-import { LOKI } from './topology.js';
-import { container, emit, httpProbe, meta, podTemplate, service, serviceAccount, tcpProbe, type Resources } from './workload.js';
+import type { ChartContext } from './lib/labels.js';
+import { configMap, container, httpProbe, namedPort, podTemplate, type Resources, service, serviceAccount, statefulSet, tcpProbe } from './lib/workload.js';
 
 /**
- * Above the seed budget: the ingester holds the open chunks of every stream in memory and a wide
+ * Above the component budget: the ingester holds the open chunks of every stream in memory and a wide
  * LogQL query decompresses many chunks at once; 1 GiB absorbs a 30-day query over this app's logs.
  */
 export const LOKI_RESOURCES: Resources = {
@@ -18,8 +17,8 @@ export const LOKI_RESOURCES: Resources = {
 const DATA = '/var/loki';
 
 /** Single-binary Loki on a filesystem volume, 30-day retention applied by the compactor. */
-export function lokiConfig(config: MonitoringConfig): Record<string, unknown> {
-  const hours = config.logRetentionDays * 24;
+export function lokiConfig(logRetentionDays: number): Record<string, unknown> {
+  const hours = logRetentionDays * 24;
   return {
     auth_enabled: false,
     server: { http_listen_port: LOKI.port, grpc_listen_port: LOKI.grpcPort, log_level: 'info' },
@@ -51,65 +50,57 @@ export function lokiConfig(config: MonitoringConfig): Record<string, unknown> {
   };
 }
 
+export interface LokiProps {
+  image: string;
+  replicas: number;
+  logRetentionDays: number;
+  storageGi: number;
+}
+
 export class LokiChart extends Chart {
-  constructor(scope: Construct, id: string, config: MonitoringConfig) {
+  constructor(scope: Construct, id: string, ctx: ChartContext, props: LokiProps) {
     super(scope, id, { disableResourceNameHashes: true });
-    if (config.replicas.loki !== 1) {
+    if (props.replicas !== 1) {
       throw new Error(
-        `replicas.loki is ${config.replicas.loki}: single-binary Loki on a filesystem volume runs exactly one replica; ` +
-          'scale with object storage and the simple scalable deployment instead (README, "How Loki scales")',
+        `replicas.loki is ${props.replicas}: single-binary Loki on a filesystem volume runs exactly one replica; ` +
+          'scale with object storage and the simple scalable deployment instead (docs/operators.md, "How Loki scales")',
       );
     }
     const c = LOKI.name;
-    serviceAccount(this, config, c, c);
-    emit(this, 'config', { apiVersion: 'v1', kind: 'ConfigMap', metadata: meta(config, c, 'loki-config'), data: { 'loki.yaml': toYaml(lokiConfig(config)) } });
-    emit(this, 'statefulset', {
-      apiVersion: 'apps/v1',
-      kind: 'StatefulSet',
-      metadata: meta(config, c, c),
-      spec: {
-        replicas: 1,
-        serviceName: LOKI.headless,
-        selector: { matchLabels: selectorLabels(c) },
-        template: podTemplate(config, {
-          component: c,
-          serviceAccountName: c,
-          uid: 10001,
-          terminationGracePeriodSeconds: 300,
-          containers: [
-            container({
-              name: 'loki',
-              image: config.images.loki,
-              args: ['-config.file=/etc/loki/config/loki.yaml', '-target=all'],
-              ports: [
-                { name: LOKI.portName, containerPort: LOKI.port },
-                { name: 'grpc', containerPort: LOKI.grpcPort },
-              ],
-              resources: LOKI_RESOURCES,
-              readinessProbe: httpProbe('/ready', LOKI.portName, { initialDelay: 15 }),
-              livenessProbe: tcpProbe(LOKI.portName, { period: 20, failures: 6 }),
-              volumeMounts: [
-                { name: 'config', mountPath: '/etc/loki/config', readOnly: true },
-                { name: 'data', mountPath: DATA },
-                { name: 'tmp', mountPath: '/tmp' },
-              ],
-            }),
+    serviceAccount(this, ctx, c, c);
+    configMap(this, ctx, c, 'loki-config', { 'loki.yaml': toYaml(lokiConfig(props.logRetentionDays)) });
+    const template = podTemplate(ctx, {
+      component: c,
+      serviceAccountName: c,
+      uid: 10001,
+      terminationGracePeriodSeconds: 300,
+      containers: [
+        container({
+          name: 'loki',
+          image: props.image,
+          args: ['-config.file=/etc/loki/config/loki.yaml', '-target=all'],
+          ports: [
+            { name: LOKI.portName, containerPort: LOKI.port },
+            { name: 'grpc', containerPort: LOKI.grpcPort },
           ],
-          volumes: [
-            { name: 'config', configMap: { name: 'loki-config' } },
-            { name: 'tmp', emptyDir: { sizeLimit: '256Mi' } },
+          resources: LOKI_RESOURCES,
+          readinessProbe: httpProbe('/ready', LOKI.portName, { initialDelay: 15 }),
+          livenessProbe: tcpProbe(LOKI.portName, { period: 20, failures: 6 }),
+          volumeMounts: [
+            { name: 'config', mountPath: '/etc/loki/config', readOnly: true },
+            { name: 'data', mountPath: DATA },
+            { name: 'tmp', mountPath: '/tmp' },
           ],
         }),
-        volumeClaimTemplates: [
-          { metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: `${config.storage.lokiGi}Gi` } } } },
-        ],
-      },
+      ],
+      volumes: [
+        { name: 'config', configMap: { name: 'loki-config' } },
+        { name: 'tmp', emptyDir: { sizeLimit: '256Mi' } },
+      ],
     });
-    const ports = [
-      { name: LOKI.portName, port: LOKI.port, targetPort: LOKI.portName, protocol: 'TCP' },
-      { name: 'grpc', port: LOKI.grpcPort, targetPort: 'grpc', protocol: 'TCP' },
-    ];
-    service(this, config, c, c, ports);
-    service(this, config, c, LOKI.headless, ports, { headless: true });
+    statefulSet(this, ctx, c, { replicas: 1, serviceName: LOKI.headless, template, storageGi: props.storageGi, parallel: false });
+    const ports = [namedPort(LOKI.portName, LOKI.port), namedPort('grpc', LOKI.grpcPort)];
+    service(this, ctx, c, c, ports);
+    service(this, ctx, c, LOKI.headless, ports, { headless: true });
   }
 }

@@ -1,9 +1,11 @@
 import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
-import type { MonitoringConfig } from '../contract/config/index.js';
-import { selectorLabels } from './labels.js';
-import { ALERTMANAGER, ALLOY, DNS_PORT, EXPORTER, GRAFANA, LOKI, PROMETHEUS, REPORTS, SMS_BRIDGE } from './topology.js';
-import { emit, meta, type Obj } from './workload.js';
+import type { INetworkPolicyPeer } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicyPeer';
+import type { INetworkPolicyIngressRule } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicyIngressRule';
+import type { INetworkPolicyEgressRule } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicyEgressRule';
+import { ALERTMANAGER, ALLOY, DNS_PORT, EXPORTER, GRAFANA, LOKI, PROMETHEUS, REPORTS, SMS_BRIDGE } from '../contract/components.js';
+import { type ChartContext, selectorLabels } from './lib/labels.js';
+import { emit, meta } from './lib/workload.js';
 
 export type Peer =
   | { kind: 'pod'; component: string; namespace: string }
@@ -25,19 +27,29 @@ const NAME_LABEL = 'kubernetes.io/metadata.name';
  * The data-flow diagram as data: every connection the stack makes. The NetworkPolicies are
  * generated from it (default deny, then exactly these), and a test replays it against them.
  */
-export function flows(config: MonitoringConfig): Flow[] {
-  const ns = config.namespace;
+export interface NetworkProps {
+  appNamespace: string;
+  logCollectorNamespace: string;
+  smtpPort: number;
+  alertmanagerReplicas: number;
+  grafanaReplicas: number;
+  smsBridge: boolean;
+  ldap: boolean;
+}
+
+export function flows(ctx: ChartContext, props: NetworkProps): Flow[] {
+  const ns = ctx.namespace;
   const pod = (component: string, namespace = ns): Peer => ({ kind: 'pod', component, namespace });
   const prometheus = pod(PROMETHEUS.name);
   const alertmanager = pod(ALERTMANAGER.name);
   const grafana = pod(GRAFANA.name);
   const loki = pod(LOKI.name);
   const exporter = pod(EXPORTER.name);
-  const alloy = pod(ALLOY.name, config.kubernetes.logCollectorNamespace);
+  const alloy = pod(ALLOY.name, props.logCollectorNamespace);
   const reports = pod(REPORTS.name);
-  const app: Peer = { kind: 'namespace', namespace: config.kubernetes.appNamespace };
+  const app: Peer = { kind: 'namespace', namespace: props.appNamespace };
   const anywhere: Peer = { kind: 'anywhere' };
-  const smtp = config.channels.email.smtpPort;
+  const smtp = props.smtpPort;
   const out: Flow[] = [
     { from: prometheus, to: exporter, ports: tcp(EXPORTER.port), why: 'scrape the exporter' },
     { from: prometheus, to: prometheus, ports: tcp(PROMETHEUS.port), why: 'scrape itself and its peer replica' },
@@ -60,21 +72,21 @@ export function flows(config: MonitoringConfig): Flow[] {
     { from: reports, to: prometheus, ports: tcp(PROMETHEUS.port), why: 'query the report figures' },
     { from: reports, to: anywhere, ports: tcp(smtp, 443), why: 'send the report by email and Slack' },
   ];
-  if (config.replicas.alertmanager > 1) {
+  if (props.alertmanagerReplicas > 1) {
     out.push({ from: alertmanager, to: alertmanager, ports: [{ port: ALERTMANAGER.clusterPort, protocol: 'TCP' }, { port: ALERTMANAGER.clusterPort, protocol: 'UDP' }], why: 'cluster gossip' });
   }
-  if (config.channels.sms.enabled) {
+  if (props.smsBridge) {
     out.push({ from: alertmanager, to: pod(SMS_BRIDGE.name), ports: tcp(SMS_BRIDGE.port), why: 'critical alerts to the SMS bridge' });
     out.push({ from: pod(SMS_BRIDGE.name), to: anywhere, ports: tcp(443), why: 'Twilio Messages API' });
     out.push({ from: prometheus, to: pod(SMS_BRIDGE.name), ports: tcp(SMS_BRIDGE.port), why: 'scrape the SMS bridge' });
     out.push({ from: pod(SMS_BRIDGE.name), to: loki, ports: tcp(LOKI.port), why: 'the SMS bridge ships its logs' });
   }
-  if (config.security.ldap.enabled) out.push({ from: grafana, to: anywhere, ports: tcp(389, 636), why: 'LDAP sign-in' });
-  if (config.replicas.grafana > 1) out.push({ from: grafana, to: anywhere, ports: tcp(5432), why: 'shared Grafana database' });
+  if (props.ldap) out.push({ from: grafana, to: anywhere, ports: tcp(389, 636), why: 'LDAP sign-in' });
+  if (props.grafanaReplicas > 1) out.push({ from: grafana, to: anywhere, ports: tcp(5432), why: 'shared Grafana database' });
   return out;
 }
 
-function peerOf(p: Peer, policyNamespace: string): Obj | undefined {
+function peerOf(p: Peer, policyNamespace: string): INetworkPolicyPeer | undefined {
   switch (p.kind) {
     case 'anywhere':
       return undefined;
@@ -87,7 +99,7 @@ function peerOf(p: Peer, policyNamespace: string): Obj | undefined {
   }
 }
 
-function rule(direction: 'from' | 'to', peer: Peer, ports: Flow['ports'], policyNamespace: string): Obj {
+function rule(direction: 'from' | 'to', peer: Peer, ports: Flow['ports'], policyNamespace: string): INetworkPolicyIngressRule & INetworkPolicyEgressRule {
   const selector = peerOf(peer, policyNamespace);
   return {
     ...(selector ? { [direction]: [selector] } : {}),
@@ -98,21 +110,21 @@ function rule(direction: 'from' | 'to', peer: Peer, ports: Flow['ports'], policy
 const samePod = (a: Peer, component: string, namespace: string): boolean => a.kind === 'pod' && a.component === component && a.namespace === namespace;
 
 export class NetworkPoliciesChart extends Chart {
-  constructor(scope: Construct, id: string, config: MonitoringConfig) {
+  constructor(scope: Construct, id: string, ctx: ChartContext, props: NetworkProps) {
     super(scope, id, { disableResourceNameHashes: true });
-    const all = flows(config);
-    const namespaces = [config.namespace, config.kubernetes.logCollectorNamespace];
+    const all = flows(ctx, props);
+    const namespaces = [ctx.namespace, props.logCollectorNamespace];
     for (const ns of namespaces) {
       emit(this, `default-deny-${ns}`, {
         apiVersion: 'networking.k8s.io/v1',
         kind: 'NetworkPolicy',
-        metadata: meta(config, 'network-policy', 'default-deny', ns),
+        metadata: meta(ctx, 'network-policy', 'default-deny', ns),
         spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
       });
       emit(this, `dns-${ns}`, {
         apiVersion: 'networking.k8s.io/v1',
         kind: 'NetworkPolicy',
-        metadata: meta(config, 'network-policy', 'allow-dns', ns),
+        metadata: meta(ctx, 'network-policy', 'allow-dns', ns),
         spec: {
           podSelector: {},
           policyTypes: ['Egress'],
@@ -128,7 +140,7 @@ export class NetworkPoliciesChart extends Chart {
       emit(this, `${namespace}-${component}`, {
         apiVersion: 'networking.k8s.io/v1',
         kind: 'NetworkPolicy',
-        metadata: meta(config, component, component, namespace),
+        metadata: meta(ctx, component, component, namespace),
         spec: {
           podSelector: { matchLabels: selectorLabels(component) },
           policyTypes: ['Ingress', 'Egress'],

@@ -5,36 +5,43 @@
  */
 import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
-import type { Artifacts } from '../stacks/artifacts.js';
-import type { MonitoringConfig } from '../contract/config/index.js';
+import type { AlertmanagerArtifact } from '../contract/alertmanager.js';
+import { EXPORTER } from '../contract/components.js';
+import type { DashboardArtifact } from '../contract/dashboards.js';
+import type { RuleGroup } from '../contract/rules.js';
 import { toAlertmanagerConfigSpec } from './alertmanager-crd.js';
-import { emitDashboardConfigMaps } from './grafana.js';
-import { selectorLabels } from './labels.js';
 import { JOBS } from './files/prometheus-yml.js';
-import { EXPORTER } from './topology.js';
-import { emit, meta } from './workload.js';
+import { emitDashboardConfigMaps } from './grafana.js';
+import { type ChartContext, selectorLabels } from './lib/labels.js';
+import { emit, meta } from './lib/workload.js';
 
-/** kube-prometheus-stack selects ServiceMonitors and PrometheusRules with `release: <Helm release name>`. */
-export const releaseLabel = (config: MonitoringConfig): Record<string, string> => ({ release: config.kubernetes.operatorReleaseLabel });
+export interface OperatorProps {
+  /** kube-prometheus-stack selects ServiceMonitors and PrometheusRules with `release: <Helm release name>`. */
+  releaseLabel: string;
+  appNamespace: string;
+  scrapeIntervalSeconds: number;
+}
+
+const releaseLabels = (props: OperatorProps): Record<string, string> => ({ release: props.releaseLabel });
 
 export class OperatorPrometheusChart extends Chart {
-  constructor(scope: Construct, id: string, config: MonitoringConfig, artifacts: Artifacts) {
+  constructor(scope: Construct, id: string, ctx: ChartContext, props: OperatorProps & { ruleGroups: readonly RuleGroup[] }) {
     super(scope, id, { disableResourceNameHashes: true });
-    const ns = config.namespace;
-    const labels = releaseLabel(config);
-    if (artifacts.ruleGroups.length > 0) {
+    const ns = ctx.namespace;
+    const labels = releaseLabels(props);
+    if (props.ruleGroups.length > 0) {
       emit(this, 'rules', {
         apiVersion: 'monitoring.coreos.com/v1',
         kind: 'PrometheusRule',
-        metadata: meta(config, 'prometheus-rules', 'immigration-ai', ns, { labels }),
-        spec: { groups: artifacts.ruleGroups },
+        metadata: meta(ctx, 'prometheus-rules', 'immigration-ai', ns, { labels }),
+        spec: { groups: [...props.ruleGroups] },
       });
     }
-    const interval = `${config.scrapeIntervalSeconds}s`;
+    const interval = `${props.scrapeIntervalSeconds}s`;
     emit(this, 'exporter', {
       apiVersion: 'monitoring.coreos.com/v1',
       kind: 'ServiceMonitor',
-      metadata: meta(config, EXPORTER.name, EXPORTER.name, ns, { labels }),
+      metadata: meta(ctx, EXPORTER.name, EXPORTER.name, ns, { labels }),
       spec: {
         namespaceSelector: { matchNames: [ns] },
         selector: { matchLabels: selectorLabels(EXPORTER.name) },
@@ -45,9 +52,9 @@ export class OperatorPrometheusChart extends Chart {
     emit(this, 'app', {
       apiVersion: 'monitoring.coreos.com/v1',
       kind: 'ServiceMonitor',
-      metadata: meta(config, JOBS.app, JOBS.app, ns, { labels }),
+      metadata: meta(ctx, JOBS.app, JOBS.app, ns, { labels }),
       spec: {
-        namespaceSelector: { matchNames: [config.kubernetes.appNamespace] },
+        namespaceSelector: { matchNames: [props.appNamespace] },
         selector: { matchLabels: { 'app.kubernetes.io/name': JOBS.app } },
         endpoints: [{ port: 'http-metrics', path: '/metrics', interval, relabelings: [{ targetLabel: 'job', replacement: JOBS.app }] }],
       },
@@ -56,20 +63,20 @@ export class OperatorPrometheusChart extends Chart {
 }
 
 export class OperatorAlertmanagerChart extends Chart {
-  constructor(scope: Construct, id: string, config: MonitoringConfig, artifacts: Artifacts) {
+  constructor(scope: Construct, id: string, ctx: ChartContext, props: OperatorProps & { alertmanager: AlertmanagerArtifact }) {
     super(scope, id, { disableResourceNameHashes: true });
     emit(this, 'config', {
       apiVersion: 'monitoring.coreos.com/v1alpha1',
       kind: 'AlertmanagerConfig',
-      metadata: meta(config, 'alertmanager', 'immigration-ai', config.namespace, { labels: releaseLabel(config) }),
-      spec: toAlertmanagerConfigSpec(artifacts.alertmanagerConfig, config.namespace),
+      metadata: meta(ctx, 'alertmanager', 'immigration-ai', ctx.namespace, { labels: releaseLabels(props) }),
+      spec: toAlertmanagerConfigSpec(props.alertmanager.config, ctx.namespace),
     });
   }
 }
 
 export class OperatorDashboardsChart extends Chart {
-  constructor(scope: Construct, id: string, config: MonitoringConfig, artifacts: Artifacts) {
+  constructor(scope: Construct, id: string, ctx: ChartContext, dashboards: readonly DashboardArtifact[]) {
     super(scope, id, { disableResourceNameHashes: true });
-    emitDashboardConfigMaps(this, config, artifacts.dashboards);
+    emitDashboardConfigMaps(this, ctx, dashboards);
   }
 }

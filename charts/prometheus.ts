@@ -1,14 +1,15 @@
 import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
-import type { MonitoringConfig } from '../contract/config/index.js';
-import type { FileTree } from '../stacks/output/file-tree.js';
+import { ALERTMANAGER, ALLOY, EXPORTER, GRAFANA, LOKI, PROMETHEUS, RELOADER_PORT, SMS_BRIDGE } from '../contract/components.js';
+import type { SecretKeyRef } from '../contract/config/index.js';
+import { type RuleGroup, ruleFiles } from '../contract/rules.js';
 import { toYaml } from '../contract/serialize.js';
-import { buildPrometheusConfig } from './files/prometheus-yml.js';
-import { kubernetesDiscovery, PROMETHEUS, RELOADER_PORT } from './topology.js';
+import { buildPrometheusConfig, type Discovery, type PrometheusGlobals } from './files/prometheus-yml.js';
+import type { ChartContext } from './lib/labels.js';
 import {
-  container, emit, httpProbe, meta, POD_NAME_ENV, podDisruptionBudget, podTemplate, service, serviceAccount,
-  SIDECAR_BUDGET, statefulSet, tcpProbe, type Resources,
-} from './workload.js';
+  configMap, container, emit, httpProbe, meta, namedPort, POD_NAME_ENV, podDisruptionBudget, podTemplate, type Resources, service,
+  serviceAccount, SIDECAR_BUDGET, statefulSet, tcpProbe,
+} from './lib/workload.js';
 
 export const PROMETHEUS_CONFIGMAP = 'prometheus-config';
 export const PROMETHEUS_RULES_CONFIGMAP = 'prometheus-rules';
@@ -16,10 +17,9 @@ export const PROMETHEUS_CONFIG_KEY = 'prometheus.yml';
 export const RULES_DIR = '/etc/prometheus/rules';
 const CONFIG_DIR = '/etc/prometheus/config';
 const CONFIG_OUT = '/etc/prometheus/config_out/prometheus.env.yaml';
-const RULES_PREFIX = 'prometheus/rules/';
 
 /**
- * Larger than the seed budget: the TSDB head block (about two hours of every series) lives in
+ * Larger than the component budget: the TSDB head block (about two hours of every series) lives in
  * memory and compaction needs headroom; 2 GiB holds this stack's few thousand series with room.
  */
 export const PROMETHEUS_RESOURCES: Resources = {
@@ -27,44 +27,74 @@ export const PROMETHEUS_RESOURCES: Resources = {
   limits: { cpu: '1', memory: '2Gi' },
 };
 
-/** Namespaces whose Services Prometheus discovers (Role + RoleBinding in each: no ClusterRole). */
-export function discoveryNamespaces(config: MonitoringConfig): string[] {
-  return [...new Set([config.namespace, config.kubernetes.appNamespace, config.kubernetes.logCollectorNamespace])].sort();
+export interface PrometheusProps {
+  image: string;
+  reloaderImage: string;
+  replicas: number;
+  retentionDays: number;
+  storageGi: number;
+  globals: PrometheusGlobals;
+  /** The app's namespace (job `immigration-ai`) and the log collector's (job `alloy`). */
+  appNamespace: string;
+  logCollectorNamespace: string;
+  /** Scrape the SMS bridge (only when it runs). */
+  smsBridge: boolean;
+  remoteWrite?: { url: string; bearerTokenSecret: SecretKeyRef };
+  ruleGroups: readonly RuleGroup[];
 }
 
-/** Rule files from the alert-rules artifact, keyed by file name. */
-export function ruleFiles(rules: FileTree): [string, string][] {
-  return rules.entries()
-    .filter(([p]) => p.startsWith(RULES_PREFIX))
-    .map(([p, c]) => [p.slice(RULES_PREFIX.length), c] as [string, string]);
+/** Namespaces whose Services Prometheus discovers (Role + RoleBinding in each: no ClusterRole). */
+export function discoveryNamespaces(ctx: ChartContext, props: Pick<PrometheusProps, 'appNamespace' | 'logCollectorNamespace'>): string[] {
+  return [...new Set([ctx.namespace, props.appNamespace, props.logCollectorNamespace])].sort();
 }
+
+/** Service discovery for the charts: every component through its Service's named port. */
+export function kubernetesDiscovery(ctx: ChartContext, props: Pick<PrometheusProps, 'appNamespace' | 'logCollectorNamespace' | 'smsBridge'>): Discovery {
+  const ns = ctx.namespace;
+  return {
+    kind: 'kubernetes',
+    appNamespace: props.appNamespace,
+    alertmanager: { namespace: ns, service: ALERTMANAGER.name, port: ALERTMANAGER.portName },
+    targets: {
+      exporter: { namespace: ns, service: EXPORTER.name, port: EXPORTER.portName },
+      prometheus: { namespace: ns, service: PROMETHEUS.name, port: PROMETHEUS.portName },
+      alertmanager: { namespace: ns, service: ALERTMANAGER.name, port: ALERTMANAGER.portName },
+      grafana: { namespace: ns, service: GRAFANA.name, port: GRAFANA.portName },
+      loki: { namespace: ns, service: LOKI.name, port: LOKI.portName },
+      alloy: { namespace: props.logCollectorNamespace, service: ALLOY.name, port: ALLOY.portName },
+      ...(props.smsBridge ? { smsBridge: { namespace: ns, service: SMS_BRIDGE.name, port: SMS_BRIDGE.portName } } : {}),
+    },
+  };
+}
+
+const remoteWriteDir = (ref: SecretKeyRef): string => `/etc/prometheus/secrets/${ref.name}`;
 
 /** The prometheus.yml the pods load: `$(POD_NAME)` is expanded per replica by the config reloader. */
-export function kubernetesPrometheusConfig(config: MonitoringConfig): Record<string, unknown> {
-  const rw = config.kubernetes.remoteWrite;
-  return buildPrometheusConfig(config, {
-    discovery: kubernetesDiscovery(config),
+export function kubernetesPrometheusConfig(ctx: ChartContext, props: PrometheusProps): Record<string, unknown> {
+  const rw = props.remoteWrite;
+  return buildPrometheusConfig(props.globals, {
+    discovery: kubernetesDiscovery(ctx, props),
     replica: '$(POD_NAME)',
     ruleFiles: [`${RULES_DIR}/*.yaml`],
-    remoteWrite: rw.enabled ? { url: rw.url, bearerTokenFile: `/etc/prometheus/secrets/${rw.bearerTokenSecret.name}/${rw.bearerTokenSecret.key}` } : undefined,
+    remoteWrite: rw ? { url: rw.url, bearerTokenFile: `${remoteWriteDir(rw.bearerTokenSecret)}/${rw.bearerTokenSecret.key}` } : undefined,
   });
 }
 
 /** Prometheus: StatefulSet with a volume per replica, generated config and rules, reload without restart. */
 export class PrometheusChart extends Chart {
-  constructor(scope: Construct, id: string, config: MonitoringConfig, rules: FileTree) {
+  constructor(scope: Construct, id: string, ctx: ChartContext, props: PrometheusProps) {
     super(scope, id, { disableResourceNameHashes: true });
     const c = PROMETHEUS.name;
-    const ns = config.namespace;
-    const replicas = config.replicas.prometheus;
-    const rw = config.kubernetes.remoteWrite;
+    const ns = ctx.namespace;
+    const replicas = props.replicas;
+    const rw = props.remoteWrite;
 
-    serviceAccount(this, config, c, c, true);
-    for (const target of discoveryNamespaces(config)) {
+    serviceAccount(this, ctx, c, c, true);
+    for (const target of discoveryNamespaces(ctx, props)) {
       emit(this, `role-${target}`, {
         apiVersion: 'rbac.authorization.k8s.io/v1',
         kind: 'Role',
-        metadata: meta(config, c, 'prometheus-discovery', target),
+        metadata: meta(ctx, c, 'prometheus-discovery', target),
         // What `role: endpointslice` service discovery reads, and nothing else (no Secrets, no writes).
         rules: [
           { apiGroups: [''], resources: ['services', 'pods'], verbs: ['get', 'list', 'watch'] },
@@ -74,24 +104,14 @@ export class PrometheusChart extends Chart {
       emit(this, `binding-${target}`, {
         apiVersion: 'rbac.authorization.k8s.io/v1',
         kind: 'RoleBinding',
-        metadata: meta(config, c, 'prometheus-discovery', target),
+        metadata: meta(ctx, c, 'prometheus-discovery', target),
         roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'prometheus-discovery' },
         subjects: [{ kind: 'ServiceAccount', name: c, namespace: ns }],
       });
     }
 
-    emit(this, 'config', {
-      apiVersion: 'v1',
-      kind: 'ConfigMap',
-      metadata: meta(config, c, PROMETHEUS_CONFIGMAP),
-      data: { [PROMETHEUS_CONFIG_KEY]: toYaml(kubernetesPrometheusConfig(config)) },
-    });
-    emit(this, 'rules', {
-      apiVersion: 'v1',
-      kind: 'ConfigMap',
-      metadata: meta(config, c, PROMETHEUS_RULES_CONFIGMAP),
-      data: Object.fromEntries(ruleFiles(rules)),
-    });
+    configMap(this, ctx, c, PROMETHEUS_CONFIGMAP, { [PROMETHEUS_CONFIG_KEY]: toYaml(kubernetesPrometheusConfig(ctx, props)) });
+    configMap(this, ctx, c, PROMETHEUS_RULES_CONFIGMAP, Object.fromEntries(ruleFiles(props.ruleGroups).map((f) => [f.name, f.text])));
 
     const reloaderArgs = [
       `--listen-address=:${RELOADER_PORT}`,
@@ -103,9 +123,9 @@ export class PrometheusChart extends Chart {
       { name: 'config-out', mountPath: '/etc/prometheus/config_out' },
       { name: 'rules', mountPath: RULES_DIR, readOnly: true },
     ];
-    const secretMounts = rw.enabled ? [{ name: 'remote-write', mountPath: `/etc/prometheus/secrets/${rw.bearerTokenSecret.name}`, readOnly: true }] : [];
+    const secretMounts = rw ? [{ name: 'remote-write', mountPath: remoteWriteDir(rw.bearerTokenSecret), readOnly: true }] : [];
 
-    const pod = podTemplate(config, {
+    const pod = podTemplate(ctx, {
       component: c,
       serviceAccountName: c,
       automountToken: true,
@@ -116,7 +136,7 @@ export class PrometheusChart extends Chart {
       initContainers: [
         container({
           name: 'init-config-reloader',
-          image: config.images.configReloader,
+          image: props.reloaderImage,
           args: ['--watch-interval=0', ...reloaderArgs],
           env: [POD_NAME_ENV],
           resources: SIDECAR_BUDGET,
@@ -126,13 +146,13 @@ export class PrometheusChart extends Chart {
       containers: [
         container({
           name: 'prometheus',
-          image: config.images.prometheus,
+          image: props.image,
           args: [
             `--config.file=${CONFIG_OUT}`,
             '--storage.tsdb.path=/prometheus',
-            `--storage.tsdb.retention.time=${config.metricsRetentionDays}d`,
+            `--storage.tsdb.retention.time=${props.retentionDays}d`,
             // Time-based retention first; this keeps a burst of series from filling the volume.
-            `--storage.tsdb.retention.size=${Math.floor(config.storage.prometheusGi * 0.85)}GB`,
+            `--storage.tsdb.retention.size=${Math.floor(props.storageGi * 0.85)}GB`,
             '--web.enable-lifecycle',
             `--web.listen-address=:${PROMETHEUS.port}`,
           ],
@@ -151,7 +171,7 @@ export class PrometheusChart extends Chart {
         }),
         container({
           name: 'config-reloader',
-          image: config.images.configReloader,
+          image: props.reloaderImage,
           args: [...reloaderArgs, `--reload-url=http://127.0.0.1:${PROMETHEUS.port}/-/reload`, `--watched-dir=${RULES_DIR}`],
           env: [POD_NAME_ENV],
           ports: [{ name: 'reloader-web', containerPort: RELOADER_PORT }],
@@ -165,16 +185,16 @@ export class PrometheusChart extends Chart {
         { name: 'config', configMap: { name: PROMETHEUS_CONFIGMAP } },
         { name: 'config-out', emptyDir: { medium: 'Memory', sizeLimit: '16Mi' } },
         { name: 'rules', configMap: { name: PROMETHEUS_RULES_CONFIGMAP } },
-        ...(rw.enabled ? [{ name: 'remote-write', secret: { secretName: rw.bearerTokenSecret.name } }] : []),
+        ...(rw ? [{ name: 'remote-write', secret: { secretName: rw.bearerTokenSecret.name } }] : []),
       ],
     });
 
-    statefulSet(this, config, c, {
-      replicas, serviceName: PROMETHEUS.headless, template: pod, storageGi: config.storage.prometheusGi, updateStrategy: { type: 'RollingUpdate' },
+    statefulSet(this, ctx, c, {
+      replicas, serviceName: PROMETHEUS.headless, template: pod, storageGi: props.storageGi, updateStrategy: { type: 'RollingUpdate' },
     });
-    const port = { name: PROMETHEUS.portName, port: PROMETHEUS.port, targetPort: PROMETHEUS.portName, protocol: 'TCP' };
-    service(this, config, c, c, [port]);
-    service(this, config, c, PROMETHEUS.headless, [port], { headless: true });
-    podDisruptionBudget(this, config, c, replicas);
+    const port = namedPort(PROMETHEUS.portName, PROMETHEUS.port);
+    service(this, ctx, c, c, [port]);
+    service(this, ctx, c, PROMETHEUS.headless, [port], { headless: true });
+    podDisruptionBudget(this, ctx, c, replicas);
   }
 }

@@ -36,3 +36,6 @@ export const ALERT_NAMES: readonly AlertName[] = Object.values(ALERTS);
 /** Severity label values, mixin conventions: critical pages, warning notifies, info/none are only recorded. */
 export type Severity = 'critical' | 'warning' | 'info' | 'none';
 export const SEVERITIES: readonly Severity[] = ['critical', 'warning', 'info', 'none'];
+
+/** Where an alert's runbook is published: `<runbookBaseUrl>/<AlertName>.md` (alert-rules/ writes dist/runbooks/). */
+export const runbookUrl = (runbookBaseUrl: string, alert: AlertName): string => `${runbookBaseUrl}/${alert}.md`;

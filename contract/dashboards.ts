@@ -1,17 +1,13 @@
 /**
- * Names the dashboards share with the rest of the stack: datasource UIDs (the charts provision the
- * datasources with exactly these), dashboard UIDs (links and bookmarks point at them, so they never
- * change without intent), folders, tags, and the alert names whose runbooks panels link to.
+ * What the dashboards share with the rest of the stack: datasource UIDs (the charts provision the
+ * datasources with exactly these), dashboard UIDs (alerts and links point at them, so they never
+ * change without intent), folders, and the dashboard artifact the charts embed.
  */
+import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import { sortKeys, toJson } from './serialize.js';
 
 /** UIDs of the provisioned datasources. The dashboards' datasource variables default to them. */
 export const DATASOURCE_UIDS = { prometheus: 'prometheus', loki: 'loki', alertmanager: 'alertmanager' } as const;
-
-/** Grafana datasource plugin ids. */
-export const DATASOURCE_TYPES = { prometheus: 'prometheus', loki: 'loki' } as const;
-
-/** Template variable names through which every panel and target picks its datasource. */
-export const DATASOURCE_VARIABLES = { prometheus: 'datasource', loki: 'loki_datasource' } as const;
 
 /**
  * Stable dashboard UIDs (at most 40 characters, Grafana's limit). A test compares them against a
@@ -35,5 +31,18 @@ export type DashboardKey = keyof typeof DASHBOARD_UIDS;
  */
 export const FOLDERS = { operations: 'Immigration AI', business: 'Immigration AI Business' } as const;
 
-/** Every dashboard carries this tag; the dashboards' link dropdown lists dashboards by it. */
-export const COMMON_TAG = 'immigration-ai';
+/** `<grafanaUrl>/d/<uid>`: the address of a dashboard, for alert annotations and links. */
+export const dashboardUrl = (grafanaUrl: string, key: DashboardKey): string => `${grafanaUrl}/d/${DASHBOARD_UIDS[key]}`;
+
+/** A generated dashboard: what dashboards/ hands to the charts and to synth. */
+export interface DashboardArtifact {
+  uid: string;
+  title: string;
+  /** The Grafana folder it is filed in. */
+  folder: string;
+  /** The classic dashboard model Grafana imports. */
+  model: dashboard.Dashboard;
+}
+
+/** The dashboard file (sorted keys, pretty, trailing newline): the same bytes on disk and in every ConfigMap. */
+export const dashboardText = (d: DashboardArtifact): string => toJson(sortKeys(d.model));

@@ -16,6 +16,9 @@ export type MetricOwner = 'exporter' | 'app' | 'sms-bridge';
 
 export const SCRAPE_JOBS = { exporter: 'immigration-ai-exporter', app: 'immigration-ai', 'sms-bridge': 'immigration-ai-sms-bridge' } as const satisfies Record<MetricOwner, string>;
 
+/** Scrape jobs of the monitoring tools themselves; their metrics are the tools' own, not in this catalog. */
+export const TOOL_JOBS = { prometheus: 'prometheus', alertmanager: 'alertmanager', grafana: 'grafana', loki: 'loki', alloy: 'alloy' } as const;
+
 export interface MetricDefinition<L extends string = string> {
   readonly name: string;
   readonly type: MetricType;

@@ -27,3 +27,9 @@ export function toYamlStream(docs: readonly unknown[]): string {
 export function toJson(value: unknown): string {
   return `${JSON.stringify(value, null, 2)}\n`;
 }
+
+/** A generated text file, by its path relative to the folder it belongs in. */
+export interface TextFile {
+  name: string;
+  text: string;
+}

@@ -10,7 +10,8 @@ import type * as cog from '@grafana/grafana-foundation-sdk/cog';
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import type { MonitoringConfig } from '../contract/config/index.js';
 import { METRICS } from '../contract/metric-catalog.js';
-import { COMMON_TAG, DASHBOARD_UIDS, type DashboardKey, DATASOURCE_TYPES, DATASOURCE_UIDS, DATASOURCE_VARIABLES } from '../contract/dashboards.js';
+import { DASHBOARD_UIDS, type DashboardKey, DATASOURCE_UIDS } from '../contract/dashboards.js';
+import { COMMON_TAG, DATASOURCE_TYPES, DATASOURCE_VARIABLES } from './constants.js';
 import { type PanelBuilderLike, PROMETHEUS } from './panels.js';
 import { series } from '../contract/promql.js';
 

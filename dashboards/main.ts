@@ -9,14 +9,11 @@ import { RECORDED } from '../contract/recording-rules.js';
 import { METRICS } from '../contract/metric-catalog.js';
 import type { MonitoringConfig } from '../contract/config/index.js';
 import { cell, composeDashboard } from './compose.js';
-import { FOLDERS } from '../contract/dashboards.js';
 import { ALERTS } from '../contract/alerts.js';
 import { runbook, toDashboard } from './links.js';
 import { activeUsersStat } from './shared-panels.js';
 import { alertSteps, binaryMapping, COLORS, healthySteps, statPanel, timeseriesPanel } from './panels.js';
 import { percent, recorded, series } from '../contract/promql.js';
-
-export const MAIN_FOLDER = FOLDERS.operations;
 
 export function mainDashboard(config: MonitoringConfig): dashboard.Dashboard {
   const { warning, critical } = config.alerting.thresholds;

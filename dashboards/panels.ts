@@ -17,7 +17,7 @@ import * as stat from '@grafana/grafana-foundation-sdk/stat';
 import * as statetimeline from '@grafana/grafana-foundation-sdk/statetimeline';
 import * as table from '@grafana/grafana-foundation-sdk/table';
 import * as timeseries from '@grafana/grafana-foundation-sdk/timeseries';
-import { DATASOURCE_TYPES, DATASOURCE_VARIABLES } from '../contract/dashboards.js';
+import { DATASOURCE_TYPES, DATASOURCE_VARIABLES } from './constants.js';
 
 export const PROMETHEUS: common.DataSourceRef = { type: DATASOURCE_TYPES.prometheus, uid: `\${${DATASOURCE_VARIABLES.prometheus}}` };
 export const LOKI: common.DataSourceRef = { type: DATASOURCE_TYPES.loki, uid: `\${${DATASOURCE_VARIABLES.loki}}` };

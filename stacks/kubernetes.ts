@@ -1,36 +1,134 @@
+/**
+ * Composes the charts of an environment: each chart gets the generated artifacts it embeds and
+ * the few settings it reads (narrow props), never the whole configuration.
+ */
 import { App, type Chart } from 'cdk8s';
 import { AlertmanagerChart } from '../charts/alertmanager.js';
 import { AlloyChart } from '../charts/alloy.js';
 import { ExporterConfigChart } from '../charts/exporter-config.js';
 import { ExporterChart } from '../charts/exporter.js';
 import { GrafanaChart } from '../charts/grafana.js';
+import type { ChartContext } from '../charts/lib/labels.js';
 import { LokiChart } from '../charts/loki.js';
-import { ReportsChart } from '../charts/reports.js';
-import { SmsBridgeChart } from '../charts/sms-bridge.js';
 import { NamespaceChart } from '../charts/namespace.js';
 import { NetworkPoliciesChart } from '../charts/network-policies.js';
-import { OperatorAlertmanagerChart, OperatorDashboardsChart, OperatorPrometheusChart } from '../charts/operator.js';
+import { OperatorAlertmanagerChart, OperatorDashboardsChart, OperatorPrometheusChart, type OperatorProps } from '../charts/operator.js';
 import { PrometheusChart } from '../charts/prometheus.js';
-import type { Artifacts } from './artifacts.js';
+import { ReportsChart } from '../charts/reports.js';
+import { SmsBridgeChart } from '../charts/sms-bridge.js';
+import { lokiUrl, prometheusUrl } from '../contract/components.js';
 import type { MonitoringConfig } from '../contract/config/index.js';
-import { FileTree } from './output/file-tree.js';
 import { toYaml, toYamlStream } from '../contract/serialize.js';
+import type { Artifacts } from './artifacts.js';
+import { FileTree } from './output/file-tree.js';
+
+const contextOf = (config: MonitoringConfig): ChartContext => ({ namespace: config.namespace, environment: config.environment });
+
+/** The settings every Prometheus of the environment shares (also the plain prometheus.yml's). */
+export const prometheusGlobals = (config: MonitoringConfig) => ({
+  scrapeIntervalSeconds: config.scrapeIntervalSeconds,
+  evaluationIntervalSeconds: config.evaluationIntervalSeconds,
+  cluster: config.cluster,
+});
 
 /** Profile `standalone`: the whole stack. Each chart becomes one file under k8s/. */
 export function composeCharts(config: MonitoringConfig, artifacts: Artifacts): Chart[] {
   const app = new App();
-  const charts: Chart[] = [new NamespaceChart(app, 'namespace', config)];
+  const ctx = contextOf(config);
+  const charts: Chart[] = [new NamespaceChart(app, 'namespace', ctx)];
   if (!config.monitoringEnabled) return charts;
-  charts.push(new ExporterConfigChart(app, 'exporter-config', config));
-  charts.push(new PrometheusChart(app, 'prometheus', config, artifacts.rules));
-  charts.push(new AlertmanagerChart(app, 'alertmanager', config, artifacts.alertmanager));
-  if (config.channels.sms.enabled) charts.push(new SmsBridgeChart(app, 'sms-bridge', config));
-  charts.push(new GrafanaChart(app, 'grafana', config, artifacts.dashboards, artifacts.datasourceUids));
-  charts.push(new LokiChart(app, 'loki', config));
-  charts.push(new AlloyChart(app, 'alloy', config));
-  charts.push(new ExporterChart(app, 'exporter', config));
-  charts.push(new ReportsChart(app, 'reports', config));
-  charts.push(new NetworkPoliciesChart(app, 'network-policies', config));
+  const { images, replicas, storage, kubernetes: k8s, channels } = config;
+  const loki = lokiUrl(config.namespace);
+  charts.push(
+    new ExporterConfigChart(app, 'exporter-config', ctx, {
+      healthCheckIntervalSeconds: config.healthCheckIntervalSeconds,
+      logLevel: config.environment === 'production' ? 'info' : 'debug',
+      lokiUrl: loki,
+    }),
+    new PrometheusChart(app, 'prometheus', ctx, {
+      image: images.prometheus,
+      reloaderImage: images.configReloader,
+      replicas: replicas.prometheus,
+      retentionDays: config.metricsRetentionDays,
+      storageGi: storage.prometheusGi,
+      globals: prometheusGlobals(config),
+      appNamespace: k8s.appNamespace,
+      logCollectorNamespace: k8s.logCollectorNamespace,
+      smsBridge: channels.sms.enabled,
+      remoteWrite: k8s.remoteWrite.enabled ? { url: k8s.remoteWrite.url, bearerTokenSecret: k8s.remoteWrite.bearerTokenSecret } : undefined,
+      ruleGroups: artifacts.ruleGroups,
+    }),
+    new AlertmanagerChart(app, 'alertmanager', ctx, {
+      image: images.alertmanager,
+      reloaderImage: images.configReloader,
+      replicas: replicas.alertmanager,
+      storageGi: storage.alertmanagerGi,
+      alertmanager: artifacts.alertmanager,
+    }),
+  );
+  if (channels.sms.enabled) {
+    charts.push(new SmsBridgeChart(app, 'sms-bridge', ctx, {
+      image: images.exporter, credentialsSecret: channels.sms.credentialsSecret, maxAlertsPerHour: config.suppression.maxAlertsPerHour, lokiUrl: loki,
+    }));
+  }
+  charts.push(
+    new GrafanaChart(app, 'grafana', ctx, {
+      image: images.grafana,
+      replicas: replicas.grafana,
+      storageGi: storage.grafanaGi,
+      url: config.links.grafanaUrl,
+      tls: config.security.tls,
+      ldapSecret: config.security.ldap.enabled ? config.security.ldap.secretName : undefined,
+      ingressClassName: k8s.ingressClassName,
+      scrapeIntervalSeconds: config.scrapeIntervalSeconds,
+      dashboards: artifacts.dashboards,
+    }),
+    new LokiChart(app, 'loki', ctx, { image: images.loki, replicas: replicas.loki, logRetentionDays: config.logRetentionDays, storageGi: storage.lokiGi }),
+    new AlloyChart(app, 'alloy', ctx, {
+      image: images.alloy, namespace: k8s.logCollectorNamespace, appNamespace: k8s.appNamespace, cluster: config.cluster, lokiUrl: loki,
+    }),
+    new ExporterChart(app, 'exporter', ctx, { image: images.exporter, replicas: replicas.exporter }),
+    new ReportsChart(app, 'reports', ctx, { image: images.exporter, prometheusUrl: prometheusUrl(config.namespace), email: channels.email, slack: channels.slack }),
+    new NetworkPoliciesChart(app, 'network-policies', ctx, {
+      appNamespace: k8s.appNamespace,
+      logCollectorNamespace: k8s.logCollectorNamespace,
+      smtpPort: channels.email.smtpPort,
+      alertmanagerReplicas: replicas.alertmanager,
+      grafanaReplicas: replicas.grafana,
+      smsBridge: channels.sms.enabled,
+      ldap: config.security.ldap.enabled,
+    }),
+  );
+  return charts;
+}
+
+/** Profile `operator`: an add-on for clusters that already run kube-prometheus-stack. */
+export function composeOperatorCharts(config: MonitoringConfig, artifacts: Artifacts): Chart[] {
+  const app = new App();
+  const ctx = contextOf(config);
+  const operator: OperatorProps = {
+    releaseLabel: config.kubernetes.operatorReleaseLabel,
+    appNamespace: config.kubernetes.appNamespace,
+    scrapeIntervalSeconds: config.scrapeIntervalSeconds,
+  };
+  const loki = lokiUrl(config.namespace);
+  const charts: Chart[] = [
+    new NamespaceChart(app, 'namespace', ctx),
+    new ExporterConfigChart(app, 'exporter-config', ctx, {
+      healthCheckIntervalSeconds: config.healthCheckIntervalSeconds,
+      logLevel: config.environment === 'production' ? 'info' : 'debug',
+      lokiUrl: loki,
+    }),
+    new ExporterChart(app, 'exporter', ctx, { image: config.images.exporter, replicas: config.replicas.exporter }),
+    new OperatorPrometheusChart(app, 'prometheus', ctx, { ...operator, ruleGroups: artifacts.ruleGroups }),
+    new OperatorAlertmanagerChart(app, 'alertmanager', ctx, { ...operator, alertmanager: artifacts.alertmanager }),
+  ];
+  if (config.channels.sms.enabled) {
+    charts.push(new SmsBridgeChart(app, 'sms-bridge', ctx, {
+      image: config.images.exporter, credentialsSecret: config.channels.sms.credentialsSecret, maxAlertsPerHour: config.suppression.maxAlertsPerHour, lokiUrl: loki,
+    }));
+  }
+  if (artifacts.dashboards.length > 0) charts.push(new OperatorDashboardsChart(app, 'dashboards', ctx, artifacts.dashboards));
   return charts;
 }
 
@@ -52,19 +150,4 @@ export function renderKubernetes(charts: readonly Chart[], folder = 'k8s'): File
     toYaml({ apiVersion: 'kustomize.config.k8s.io/v1beta1', kind: 'Kustomization', resources: resources.sort() }),
   );
   return tree;
-}
-
-/** Profile `operator`: an add-on for clusters that already run kube-prometheus-stack. */
-export function composeOperatorCharts(config: MonitoringConfig, artifacts: Artifacts): Chart[] {
-  const app = new App();
-  const charts: Chart[] = [
-    new NamespaceChart(app, 'namespace', config),
-    new ExporterConfigChart(app, 'exporter-config', config),
-    new ExporterChart(app, 'exporter', config),
-    new OperatorPrometheusChart(app, 'prometheus', config, artifacts),
-    new OperatorAlertmanagerChart(app, 'alertmanager', config, artifacts),
-  ];
-  if (config.channels.sms.enabled) charts.push(new SmsBridgeChart(app, 'sms-bridge', config));
-  if (artifacts.dashboards.length > 0) charts.push(new OperatorDashboardsChart(app, 'dashboards', config, artifacts));
-  return charts;
 }

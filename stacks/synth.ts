@@ -1,33 +1,31 @@
-import * as alertRules from '../alert-rules/index.js';
-import * as dashboards from '../dashboards/index.js';
-import { ConfigError, type ConfigProblem, ENVIRONMENT_NAMES, loadConfig, type MonitoringConfig } from '../contract/config/index.js';
-import { dashboardText } from '../charts/grafana.js';
-import { buildPlainPrometheusConfig } from '../charts/files/prometheus-yml.js';
-import { type ArtifactSources, composeArtifacts } from './artifacts.js';
-import { composeCharts, composeOperatorCharts, renderKubernetes } from './kubernetes.js';
-import { FileTree } from './output/file-tree.js';
-import { toYaml } from '../contract/serialize.js';
-
-/** Where the charts' inputs (rules, routing, dashboards) come from; tests may pass other sources. */
-export const ARTIFACT_SOURCES: ArtifactSources = { ...alertRules, ...dashboards };
-
 /**
- * Everything generated for one environment, as files relative to dist/<env>/.
- * Data flows one way: config -> catalog/rules/dashboards -> charts -> files.
+ * The synth root: loads the configuration, runs the generators, composes the charts and renders
+ * every artifact to text, here and only here. Data flows one way:
+ * config/contract -> rules, routing, dashboards -> charts -> files.
  */
-export function synthesizeEnvironment(config: MonitoringConfig, sources: ArtifactSources = ARTIFACT_SOURCES): FileTree {
+import { buildRunbooks } from '../alert-rules/index.js';
+import { buildPlainPrometheusConfig } from '../charts/files/prometheus-yml.js';
+import { alertmanagerFiles } from '../contract/alertmanager.js';
+import { ConfigError, type ConfigProblem, ENVIRONMENT_NAMES, loadConfig, type MonitoringConfig } from '../contract/config/index.js';
+import { dashboardText } from '../contract/dashboards.js';
+import { ruleFiles } from '../contract/rules.js';
+import { toYaml } from '../contract/serialize.js';
+import { generateArtifacts } from './artifacts.js';
+import { composeCharts, composeOperatorCharts, prometheusGlobals, renderKubernetes } from './kubernetes.js';
+import { FileTree } from './output/file-tree.js';
+
+/** Everything generated for one environment, as files relative to dist/<env>/. */
+export function synthesizeEnvironment(config: MonitoringConfig): FileTree {
   const tree = new FileTree();
-  const artifacts = composeArtifacts(config, sources);
-  if (!config.monitoringEnabled) {
-    tree.mount('', renderKubernetes(composeCharts(config, artifacts)));
-    return tree;
-  }
+  const artifacts = generateArtifacts(config);
   tree.mount('', renderKubernetes(composeCharts(config, artifacts)));
+  if (!config.monitoringEnabled) return tree;
   tree.mount('', renderKubernetes(composeOperatorCharts(config, artifacts), 'operator'));
   // Plain files for VM users (and reviewers): the same rules, routing and dashboards.
-  tree.add('prometheus/prometheus.yml', toYaml(buildPlainPrometheusConfig(config)));
-  tree.mount('', artifacts.rules);
-  tree.mount('', artifacts.alertmanager);
+  const remoteWrite = config.kubernetes.remoteWrite;
+  tree.add('prometheus/prometheus.yml', toYaml(buildPlainPrometheusConfig(prometheusGlobals(config), remoteWrite.enabled ? remoteWrite.url : undefined)));
+  for (const f of ruleFiles(artifacts.ruleGroups)) tree.add(`prometheus/rules/${f.name}`, f.text);
+  for (const f of alertmanagerFiles(artifacts.alertmanager)) tree.add(`alertmanager/${f.name}`, f.text);
   for (const d of artifacts.dashboards) tree.add(`grafana/dashboards/${d.uid}.json`, dashboardText(d));
   return tree;
 }
@@ -59,6 +57,6 @@ export function synthesize(environments: readonly string[] = ENVIRONMENT_NAMES, 
   const configs = loadConfigs(environments, env);
   for (const config of configs) tree.mount(config.environment, synthesizeEnvironment(config));
   // Runbooks are shared by every environment (alert runbook_url points at dist/runbooks/).
-  tree.mount('', alertRules.renderRunbooks(configs));
+  for (const page of buildRunbooks(configs)) tree.add(`runbooks/${page.name}`, page.text);
   return tree;
 }

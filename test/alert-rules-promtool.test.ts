@@ -4,7 +4,9 @@
  * cases are TypeScript; they are written to promtool's YAML format and run by the real promtool
  * against the generated rule files of the production config (the seed's thresholds).
  */
-import { alertingRules, renderPrometheusRules, RECORDED } from '../alert-rules/index.js';
+import { alertingRules } from '../alert-rules/index.js';
+import { RECORDED } from '../contract/recording-rules.js';
+import { rulesTree } from './helpers/rendered.js';
 import { METRICS } from '../contract/metric-catalog.js';
 import { loadConfig } from '../contract/config/index.js';
 import { runPromtoolTests, seriesOf as s, type ExpectedAlert, type RuleUnitTest } from './helpers/promtool-tests.js';
@@ -614,7 +616,7 @@ describe('promtool test rules', () => {
   let cleanup: () => void;
   let ruleFiles: string[];
   beforeAll(() => {
-    const tree = renderPrometheusRules(config);
+    const tree = rulesTree(config);
     ({ dir, cleanup } = writeTempTree(tree, 'promtool-unit-'));
     ruleFiles = tree.paths().map((p) => `${dir}/${p}`);
   });
@@ -655,7 +657,7 @@ describe('promtool test rules', () => {
 describe('promtool test rules: thresholds follow the configuration', () => {
   it('an SLO latency threshold of 1s matches the bucket in Prometheus 2 (le="1") and 3 (le="1.0") notation', () => {
     const c = loadConfig('production', {}, { alerting: { slo: { latencyThresholdSeconds: 1 } } });
-    const tree = renderPrometheusRules(c);
+    const tree = rulesTree(c);
     const { dir, cleanup } = writeTempTree(tree, 'promtool-le-');
     try {
       const record = 'job:immigration_ai_http_slow_requests:ratio_rate5m';

@@ -1,17 +1,10 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import {
-  RECORDED_NAMES,
-  alertingRules,
-  buildRuleGroups,
-  isAlertingRule,
-  isRecordingRule,
-  lintRuleGroups,
-  renderPrometheusRules,
-  renderRunbooks,
-  type RuleGroup,
-} from '../alert-rules/index.js';
+import { alertingRules, buildRuleGroups, lintRuleGroups } from '../alert-rules/index.js';
+import { RECORDED_NAMES } from '../contract/recording-rules.js';
+import { isAlertingRule, isRecordingRule, type RuleGroup } from '../contract/rules.js';
+import { rulesTree, runbooksTree } from './helpers/rendered.js';
 import { METRICS, SCRAPE_JOBS } from '../contract/metric-catalog.js';
 import { requireTool } from './helpers/tools.js';
 import { ENVIRONMENT_NAMES, loadConfig } from '../contract/config/index.js';
@@ -53,7 +46,7 @@ describe('generated rule files', () => {
 
   it('promtool rejects a broken rule (the check above can fail)', () => {
     const broken = { groups: [{ name: 'x', rules: [{ alert: 'Broken', expr: 'rate(up[5m]', labels: { severity: 'warning' } }] }] };
-    const tree = renderPrometheusRules(production);
+    const tree = rulesTree(production);
     tree.add('prometheus/rules/broken.yaml', JSON.stringify(broken));
     const { dir, cleanup } = writeTempTree(tree);
     try {
@@ -65,7 +58,7 @@ describe('generated rule files', () => {
   });
 
   it('are one file per group, each holding exactly that group', () => {
-    const tree = renderPrometheusRules(production);
+    const tree = rulesTree(production);
     const groups = buildRuleGroups(production);
     expect(tree.paths()).toHaveLength(groups.length);
     for (const [path, text] of tree.entries()) {
@@ -152,7 +145,7 @@ describe('thresholds and delays come from the configuration', () => {
 });
 
 describe('runbooks', () => {
-  const tree = renderRunbooks(configs);
+  const tree = runbooksTree(configs);
 
   it('every runbook_url of every environment resolves to a generated runbook file', () => {
     for (const config of configs) {
@@ -175,7 +168,7 @@ describe('runbooks', () => {
   });
 
   it('also takes a single environment\'s config', () => {
-    const single = renderRunbooks(production);
+    const single = runbooksTree(production);
     expect(single.paths()).toEqual(tree.paths());
     expect(single.get('runbooks/Watchdog.md')).toContain('| production | none | 0s | `vector(1)` |');
   });
@@ -187,7 +180,7 @@ describe('runbooks', () => {
     const saved = content.Watchdog;
     delete content.Watchdog;
     try {
-      expect(() => renderRunbooks([production])).toThrow(/Watchdog has no runbook/);
+      expect(() => runbooksTree([production])).toThrow(/Watchdog has no runbook/);
     } finally {
       content.Watchdog = saved;
     }

@@ -11,7 +11,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { SMTPServer } from 'smtp-server';
-import { renderAlertmanager, alertingRules } from '../alert-rules/index.js';
+import { alertingRules } from '../alert-rules/index.js';
+import { alertmanagerTree } from './helpers/rendered.js';
 import { requireTool } from './helpers/tools.js';
 import { loadConfig, type MonitoringConfig } from '../contract/config/index.js';
 
@@ -95,7 +96,7 @@ describe('generated Alertmanager config, live (Alertmanager 0.25 with loopback s
     const base = mkdtempSync(join(tmpdir(), 'am-live-'));
     cleanup = () => rmSync(base, { recursive: true, force: true });
     const amDir = join(base, 'alertmanager');
-    const tree = renderAlertmanager(config, { secretsDir: join(amDir, 'secrets'), templatesDir: 'templates' });
+    const tree = alertmanagerTree(config, { secretsDir: join(amDir, 'secrets'), templatesDir: 'templates' });
     for (const [path, content] of tree.entries()) {
       mkdirSync(join(base, path, '..'), { recursive: true });
       writeFileSync(join(base, path), content);

@@ -2,13 +2,9 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import {
-  alertmanagerSecretRefs,
-  buildAlertmanagerConfig,
-  renderAlertmanager,
-  secretPath,
-  DEFAULT_ALERTMANAGER_PATHS,
-} from '../alert-rules/index.js';
+import { buildAlertmanagerConfig } from '../alert-rules/index.js';
+import { alertmanagerYaml, DEFAULT_ALERTMANAGER_PATHS, secretPath, secretRefsOf } from '../contract/alertmanager.js';
+import { alertmanagerTree, alertmanagerYamlOf } from './helpers/rendered.js';
 import { requireTool } from './helpers/tools.js';
 import { ENVIRONMENT_NAMES, loadConfig, type DeepPartial, type MonitoringConfig } from '../contract/config/index.js';
 import { synthesize } from '../stacks/synth.js';
@@ -18,12 +14,12 @@ type Receiver = { name: string; email_configs?: Record<string, unknown>[]; slack
 type AmConfig = { route: Record<string, unknown> & { routes: Record<string, unknown>[] }; receivers: Receiver[]; inhibit_rules: Record<string, unknown>[] };
 
 const amtool = (): string => requireTool('amtool');
-const amConfig = (c: MonitoringConfig): AmConfig => buildAlertmanagerConfig(c) as unknown as AmConfig;
+const amConfig = (c: MonitoringConfig): AmConfig => alertmanagerYamlOf(c) as unknown as AmConfig;
 const receiver = (c: MonitoringConfig, name: string): Receiver => amConfig(c).receivers.find((r) => r.name === name) as Receiver;
 
 /** Writes a config's alertmanager/ tree to a temp folder and returns the alertmanager.yml path. */
 function onDisk(config: MonitoringConfig): { file: string; cleanup: () => void } {
-  const { dir, cleanup } = writeTempTree(renderAlertmanager(config), 'am-');
+  const { dir, cleanup } = writeTempTree(alertmanagerTree(config), 'am-');
   return { file: join(dir, 'alertmanager', 'alertmanager.yml'), cleanup };
 }
 
@@ -184,22 +180,22 @@ describe('receivers follow the enabled channels', () => {
   it('no SMTP authentication when SMTP_USERNAME is empty', () => {
     const c = loadConfig('staging', {}, { channels: { email: { username: '' } } });
     expect(receiver(c, 'warning').email_configs?.[0]).not.toHaveProperty('auth_password_file');
-    expect(alertmanagerSecretRefs(c).map((r) => r.name)).not.toContain('alertmanager-smtp');
+    expect(secretRefsOf(buildAlertmanagerConfig(c)).map((r) => r.name)).not.toContain('alertmanager-smtp');
   });
 
   it('secrets are only referenced by path, under the configurable mount folder', () => {
     const c = loadConfig('production', {});
-    const text = renderAlertmanager(c).get('alertmanager/alertmanager.yml') ?? '';
+    const text = alertmanagerTree(c).get('alertmanager/alertmanager.yml') ?? '';
     const files = [...new Set([...text.matchAll(/_file: (\S+)/g)].map((m) => m[1]))].sort();
-    expect(files).toEqual(alertmanagerSecretRefs(c).map((r) => secretPath(DEFAULT_ALERTMANAGER_PATHS, r)).sort());
+    expect(files).toEqual(secretRefsOf(buildAlertmanagerConfig(c)).map((r) => secretPath(DEFAULT_ALERTMANAGER_PATHS, r)).sort());
     expect(text).not.toMatch(/hooks\.slack\.com|auth_password:|api_url:|credentials:/);
-    const custom = buildAlertmanagerConfig(c, { secretsDir: '/run/secrets', templatesDir: '/etc/am/tmpl' }) as unknown as AmConfig & { templates: string[] };
+    const custom = alertmanagerYaml(buildAlertmanagerConfig(c), { secretsDir: '/run/secrets', templatesDir: '/etc/am/tmpl' }) as unknown as AmConfig & { templates: string[] };
     expect(custom.templates).toEqual(['/etc/am/tmpl/*.tmpl']);
     expect(JSON.stringify(custom)).toContain('"api_url_file":"/run/secrets/alertmanager-slack/webhook-url"');
   });
 
   it('renders templates next to alertmanager.yml, referenced relative to it', () => {
-    const tree = renderAlertmanager(loadConfig('dev', {}));
+    const tree = alertmanagerTree(loadConfig('dev', {}));
     expect(tree.paths()).toEqual(['alertmanager/alertmanager.yml', 'alertmanager/templates/immigration-ai.tmpl']);
     expect((parse(tree.get('alertmanager/alertmanager.yml') ?? '') as { templates: string[] }).templates).toEqual(['templates/*.tmpl']);
   });
@@ -220,6 +216,6 @@ describe('inhibition rules', () => {
 
 describe('paths', () => {
   it('refuses a relative secrets folder (Alertmanager would not resolve every *_file against the config)', () => {
-    expect(() => buildAlertmanagerConfig(loadConfig('dev', {}), { secretsDir: 'secrets', templatesDir: 'templates' })).toThrow(/absolute/);
+    expect(() => alertmanagerYaml(buildAlertmanagerConfig(loadConfig('dev', {})), { secretsDir: 'secrets', templatesDir: 'templates' })).toThrow(/absolute/);
   });
 });

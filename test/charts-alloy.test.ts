@@ -1,9 +1,10 @@
 /**
  * No Alloy binary is packaged for Debian or npm, so the pipeline is checked structurally: braces
  * and strings balance, every component reference points at a declared component of a known kind,
- * and the labels the seed's LogQL queries select on are set.
+ * and the labels the product spec's LogQL queries select on are set.
  */
 import { alloyConfig } from '../charts/alloy.js';
+import { lokiUrl } from '../contract/components.js';
 import { loadConfig } from '../contract/config/index.js';
 
 const KNOWN_COMPONENTS = ['discovery.kubernetes', 'discovery.relabel', 'local.file_match', 'loki.source.file', 'loki.process', 'loki.write'];
@@ -15,7 +16,7 @@ function components(text: string): string[] {
 
 describe('Alloy pipeline', () => {
   const config = loadConfig('production', {});
-  const text = alloyConfig(config);
+  const text = alloyConfig({ appNamespace: config.kubernetes.appNamespace, cluster: config.cluster, lokiUrl: lokiUrl(config.namespace) });
   const code = text.replace(/"(?:[^"\\]|\\.)*"/g, '""').replace(/\/\/.*$/gm, '');
 
   it('balances braces, brackets and quotes', () => {

@@ -12,7 +12,7 @@ import { buildPrometheusConfig } from '../charts/files/prometheus-yml.js';
 import { loadConfig } from '../contract/config/index.js';
 import { toYaml } from '../contract/serialize.js';
 import { synthesizeEnvironment } from '../stacks/synth.js';
-import { renderPrometheusRules } from '../alert-rules/index.js';
+import { rulesTree } from './helpers/rendered.js';
 import { find, objectsIn, type K8sObject } from './helpers/manifests.js';
 
 const ENVS = ['dev', 'staging', 'production'] as const;
@@ -87,7 +87,7 @@ describe('embedded Prometheus config', () => {
     const dir = join(work, `prom-${env}`);
     const file = extractPrometheus(objects(env), dir, env === 'production' ? 8 : 7);
     const r = run(promtool, ['check', 'config', file]);
-    const ruleFiles = renderPrometheusRules(loadConfig(env, {})).paths().length;
+    const ruleFiles = rulesTree(loadConfig(env, {})).paths().length;
     expect(ruleFiles).toBeGreaterThan(1);
     expect(r.out).toContain(`SUCCESS: ${ruleFiles} rule files found`);
     expect(r.status).toBe(0);

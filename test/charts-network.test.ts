@@ -3,7 +3,7 @@
  * Kubernetes' NetworkPolicy semantics (a pod selected by any policy of a type is isolated for that
  * type; a connection needs the source's egress and the destination's ingress to allow it).
  */
-import { ALERTMANAGER, ALLOY, EXPORTER, GRAFANA, LOKI, PROMETHEUS, REPORTS, SMS_BRIDGE } from '../charts/topology.js';
+import { ALERTMANAGER, ALLOY, EXPORTER, GRAFANA, LOKI, PROMETHEUS, REPORTS, SMS_BRIDGE } from '../contract/components.js';
 import { ENVIRONMENT_NAMES, loadConfig } from '../contract/config/index.js';
 import { synthesizeEnvironment } from '../stacks/synth.js';
 import { type K8sObject, objectsIn, podLabelsOf, workloads } from './helpers/manifests.js';

@@ -6,7 +6,8 @@ import { RECORDED, RECORDED_NAMES } from '../contract/recording-rules.js';
 import { ALL_METRICS, jobOf, SCRAPE_JOBS, seriesNames } from '../contract/metric-catalog.js';
 import { ENVIRONMENT_NAMES, loadConfig } from '../contract/config/index.js';
 import { toYaml } from '../contract/serialize.js';
-import { buildDashboards, DASHBOARD_UIDS } from '../dashboards/index.js';
+import { buildDashboards } from '../dashboards/index.js';
+import { DASHBOARD_UIDS } from '../contract/dashboards.js';
 import { defaultVariableValues, listQueries, substitute, variableQueryExpr } from './helpers/dashboard-queries.js';
 import { isKnownSeries, lintDashboard, lintLogQL, lintPromQL } from './helpers/query-lint.js';
 import { requireTool } from './helpers/tools.js';
@@ -16,19 +17,19 @@ const production = buildDashboards(loadConfig('production', {}));
 
 describe('query listing', () => {
   it('finds every panel target, variable query and annotation of every dashboard', () => {
-    const all = production.flatMap((d) => listQueries(d.json));
+    const all = production.flatMap((d) => listQueries(d.model));
     expect(all.filter((q) => q.language === 'promql').length).toBeGreaterThan(80);
     expect(all.filter((q) => q.language === 'logql').length).toBeGreaterThanOrEqual(10);
     expect(all.filter((q) => q.source === 'variable').map((q) => q.where).sort()).toEqual(['variable agency', 'variable route', 'variable route']);
     expect(all.filter((q) => q.source === 'annotation').length).toBe(2 * production.filter((d) => d.uid !== DASHBOARD_UIDS.logs).length);
     // Each panel target is listed once, with its location.
     let targets = 0;
-    for (const d of production) for (const p of (d.json.panels ?? []) as { targets?: unknown[] }[]) targets += p.targets?.length ?? 0;
+    for (const d of production) for (const p of (d.model.panels ?? []) as { targets?: unknown[] }[]) targets += p.targets?.length ?? 0;
     expect(all.filter((q) => q.source === 'panel')).toHaveLength(targets);
   });
 
   it('covers the seed LogQL queries for job immigration-ai', () => {
-    const logql = production.flatMap((d) => listQueries(d.json)).filter((q) => q.language === 'logql').map((q) => q.expr);
+    const logql = production.flatMap((d) => listQueries(d.model)).filter((q) => q.language === 'logql').map((q) => q.expr);
     expect(logql).toEqual(
       expect.arrayContaining([
         '{job="immigration-ai"} |= "ERROR" | json | line_format "{{.timestamp}} {{.level}} {{.message}}"',
@@ -51,14 +52,14 @@ describe('query listing', () => {
 
   it('gives "All" variables their all value and datasource variables their default UID', () => {
     const errors = production.find((d) => d.uid === DASHBOARD_UIDS.errors);
-    expect(defaultVariableValues(errors?.json)).toEqual({ datasource: 'prometheus', loki_datasource: 'loki', route: '.*' });
+    expect(defaultVariableValues(errors?.model)).toEqual({ datasource: 'prometheus', loki_datasource: 'loki', route: '.*' });
   });
 });
 
 describe('every dashboard query parses and references only known series', () => {
   const cases = configs.flatMap((config) => buildDashboards(config).map((d) => [`${config.environment}/${d.uid}`, d] as const));
   it.each(cases)('%s', (_name, d) => {
-    const reports = lintDashboard(d.json);
+    const reports = lintDashboard(d.model);
     expect(reports.length).toBeGreaterThan(0);
     const problems = reports.flatMap((r) => r.result.problems.map((p) => `${r.query.where}: ${p}`));
     expect(problems).toEqual([]);
@@ -68,7 +69,7 @@ describe('every dashboard query parses and references only known series', () => 
     const jobOfSeries = new Map<string, string>();
     for (const def of ALL_METRICS) for (const n of seriesNames(def)) jobOfSeries.set(n, `="${jobOf(def)}"`);
     for (const n of RECORDED_NAMES) jobOfSeries.set(n, `="${SCRAPE_JOBS.app}"`);
-    const selectors = production.flatMap((d) => lintDashboard(d.json)).flatMap((r) => r.result.selectors);
+    const selectors = production.flatMap((d) => lintDashboard(d.model)).flatMap((r) => r.result.selectors);
     expect(selectors.length).toBeGreaterThan(100);
     for (const s of selectors) {
       const job = jobOfSeries.get(s.metric);
@@ -78,7 +79,7 @@ describe('every dashboard query parses and references only known series', () => 
   });
 
   it('uses recording rules where the alerts do, and the catalog everywhere else', () => {
-    const metrics = new Set(production.flatMap((d) => lintDashboard(d.json)).flatMap((r) => r.result.metrics));
+    const metrics = new Set(production.flatMap((d) => lintDashboard(d.model)).flatMap((r) => r.result.metrics));
     for (const name of Object.values(RECORDED)) expect(metrics).toContain(name);
     expect([...metrics].filter((m) => m.startsWith('immigration_ai_')).length).toBeGreaterThan(25);
   });
@@ -141,7 +142,7 @@ describe('every PromQL expression loads in the real Prometheus parser (promtool,
     variant.alerting.slo.latencyThresholdSeconds = 1;
     for (const config of [...configs, variant]) {
       for (const d of buildDashboards(config)) {
-        for (const r of lintDashboard(d.json)) if (r.query.language === 'promql') exprs.add(r.result.text);
+        for (const r of lintDashboard(d.model)) if (r.query.language === 'promql') exprs.add(r.result.text);
       }
     }
     const rules = [...exprs].sort().map((expr, i) => ({ record: `dashboard:query_${i}:check`, expr }));

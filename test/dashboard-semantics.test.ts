@@ -11,7 +11,8 @@ import { RECORDED } from '../contract/recording-rules.js';
 import { METRICS } from '../contract/metric-catalog.js';
 import { loadConfig } from '../contract/config/index.js';
 import { toYaml } from '../contract/serialize.js';
-import { buildDashboards, DASHBOARD_UIDS } from '../dashboards/index.js';
+import { buildDashboards } from '../dashboards/index.js';
+import { DASHBOARD_UIDS } from '../contract/dashboards.js';
 import { defaultVariableValues, listQueries, substitute } from './helpers/dashboard-queries.js';
 import { requireTool } from './helpers/tools.js';
 
@@ -23,9 +24,9 @@ const EXPORTER = 'job="immigration-ai-exporter"';
 /** The substituted expression of a panel's target, as Grafana would send it. */
 function query(uid: string, panelTitle: string, refId = 'A', variables: Record<string, string> = {}): string {
   const d = dashboards.find((x) => x.uid === uid);
-  const q = listQueries(d?.json).find((x) => x.panelTitle === panelTitle && x.refId === refId);
+  const q = listQueries(d?.model).find((x) => x.panelTitle === panelTitle && x.refId === refId);
   if (!d || !q) throw new Error(`no target ${refId} of "${panelTitle}" in ${uid}`);
-  return substitute(q.expr, { ...defaultVariableValues(d.json), ...variables }, { rateInterval: '2m', interval: '1m', range: '1h' }).text;
+  return substitute(q.expr, { ...defaultVariableValues(d.model), ...variables }, { rateInterval: '2m', interval: '1m', range: '1h' }).text;
 }
 
 interface Case {
@@ -209,10 +210,10 @@ const cases: Case[] = [
     const custom = loadConfig('production', {});
     custom.alerting.slo.latencyThresholdSeconds = 1;
     const d = buildDashboards(custom).find((x) => x.uid === DASHBOARD_UIDS.system);
-    const q = listQueries(d?.json).find((x) => x.panelTitle === 'Latency');
+    const q = listQueries(d?.model).find((x) => x.panelTitle === 'Latency');
     return {
       name: `latency SLI with a whole-number threshold matches le="${le}"`,
-      expr: substitute(q?.expr ?? '', defaultVariableValues(d?.json), { rateInterval: '2m', interval: '1m', range: '1h' }).text,
+      expr: substitute(q?.expr ?? '', defaultVariableValues(d?.model), { rateInterval: '2m', interval: '1m', range: '1h' }).text,
       series: [
         [`${METRICS.httpRequestDuration.name}_bucket{${APP}, method="GET", route="/a", le="${le}"}`, '0+1x10'],
         [`${METRICS.httpRequestDuration.name}_count{${APP}, method="GET", route="/a"}`, '0+4x10'],

@@ -7,13 +7,15 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { alertingRules, buildRuleGroups, renderPrometheusRules } from '../alert-rules/index.js';
+import { alertingRules, buildRuleGroups } from '../alert-rules/index.js';
+import { rulesTree } from './helpers/rendered.js';
 import { RECORDED } from '../contract/recording-rules.js';
 import { METRICS } from '../contract/metric-catalog.js';
 import { ENVIRONMENT_NAMES, loadConfig } from '../contract/config/index.js';
 import { FileTree } from '../stacks/output/file-tree.js';
 import { toYaml } from '../contract/serialize.js';
-import { buildDashboards, DASHBOARD_UIDS } from '../dashboards/index.js';
+import { buildDashboards } from '../dashboards/index.js';
+import { DASHBOARD_UIDS } from '../contract/dashboards.js';
 import { ALERT_NAMES } from '../contract/alerts.js';
 import { defaultVariableValues, listQueries, panelsOf, substitute } from './helpers/dashboard-queries.js';
 import { requireTool } from './helpers/tools.js';
@@ -33,7 +35,7 @@ describe('dashboards and alerting agree', () => {
   it('every runbook link resolves to a generated runbook in dist/runbooks', () => {
     for (const config of configs) {
       for (const d of buildDashboards(config)) {
-        for (const p of panelsOf(d.json)) {
+        for (const p of panelsOf(d.model)) {
           for (const l of (p.links as { url: string }[] | undefined) ?? []) {
             if (!l.url.startsWith(`${config.links.runbookBaseUrl}/`)) continue;
             const file = join(DIST, 'runbooks', l.url.slice(config.links.runbookBaseUrl.length + 1));
@@ -60,13 +62,13 @@ describe('dashboard queries over the real recording rules (promtool test rules)'
 
   function query(uid: string, title: string): string {
     const d = dashboards.find((x) => x.uid === uid);
-    const q = listQueries(d?.json).find((x) => x.panelTitle === title && x.refId === 'A');
+    const q = listQueries(d?.model).find((x) => x.panelTitle === title && x.refId === 'A');
     if (!d || !q) throw new Error(`no "${title}" in ${uid}`);
-    return substitute(q.expr, defaultVariableValues(d.json), { rateInterval: '2m', interval: '1m', range: '1h' }).text;
+    return substitute(q.expr, defaultVariableValues(d.model), { rateInterval: '2m', interval: '1m', range: '1h' }).text;
   }
 
   function runWithRules(inputSeries: [string, string][], tests: { expr: string; labels: string; value: number }[]): { status: number | null; output: string } {
-    const rules = renderPrometheusRules(config);
+    const rules = rulesTree(config);
     const path = rules.paths().find((p) => (rules.get(p) ?? '').includes(`record: ${RECORDED.httpRequestsRate5m}`));
     if (!path) throw new Error('no recording rules file');
     const tree = new FileTree();

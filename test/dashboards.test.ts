@@ -2,7 +2,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ENVIRONMENT_NAMES, loadConfig, type MonitoringConfig } from '../contract/config/index.js';
 import { ALERT_NAMES } from '../contract/alerts.js';
-import { buildDashboards, COMMON_TAG, DASHBOARD_UIDS, DATASOURCE_UIDS, DATASOURCE_VARIABLES, renderDashboards, type GrafanaDashboard } from '../dashboards/index.js';
+import { buildDashboards } from '../dashboards/index.js';
+import { COMMON_TAG, DATASOURCE_VARIABLES } from '../dashboards/constants.js';
+import { type DashboardArtifact as GrafanaDashboard, DASHBOARD_UIDS, DATASOURCE_UIDS } from '../contract/dashboards.js';
+import { dashboardsTree } from './helpers/rendered.js';
 import { place, row, cell, GRID_COLUMNS } from '../dashboards/compose.js';
 import { statPanel } from '../dashboards/panels.js';
 import { panelsOf } from './helpers/dashboard-queries.js';
@@ -45,8 +48,8 @@ describe('dashboards: identity', () => {
 
   it('exposes uid, title and folder consistently with the JSON; UIDs are valid Grafana UIDs', () => {
     for (const d of dashboards) {
-      expect(d.json.uid).toBe(d.uid);
-      expect(d.json.title).toBe(d.title);
+      expect(d.model.uid).toBe(d.uid);
+      expect(d.model.title).toBe(d.title);
       expect(d.uid).toMatch(/^[a-zA-Z0-9_-]{1,40}$/);
       expect(['Immigration AI', 'Immigration AI Business']).toContain(d.folder);
     }
@@ -58,7 +61,7 @@ describe('dashboards: identity', () => {
     expect(dashboards.map((d) => d.uid).sort()).toEqual(Object.values(DASHBOARD_UIDS).sort());
     const main = byUid(DASHBOARD_UIDS.main);
     expect(main.title).toBe('Immigration AI SaaS Monitoring');
-    expect(allPanels(main.json).map((p) => [p.title, p.type])).toEqual([
+    expect(allPanels(main.model).map((p) => [p.title, p.type])).toEqual([
       ['System Health Overview', 'stat'],
       ['Active Users', 'stat'],
       ['API Response Times', 'timeseries'],
@@ -67,7 +70,7 @@ describe('dashboards: identity', () => {
   });
 
   it('has tags (the common tag first), a description, a time range, and is read-only (provisioned)', () => {
-    for (const { json } of dashboards) {
+    for (const { model: json } of dashboards) {
       expect(json.tags?.[0]).toBe(COMMON_TAG);
       expect((json.tags ?? []).length).toBeGreaterThan(1);
       expect(json.description).toBeTruthy();
@@ -79,7 +82,7 @@ describe('dashboards: identity', () => {
 
 describe('dashboards: layout', () => {
   it.each(dashboards.map((d) => [d.uid, d] as const))('%s: unique ids, inside 24 columns, no overlap', (_uid, d) => {
-    const panels = allPanels(d.json);
+    const panels = allPanels(d.model);
     const ids = panels.map((p) => p.id);
     expect(ids.every((id) => Number.isInteger(id) && id > 0)).toBe(true);
     expect(new Set(ids).size).toBe(ids.length);
@@ -103,7 +106,7 @@ describe('dashboards: layout', () => {
   });
 
   it('every line of panels fills the 24 columns (no ragged gaps)', () => {
-    for (const { uid, json } of dashboards) {
+    for (const { uid, model: json } of dashboards) {
       const widthAtY = new Map<number, number>();
       for (const p of allPanels(json)) widthAtY.set(p.gridPos.y, (widthAtY.get(p.gridPos.y) ?? 0) + p.gridPos.w);
       for (const [y, w] of widthAtY) expect({ uid, y, w }).toEqual({ uid, y, w: GRID_COLUMNS });
@@ -111,7 +114,7 @@ describe('dashboards: layout', () => {
   });
 
   it('rows are expanded with their panels after them (collapsed rows would hide them)', () => {
-    for (const { json } of dashboards) {
+    for (const { model: json } of dashboards) {
       for (const r of (json.panels ?? []).filter((p: Json) => p.type === 'row') as Json[]) {
         expect(r.collapsed).toBe(false);
         expect(r.panels).toEqual([]);
@@ -141,7 +144,7 @@ describe('dashboards: layout', () => {
 
 describe('dashboards: panels', () => {
   it('uses only panel types current Grafana has (never graph or singlestat)', () => {
-    for (const { json } of dashboards) {
+    for (const { model: json } of dashboards) {
       for (const p of allPanels(json)) {
         expect(REMOVED_TYPES).not.toContain(p.type);
         expect(ALLOWED_TYPES).toContain(p.type);
@@ -150,7 +153,7 @@ describe('dashboards: panels', () => {
   });
 
   it('every panel and target takes its datasource from a datasource variable of the right type', () => {
-    for (const { json } of dashboards) {
+    for (const { model: json } of dashboards) {
       const dsVariables = new Map<string, string>(
         (json.templating?.list ?? []).filter((v: Json) => v.type === 'datasource').map((v: Json) => [v.name, v.query]),
       );
@@ -169,7 +172,7 @@ describe('dashboards: panels', () => {
   });
 
   it('datasource variables default to the provisioned datasource UIDs', () => {
-    for (const { json } of dashboards) {
+    for (const { model: json } of dashboards) {
       for (const v of (json.templating?.list ?? []).filter((x: Json) => x.type === 'datasource') as Json[]) {
         const kind = v.name === DATASOURCE_VARIABLES.prometheus ? 'prometheus' : v.name === DATASOURCE_VARIABLES.loki ? 'loki' : undefined;
         expect(kind).toBeDefined();
@@ -180,7 +183,7 @@ describe('dashboards: panels', () => {
   });
 
   it('every panel has a title, a description and a unit (logs panels show lines, not numbers)', () => {
-    for (const { json } of dashboards) {
+    for (const { model: json } of dashboards) {
       for (const p of panelsOf(json)) {
         expect(p.title).toBeTruthy();
         expect(p.description).toBeTruthy();
@@ -191,7 +194,7 @@ describe('dashboards: panels', () => {
   });
 
   it('targets have unique refIds within a panel', () => {
-    for (const { json } of dashboards) {
+    for (const { model: json } of dashboards) {
       for (const p of panelsOf(json)) {
         const refIds = (p.targets as Json[]).map((t) => t.refId);
         expect(refIds.every((r) => typeof r === 'string' && r !== '')).toBe(true);
@@ -203,7 +206,7 @@ describe('dashboards: panels', () => {
 
 describe('dashboards: links', () => {
   const links = (config: MonitoringConfig): { uid: string; title: string; url: string }[] =>
-    buildDashboards(config).flatMap((d) => panelsOf(d.json).flatMap((p) => ((p.links as Json[]) ?? []).map((l) => ({ uid: d.uid, title: p.title as string, url: l.url as string }))));
+    buildDashboards(config).flatMap((d) => panelsOf(d.model).flatMap((p) => ((p.links as Json[]) ?? []).map((l) => ({ uid: d.uid, title: p.title as string, url: l.url as string }))));
 
   it('every panel link is a runbook of a contract alert or another dashboard, under the configured URLs', () => {
     const uids: string[] = Object.values(DASHBOARD_UIDS);
@@ -244,7 +247,7 @@ describe('dashboards: links', () => {
 
 describe('dashboards: thresholds follow the alerting config', () => {
   const steps = (config: MonitoringConfig, uid: string, title: string): (number | null)[] => {
-    const p = panelsOf(buildDashboards(config).find((d) => d.uid === uid)?.json).find((x) => x.title === title);
+    const p = panelsOf(buildDashboards(config).find((d) => d.uid === uid)?.model).find((x) => x.title === title);
     if (!p) throw new Error(`no panel ${title} in ${uid}`);
     return (p.fieldConfig as Json).defaults.thresholds.steps.map((s: Json) => s.value);
   };
@@ -269,7 +272,7 @@ describe('dashboards: thresholds follow the alerting config', () => {
     custom.alerting.thresholds.warning.memoryUsageRatio = 0.7;
     expect(steps(custom, DASHBOARD_UIDS.performance, 'CPU usage')).toEqual([null, 0.7, custom.alerting.thresholds.critical.cpuUsageRatio]);
     expect(steps(custom, DASHBOARD_UIDS.errors, 'Error ratio per endpoint')).toEqual([null, custom.alerting.thresholds.warning.errorRateRatio, 0.2]);
-    const logs = JSON.stringify(buildDashboards(custom).find((d) => d.uid === DASHBOARD_UIDS.logs)?.json);
+    const logs = JSON.stringify(buildDashboards(custom).find((d) => d.uid === DASHBOARD_UIDS.logs)?.model);
     expect(logs).toContain('response_time > 500');
     expect(logs).toContain('memory_usage > 70');
     expect(logs).not.toContain('memory_usage > 70.0');
@@ -280,7 +283,7 @@ describe('dashboards: output', () => {
   it('renders one file per dashboard under grafana/dashboards/<uid>.json, far below the 256 KiB ConfigMap annotation limit', () => {
     const sizes: string[] = [];
     for (const config of configs) {
-      const tree = renderDashboards(config);
+      const tree = dashboardsTree(config);
       expect(tree.paths()).toEqual(Object.keys(EXPECTED_UIDS).map((u) => `grafana/dashboards/${u}.json`).sort());
       for (const [path, content] of tree.entries()) {
         const bytes = Buffer.byteLength(content);
@@ -296,7 +299,7 @@ describe('dashboards: output', () => {
   });
 
   it('is deterministic: two builds give byte-identical files', () => {
-    expect(renderDashboards(production).entries()).toEqual(renderDashboards(loadConfig('production', {})).entries());
+    expect(dashboardsTree(production).entries()).toEqual(dashboardsTree(loadConfig('production', {})).entries());
   });
 
   it('is written to dist/<env>/grafana/dashboards and skipped when monitoring is disabled', () => {
@@ -310,7 +313,7 @@ describe('dashboards: output', () => {
   });
 
   it('contains no secret references or personal data from the config', () => {
-    for (const [, content] of renderDashboards(production).entries()) {
+    for (const [, content] of dashboardsTree(production).entries()) {
       for (const email of [...production.channels.email.to, ...production.security.adminUsers]) expect(content).not.toContain(email);
       expect(content).not.toMatch(/password|webhook/i);
     }

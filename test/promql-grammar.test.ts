@@ -5,7 +5,8 @@
  * Prometheus/Alertmanager.
  */
 import { parser } from '@prometheus-io/lezer-promql';
-import { buildRuleGroups, isRecordingRule } from '../alert-rules/index.js';
+import { buildRuleGroups,  } from '../alert-rules/index.js';
+import { isRecordingRule } from '../contract/rules.js';
 import { ALL_METRICS, jobOf, seriesNames } from '../contract/metric-catalog.js';
 import { ENVIRONMENT_NAMES, loadConfig } from '../contract/config/index.js';
 

@@ -7,18 +7,13 @@
  * used by the tests) and 3.x (deployed) accept: `role: endpointslice` (2.21+), `authorization`
  * (2.26+), Alertmanager API v2 (the only one in 3.x).
  */
-import { SCRAPE_JOBS } from '../../contract/metric-catalog.js';
-import type { MonitoringConfig } from '../../contract/config/index.js';
+import { SCRAPE_JOBS, TOOL_JOBS } from '../../contract/metric-catalog.js';
 
 /** Scrape job names. The exporter and app names are the contract with the alert rules. */
 export const JOBS = {
   exporter: SCRAPE_JOBS.exporter,
   app: SCRAPE_JOBS.app,
-  prometheus: 'prometheus',
-  alertmanager: 'alertmanager',
-  grafana: 'grafana',
-  loki: 'loki',
-  alloy: 'alloy',
+  ...TOOL_JOBS,
   /** The SMS bridge's own metrics (sent and dropped SMS). */
   smsBridge: SCRAPE_JOBS['sms-bridge'],
 } as const;
@@ -154,15 +149,23 @@ function alertmanagers(d: Discovery): Obj[] {
   return [{ api_version: 'v2', static_configs: [{ targets: d.alertmanagers }] }];
 }
 
+/** The settings every Prometheus of an environment shares. */
+export interface PrometheusGlobals {
+  scrapeIntervalSeconds: number;
+  evaluationIntervalSeconds: number;
+  /** The `cluster` external label. */
+  cluster: string;
+}
+
 /** prometheus.yml as an object (serialize with toYaml). */
-export function buildPrometheusConfig(config: MonitoringConfig, options: PrometheusConfigOptions): Obj {
-  const scrapeInterval = config.scrapeIntervalSeconds;
+export function buildPrometheusConfig(globals: PrometheusGlobals, options: PrometheusConfigOptions): Obj {
+  const scrapeInterval = globals.scrapeIntervalSeconds;
   const out: Obj = {
     global: {
       scrape_interval: seconds(scrapeInterval),
       scrape_timeout: seconds(Math.min(10, scrapeInterval)),
-      evaluation_interval: seconds(config.evaluationIntervalSeconds),
-      external_labels: { cluster: config.cluster, [REPLICA_LABEL]: options.replica },
+      evaluation_interval: seconds(globals.evaluationIntervalSeconds),
+      external_labels: { cluster: globals.cluster, [REPLICA_LABEL]: options.replica },
     },
     rule_files: [...options.ruleFiles],
     alerting: {
@@ -186,8 +189,8 @@ export function buildPrometheusConfig(config: MonitoringConfig, options: Prometh
 }
 
 /** The plain prometheus.yml for VM users: every component on this host, rules next to the file. */
-export function buildPlainPrometheusConfig(config: MonitoringConfig): Obj {
-  return buildPrometheusConfig(config, {
+export function buildPlainPrometheusConfig(globals: PrometheusGlobals, remoteWriteUrl?: string): Obj {
+  return buildPrometheusConfig(globals, {
     replica: 'prometheus-0',
     ruleFiles: ['rules/*.yaml'],
     discovery: {
@@ -204,8 +207,6 @@ export function buildPlainPrometheusConfig(config: MonitoringConfig): Obj {
       alertmanagers: ['localhost:9093'],
       appMetricsPath: '/api/metrics',
     },
-    remoteWrite: config.kubernetes.remoteWrite.enabled
-      ? { url: config.kubernetes.remoteWrite.url, bearerTokenFile: '/etc/prometheus/secrets/remote-write-token' }
-      : undefined,
+    remoteWrite: remoteWriteUrl !== undefined ? { url: remoteWriteUrl, bearerTokenFile: '/etc/prometheus/secrets/remote-write-token' } : undefined,
   });
 }

@@ -42,7 +42,7 @@ export async function checkDashboardsLive(config: MonitoringConfig, prometheusUr
   const end = Math.floor(Date.now() / 1000);
   const range = { start: end - rangeSeconds, end, step: Math.max(5, Math.round(rangeSeconds / 60)) };
   for (const d of buildDashboards(config)) {
-    const json = d.json as unknown as Json;
+    const json = d.model as unknown as Json;
     const values = await liveVariableValues(prometheusUrl, json);
     for (const q of listQueries(json) as DashboardQuery[]) {
       const label = `${d.uid} ${q.where}`;

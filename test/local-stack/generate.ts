@@ -6,11 +6,12 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { alertmanagerSecretRefs, buildAlertmanagerConfig, renderAlertmanager, renderPrometheusRules, type AlertmanagerPaths } from '../../alert-rules/index.js';
+import { buildAlertmanager, buildRuleGroups } from '../../alert-rules/index.js';
 import { buildPrometheusConfig } from '../../charts/files/prometheus-yml.js';
+import { type AlertmanagerConfig, alertmanagerFiles, type AlertmanagerPaths, secretRefsOf } from '../../contract/alertmanager.js';
 import { loadConfig, type MonitoringConfig, type SecretKeyRef } from '../../contract/config/index.js';
-import type { FileTree } from '../../stacks/output/file-tree.js';
-import { toYaml } from '../../contract/serialize.js';
+import { ruleFiles as renderRuleFiles } from '../../contract/rules.js';
+import { type TextFile, toYaml } from '../../contract/serialize.js';
 import { url, type Topology } from './topology.js';
 
 export interface GeneratedFiles {
@@ -19,7 +20,7 @@ export interface GeneratedFiles {
   alertmanagerConfig: string;
   ruleFiles: string[];
   /** The Alertmanager config as generated, for reading its routing timings. */
-  alertmanager: Record<string, unknown>;
+  alertmanager: AlertmanagerConfig;
 }
 
 /** Paths the SMS bridge and the dead man's switch are reached at (what the real services expose). */
@@ -38,11 +39,11 @@ export function localConfig(t: Topology): MonitoringConfig {
   });
 }
 
-function writeTree(root: string, tree: FileTree): string[] {
-  return tree.entries().map(([path, content]) => {
-    const file = join(root, path);
+function writeFiles(root: string, files: readonly TextFile[]): string[] {
+  return files.map((f) => {
+    const file = join(root, f.name);
     mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, content);
+    writeFileSync(file, f.text);
     return file;
   });
 }
@@ -60,13 +61,14 @@ function secretValue(config: MonitoringConfig, t: Topology, ref: SecretKeyRef): 
 export function generateLocalFiles(config: MonitoringConfig, t: Topology): GeneratedFiles {
   const dir = t.paths.configDir;
   const paths: AlertmanagerPaths = { secretsDir: t.paths.secretsDir, templatesDir: 'templates' };
-  for (const ref of alertmanagerSecretRefs(config)) {
+  const alertmanager = buildAlertmanager(config);
+  for (const ref of secretRefsOf(alertmanager.config)) {
     const file = join(paths.secretsDir, ref.name, ref.key);
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, secretValue(config, t, ref), { mode: 0o600 });
   }
-  writeTree(dir, renderAlertmanager(config, paths));
-  const ruleFiles = writeTree(dir, renderPrometheusRules(config));
+  writeFiles(join(dir, 'alertmanager'), alertmanagerFiles(alertmanager, paths));
+  const ruleFiles = writeFiles(join(dir, 'prometheus', 'rules'), renderRuleFiles(buildRuleGroups(config)));
   const alertmanagers = t.ports.alertmanager.map((p) => `127.0.0.1:${p}`);
   const prometheusConfigs = t.ports.prometheus.map((_, i) => {
     const file = join(dir, 'prometheus', `prometheus-${i}.yml`);
@@ -91,6 +93,6 @@ export function generateLocalFiles(config: MonitoringConfig, t: Topology): Gener
     prometheusConfigs,
     alertmanagerConfig: join(dir, 'alertmanager', 'alertmanager.yml'),
     ruleFiles,
-    alertmanager: buildAlertmanagerConfig(config, paths),
+    alertmanager: alertmanager.config,
   };
 }

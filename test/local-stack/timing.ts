@@ -5,6 +5,7 @@
  */
 import type { MonitoringConfig } from '../../contract/config/index.js';
 import { ALERTMANAGER_PEER_TIMEOUT_SECONDS } from './servers.js';
+import type { AlertmanagerConfig } from '../../contract/alertmanager.js';
 
 export interface RouteTiming {
   receiver: string;
@@ -70,7 +71,7 @@ function routeTimings(root: AmRoute): Record<string, RouteTiming> {
   return out;
 }
 
-export function pipelineTiming(config: MonitoringConfig, alertmanagerConfig: Record<string, unknown>): PipelineTiming {
+export function pipelineTiming(config: MonitoringConfig, alertmanagerConfig: AlertmanagerConfig): PipelineTiming {
   return {
     scrapeSeconds: config.scrapeIntervalSeconds,
     evaluationSeconds: config.evaluationIntervalSeconds,

@@ -1,14 +1,21 @@
-import type { MonitoringConfig } from '../contract/config/index.js';
+/** The two facts every object's metadata needs, and nothing else of the configuration. */
+export interface ChartContext {
+  /** The monitoring namespace. */
+  namespace: string;
+  /** dev, staging, production (the `immigration-ai/environment` label). */
+  environment: string;
+}
 
 export const PART_OF = 'immigration-ai-observability';
+export const ENVIRONMENT_LABEL = 'immigration-ai/environment';
 
 /** Recommended Kubernetes labels shared by every object of a component. */
-export function componentLabels(config: MonitoringConfig, component: string): Record<string, string> {
+export function componentLabels(ctx: ChartContext, component: string): Record<string, string> {
   return {
     'app.kubernetes.io/name': component,
     'app.kubernetes.io/part-of': PART_OF,
     'app.kubernetes.io/managed-by': 'cdk8s',
-    'immigration-ai/environment': config.environment,
+    [ENVIRONMENT_LABEL]: ctx.environment,
   };
 }
 

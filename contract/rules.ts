@@ -4,6 +4,7 @@
  */
 
 import type { Severity } from './alerts.js';
+import { type TextFile, toYaml } from './serialize.js';
 
 export { SEVERITIES, type Severity } from './alerts.js';
 
@@ -33,3 +34,11 @@ export interface RuleGroup {
 
 export const isAlertingRule = (r: Rule): r is AlertingRule => 'alert' in r;
 export const isRecordingRule = (r: Rule): r is RecordingRule => 'record' in r;
+
+/** `immigration-ai-http.rules` -> `immigration-ai-http.yaml`. */
+export const ruleFileName = (group: RuleGroup): string => `${group.name.replace(/\.rules$|\.alerts$/, '')}.yaml`;
+
+/** One Prometheus rules file per group (names relative to `prometheus/rules/`), the same bytes on disk and in the ConfigMap. */
+export function ruleFiles(groups: readonly RuleGroup[]): TextFile[] {
+  return groups.map((group) => ({ name: ruleFileName(group), text: toYaml({ groups: [group] }) }));
+}

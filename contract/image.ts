@@ -1,8 +1,9 @@
 /**
- * How the exporter image (issue 6) runs its other programs. One place, so a change of the image's
+ * How the project's one container image runs its programs (the exporter, the SMS bridge and the
+ * report CronJobs). The image build and the charts both read this, so a change of the image's
  * layout is a one-line change here.
  */
-export const EXPORTER_IMAGE_COMMANDS = {
+export const IMAGE_COMMANDS = {
   /** The exporter service (`npm run exporter`). */
   exporter: ['node', 'build/exporters/service/main.js'],
   /** The Alertmanager webhook receiver that sends SMS through Twilio (`npm run sms-bridge`). */
@@ -11,5 +12,5 @@ export const EXPORTER_IMAGE_COMMANDS = {
   report: ['node', 'build/exporters/commands/report.js'],
 } as const;
 
-/** Non-root user of the Node.js base image. */
-export const NODE_UID = 1000;
+/** The image's non-root user and group (the Node.js base image's `node` user). */
+export const IMAGE_UID = 1000;

@@ -1,0 +1,27 @@
+/**
+ * Names and ports of every component of the stack. The charts create Services with exactly these
+ * names; scrape configs, NetworkPolicies, datasource URLs, the SMS bridge URL of the config
+ * defaults and the local stack import them, so they cannot disagree.
+ */
+export const PROMETHEUS = { name: 'prometheus', headless: 'prometheus-headless', port: 9090, portName: 'web' } as const;
+export const ALERTMANAGER = { name: 'alertmanager', headless: 'alertmanager-cluster', port: 9093, portName: 'web', clusterPort: 9094 } as const;
+export const GRAFANA = { name: 'grafana', port: 3000, portName: 'http' } as const;
+export const LOKI = { name: 'loki', headless: 'loki-headless', port: 3100, portName: 'http-metrics', grpcPort: 9095 } as const;
+export const ALLOY = { name: 'alloy', port: 12345, portName: 'http-metrics' } as const;
+/** The exporter: health checks and platform metrics. */
+export const EXPORTER = { name: 'immigration-ai-exporter', port: 8080, portName: 'http-metrics' } as const;
+/** The Alertmanager webhook receiver that sends SMS through Twilio. */
+export const SMS_BRIDGE = { name: 'immigration-ai-sms-bridge', port: 9095, portName: 'http', path: '/alerts' } as const;
+/** The scheduled daily and weekly reports (CronJobs). */
+export const REPORTS = { name: 'immigration-ai-reports' } as const;
+/** Config reloader sidecars listen here (metrics, health). */
+export const RELOADER_PORT = 8081;
+export const DNS_PORT = 53;
+
+/** `<service>.<namespace>.svc`: the in-cluster DNS name of a Service. */
+export const svcHost = (namespace: string, service: string): string => `${service}.${namespace}.svc`;
+export const prometheusUrl = (namespace: string): string => `http://${svcHost(namespace, PROMETHEUS.name)}:${PROMETHEUS.port}`;
+export const lokiUrl = (namespace: string): string => `http://${svcHost(namespace, LOKI.name)}:${LOKI.port}`;
+export const alertmanagerUrl = (namespace: string): string => `http://${svcHost(namespace, ALERTMANAGER.name)}:${ALERTMANAGER.port}`;
+/** The bridge's webhook URL as Alertmanager in the same namespace reaches it (short Service name). */
+export const smsBridgeUrl = (): string => `http://${SMS_BRIDGE.name}:${SMS_BRIDGE.port}${SMS_BRIDGE.path}`;
