@@ -78,7 +78,7 @@ describe('verify', () => {
       expect(JSON.parse(slack.requests[1].body).text).toMatch(/^:white_check_mark: Deployment completed and monitoring verified/);
 
       expect((await run(VERIFY, [], {})).code).toBe(64);
-      expect((await run(VERIFY, ['--url', url, '--timeout', '-3'], {})).stderr).toMatch(/--timeout must be a positive number/);
+      expect((await run(VERIFY, ['--url', url, '--timeout', '0'], {})).stderr).toMatch(/--timeout must be a positive number/);
       // A server without immigration_ai_ metrics (here: the health endpoint of a plain server) fails with 2.
       const plain = createServer((req, res) => (req.url === '/api/health' ? res.end('{"overall_status":"healthy"}') : res.end('up 1\n')));
       const p = await listen(plain);

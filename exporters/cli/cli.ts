@@ -1,22 +1,22 @@
-/** Tiny argv helpers shared by the commands (no dependency for four flags). */
+/** Shared pieces of the command-line tools: usage errors, secrets from files, positive durations. */
 import { readFileSync } from 'node:fs';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 export const EXIT_USAGE = 64;
 
 export class UsageError extends Error {}
 
-export function flag(argv: string[], name: string): string | undefined {
-  const i = argv.indexOf(`--${name}`);
-  if (i !== -1) {
-    const v = argv[i + 1];
-    if (v === undefined || v.startsWith('--')) throw new UsageError(`--${name} needs a value`);
-    return v;
+/**
+ * `node:util` parseArgs in strict mode (unknown flags and missing values are usage errors), as
+ * stacks/main.ts and the local stack parse theirs.
+ */
+export function parseFlags<O extends NonNullable<ParseArgsConfig['options']>>(argv: string[], options: O) {
+  try {
+    return parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values;
+  } catch (e) {
+    throw new UsageError((e as Error).message);
   }
-  const eq = argv.find((a) => a.startsWith(`--${name}=`));
-  return eq?.slice(name.length + 3);
 }
-
-export const has = (argv: string[], name: string): boolean => argv.includes(`--${name}`);
 
 /** A secret from `NAME` or the file named by `NAME_FILE`. */
 export function secret(env: NodeJS.ProcessEnv, name: string): string | undefined {
@@ -26,8 +26,8 @@ export function secret(env: NodeJS.ProcessEnv, name: string): string | undefined
   return v ? v : undefined;
 }
 
-export function seconds(argv: string[], name: string, fallback: number): number {
-  const raw = flag(argv, name);
+/** A positive number of seconds from a flag's value, or the fallback when the flag is absent. */
+export function seconds(name: string, raw: string | undefined, fallback: number): number {
   if (raw === undefined) return fallback;
   const n = Number(raw);
   if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--${name} must be a positive number of seconds (got "${raw}")`);

@@ -8,7 +8,7 @@
  * Exit codes: 0 done; 1 Prometheus unreachable or a query failed; 2 a delivery failed; 64 usage.
  */
 import { METRICS } from '../../contract/metric-catalog.js';
-import { EXIT_USAGE, UsageError, flag, has, secret } from './cli.js';
+import { EXIT_USAGE, parseFlags, secret, UsageError } from './cli.js';
 import { emailSettingsFromEnv, postSlack, sendEmail } from './notify.js';
 
 export type Period = 'daily' | 'weekly';
@@ -162,12 +162,18 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, out = process
   let period: Period;
   let prometheus: string;
   let slack: string | undefined;
-  const wantEmail = has(argv, 'email');
+  let wantEmail = false;
+  let wantJson = false;
   try {
-    const p = flag(argv, 'period');
+    const flags = parseFlags(argv, {
+      period: { type: 'string' }, prometheus: { type: 'string' }, slack: { type: 'boolean' }, email: { type: 'boolean' }, json: { type: 'boolean' },
+    });
+    wantEmail = flags.email === true;
+    wantJson = flags.json === true;
+    const p = flags.period;
     if (p !== 'daily' && p !== 'weekly') throw new UsageError(`--period must be daily or weekly (got ${p === undefined ? 'nothing' : `"${p}"`})`);
     period = p;
-    const url = flag(argv, 'prometheus') ?? env.PROMETHEUS_URL;
+    const url = flags.prometheus ?? env.PROMETHEUS_URL;
     if (!url) throw new UsageError('--prometheus <url> (or PROMETHEUS_URL) is required');
     try {
       new URL(url);
@@ -175,7 +181,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, out = process
       throw new UsageError(`--prometheus is not a valid URL (got "${url}")`);
     }
     prometheus = url;
-    if (has(argv, 'slack')) {
+    if (flags.slack) {
       slack = secret(env, 'SLACK_WEBHOOK_URL');
       if (!slack) throw new UsageError('--slack needs SLACK_WEBHOOK_URL or SLACK_WEBHOOK_URL_FILE');
     }
@@ -192,7 +198,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, out = process
     return 1;
   }
   const text = reportText(rep);
-  out.write(has(argv, 'json') ? `${JSON.stringify(rep, null, 2)}\n` : `${text}\n`);
+  out.write(wantJson ? `${JSON.stringify(rep, null, 2)}\n` : `${text}\n`);
   let failed = false;
   if (slack) {
     try {

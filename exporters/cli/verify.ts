@@ -7,7 +7,7 @@
  * Flags: --url (or VERIFY_URL), --timeout seconds (300), --interval seconds (10),
  * --metrics-path (/api/metrics), --slack (post to SLACK_WEBHOOK_URL or SLACK_WEBHOOK_URL_FILE).
  */
-import { EXIT_USAGE, UsageError, flag, has, secret, seconds } from './cli.js';
+import { EXIT_USAGE, parseFlags, secret, seconds, UsageError } from './cli.js';
 import { postSlack } from './notify.js';
 
 export const EXIT_UNHEALTHY = 1;
@@ -78,15 +78,24 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
   let opts: VerifyOptions;
   let slack: string | undefined;
   try {
-    const url = flag(argv, 'url') ?? env.VERIFY_URL;
+    const flags = parseFlags(argv, {
+      url: { type: 'string' }, timeout: { type: 'string' }, interval: { type: 'string' }, 'metrics-path': { type: 'string' }, slack: { type: 'boolean' },
+    });
+    const url = flags.url ?? env.VERIFY_URL;
     if (!url) throw new UsageError('--url <base URL of the exporter or app> is required');
     try {
       new URL(url);
     } catch {
       throw new UsageError(`--url is not a valid URL (got "${url}")`);
     }
-    opts = { url, timeoutSeconds: seconds(argv, 'timeout', 300), intervalSeconds: seconds(argv, 'interval', 10), metricsPath: flag(argv, 'metrics-path') ?? '/api/metrics', log: (l) => process.stdout.write(`verify: ${l}\n`) };
-    if (has(argv, 'slack')) {
+    opts = {
+      url,
+      timeoutSeconds: seconds('timeout', flags.timeout, 300),
+      intervalSeconds: seconds('interval', flags.interval, 10),
+      metricsPath: flags['metrics-path'] ?? '/api/metrics',
+      log: (l) => process.stdout.write(`verify: ${l}\n`),
+    };
+    if (flags.slack) {
       slack = secret(env, 'SLACK_WEBHOOK_URL');
       if (!slack) throw new UsageError('--slack needs SLACK_WEBHOOK_URL or SLACK_WEBHOOK_URL_FILE');
     }

@@ -1,35 +1,23 @@
 /**
- * The two S3 calls the storage check needs (ListObjectsV2, paginated), signed with AWS Signature
- * Version 4. Hand-rolled because the AWS SDK would triple the exporter's install size for one GET.
- * Path-style addressing, which MinIO, Ceph and s3rver accept.
+ * The one S3 call the storage check needs (ListObjectsV2, paginated), signed with AWS Signature
+ * Version 4 by `aws4` (a small, dependency-free signer tested against AWS's own signature test
+ * suite) rather than the whole AWS SDK. Path-style addressing, which MinIO, Ceph and s3rver accept.
  */
-import { createHash, createHmac } from 'node:crypto';
+import aws4 from 'aws4';
 import type { S3StorageConfig } from './config.js';
 
-const sha256 = (s: string): string => createHash('sha256').update(s, 'utf8').digest('hex');
-const hmac = (key: Buffer | string, s: string): Buffer => createHmac('sha256', key).update(s, 'utf8').digest();
 const encode = (s: string): string => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 
-/** Signs a GET request; returns the headers to send. */
+/** Signs a GET request; returns the headers to send (lower-case names). */
 export function signGet(cfg: S3StorageConfig, url: URL, now = new Date()): Record<string, string> {
   const amzDate = now.toISOString().replace(/[:-]|\.\d{3}/g, '');
-  const day = amzDate.slice(0, 8);
-  const payloadHash = sha256('');
-  const query = [...url.searchParams.entries()]
-    .map(([k, v]) => [encode(k), encode(v)])
-    .sort(([a, av], [b, bv]) => (a === b ? (av < bv ? -1 : 1) : a < b ? -1 : 1))
-    .map(([k, v]) => `${k}=${v}`)
-    .join('&');
-  const headers: Record<string, string> = { host: url.host, 'x-amz-content-sha256': payloadHash, 'x-amz-date': amzDate };
-  if (cfg.sessionToken) headers['x-amz-security-token'] = cfg.sessionToken;
-  const names = Object.keys(headers).sort();
-  const canonical = ['GET', url.pathname.split('/').map((p) => encode(decodeURIComponent(p))).join('/'), query, ...names.map((n) => `${n}:${headers[n]}`), '', names.join(';'), payloadHash].join('\n');
-  const scope = `${day}/${cfg.region}/s3/aws4_request`;
-  const toSign = ['AWS4-HMAC-SHA256', amzDate, scope, sha256(canonical)].join('\n');
-  const key = hmac(hmac(hmac(hmac(`AWS4${cfg.secretAccessKey}`, day), cfg.region), 's3'), 'aws4_request');
-  const signature = createHmac('sha256', key).update(toSign, 'utf8').digest('hex');
-  const { host: _host, ...rest } = headers;
-  return { ...rest, authorization: `AWS4-HMAC-SHA256 Credential=${cfg.accessKeyId}/${scope}, SignedHeaders=${names.join(';')}, Signature=${signature}` };
+  const signed = aws4.sign(
+    { host: url.host, path: `${url.pathname}${url.search}`, method: 'GET', service: 's3', region: cfg.region, headers: { 'X-Amz-Date': amzDate } },
+    { accessKeyId: cfg.accessKeyId, secretAccessKey: cfg.secretAccessKey, ...(cfg.sessionToken ? { sessionToken: cfg.sessionToken } : {}) },
+  );
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(signed.headers ?? {})) if (k.toLowerCase() !== 'host') headers[k.toLowerCase()] = String(v);
+  return headers;
 }
 
 const tag = (xml: string, name: string): string[] => [...xml.matchAll(new RegExp(`<${name}>([^<]*)</${name}>`, 'g'))].map((m) => m[1]);
