@@ -2,15 +2,169 @@
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { METRICS } from '../contract/metric-catalog.js';
 import type { MonitoringConfig } from '../contract/config/index.js';
-import { cell, composeDashboard, row } from './compose.js';
+import { cell, composeDashboard, row, type LayoutItem } from './compose.js';
 import { toDashboard } from './links.js';
 import { barGaugePanel, gaugePanel, neutralSteps, satisfactionSteps, statPanel, timeseriesPanel } from './panels.js';
 import { series } from '../contract/promql.js';
 import { increaseOverRange, perHour, quantile, quantileOverRange } from './grafana-ranges.js';
 import { agencyMatcher, agencyVariable } from './variables.js';
 
-export function agencyDashboard(config: MonitoringConfig): dashboard.Dashboard {
+/** Row “Agency $agency now”. */
+function agencyNowRow(config: MonitoringConfig): LayoutItem[] {
   const completion = (q: number): string => quantile(q, METRICS.agencyCaseCompletionDuration, [], agencyMatcher);
+  return [
+    row('Agency $agency now'),
+    cell(
+      statPanel({
+        title: 'Active clients',
+        description: 'Clients of the agency with an active case.',
+        unit: 'short',
+        queries: [{ expr: `sum(${series(METRICS.agencyActiveClients, agencyMatcher)})`, legend: 'active clients' }],
+        thresholds: neutralSteps(),
+        sparkline: true,
+      }),
+      5,
+      6,
+    ),
+    cell(
+      statPanel({
+        title: 'Pending reviews',
+        description: 'Documents waiting for the agency to review them.',
+        unit: 'short',
+        queries: [{ expr: `sum(${series(METRICS.agencyPendingDocumentReviews, agencyMatcher)})`, legend: 'pending reviews' }],
+        thresholds: neutralSteps(),
+        sparkline: true,
+      }),
+      5,
+      6,
+    ),
+    cell(
+      statPanel({
+        title: 'Completed cases',
+        description: 'Cases the agency completed in the selected time range.',
+        unit: 'short',
+        decimals: 0,
+        queries: [
+          { expr: `sum(${increaseOverRange(series(METRICS.agencyCasesCompleted, agencyMatcher))}) or vector(0)`, legend: 'completed', instant: true },
+        ],
+        thresholds: neutralSteps(),
+      }),
+      5,
+      6,
+    ),
+    cell(
+      statPanel({
+        title: 'Median completion time',
+        description: 'Median time from opening to completing a case, over the cases completed in the selected time range.',
+        unit: 'dtdurations',
+        queries: [{ expr: quantileOverRange(0.5, METRICS.agencyCaseCompletionDuration, [], agencyMatcher), legend: 'median', instant: true }],
+        thresholds: neutralSteps(),
+      }),
+      5,
+      6,
+    ),
+    cell(
+      gaugePanel({
+        title: 'Client satisfaction',
+        description: 'Average client satisfaction score of the agency (1..5).',
+        unit: 'short',
+        decimals: 2,
+        queries: [{ expr: `avg(${series(METRICS.agencyClientSatisfaction, agencyMatcher)})`, legend: 'satisfaction', instant: true }],
+        thresholds: satisfactionSteps(),
+        min: 1,
+        max: 5,
+      }),
+      4,
+      6,
+    ),
+  ];
+}
+
+/** Row “Trends”. */
+function trendsRow(config: MonitoringConfig): LayoutItem[] {
+  const completion = (q: number): string => quantile(q, METRICS.agencyCaseCompletionDuration, [], agencyMatcher);
+  return [
+    row('Trends'),
+    cell(
+      timeseriesPanel({
+        title: 'Clients and pending reviews',
+        description: 'Active clients and documents waiting for review over time.',
+        unit: 'short',
+        queries: [
+          { expr: `sum(${series(METRICS.agencyActiveClients, agencyMatcher)})`, legend: 'active clients' },
+          { expr: `sum(${series(METRICS.agencyPendingDocumentReviews, agencyMatcher)})`, legend: 'pending reviews' },
+        ],
+        thresholds: neutralSteps(),
+        min: 0,
+      }),
+      12,
+      8,
+    ),
+    cell(
+      timeseriesPanel({
+        title: 'Case completion time',
+        description: 'Median and p90 time from opening to completing a case.',
+        unit: 's',
+        queries: [
+          { expr: completion(0.5), legend: 'median' },
+          { expr: completion(0.9), legend: 'p90' },
+        ],
+        thresholds: neutralSteps(),
+        min: 0,
+      }),
+      12,
+      8,
+    ),
+    cell(
+      timeseriesPanel({
+        title: 'Cases completed',
+        description: 'Cases completed per hour.',
+        unit: 'suffix:/h',
+        queries: [{ expr: perHour(series(METRICS.agencyCasesCompleted, agencyMatcher)), legend: 'completed' }],
+        thresholds: neutralSteps(),
+        min: 0,
+      }),
+      12,
+      8,
+    ),
+    cell(
+      timeseriesPanel({
+        title: 'Client satisfaction',
+        description: 'Average client satisfaction score over time (1..5).',
+        unit: 'short',
+        decimals: 2,
+        queries: [{ expr: `avg(${series(METRICS.agencyClientSatisfaction, agencyMatcher)})`, legend: 'satisfaction' }],
+        thresholds: satisfactionSteps(),
+        min: 1,
+        max: 5,
+      }),
+      12,
+      8,
+    ),
+  ];
+}
+
+/** Row “All agencies”. */
+function allAgenciesRow(config: MonitoringConfig): LayoutItem[] {
+  return [
+    row('All agencies'),
+    cell(
+      barGaugePanel({
+        title: 'Most pending reviews',
+        description: 'The ten agencies with the most documents waiting for review: pick one in the Agency selector.',
+        unit: 'short',
+        queries: [{ expr: `topk(10, ${series(METRICS.agencyPendingDocumentReviews)})`, legend: '{{agency_id}}', instant: true }],
+        thresholds: neutralSteps(),
+        min: 0,
+        links: [toDashboard(config, 'business', 'Business metrics')],
+      }),
+      24,
+      8,
+    ),
+  ];
+}
+
+export function agencyDashboard(config: MonitoringConfig): dashboard.Dashboard {
   return composeDashboard(config, {
     key: 'agency',
     title: 'Immigration AI / Agency Performance',
@@ -19,142 +173,6 @@ export function agencyDashboard(config: MonitoringConfig): dashboard.Dashboard {
     datasources: { prometheus: true },
     variables: [agencyVariable()],
     time: { from: 'now-7d', to: 'now' },
-    items: [
-      row('Agency $agency now'),
-      cell(
-        statPanel({
-          title: 'Active clients',
-          description: 'Clients of the agency with an active case.',
-          unit: 'short',
-          queries: [{ expr: `sum(${series(METRICS.agencyActiveClients, agencyMatcher)})`, legend: 'active clients' }],
-          thresholds: neutralSteps(),
-          sparkline: true,
-        }),
-        5,
-        6,
-      ),
-      cell(
-        statPanel({
-          title: 'Pending reviews',
-          description: 'Documents waiting for the agency to review them.',
-          unit: 'short',
-          queries: [{ expr: `sum(${series(METRICS.agencyPendingDocumentReviews, agencyMatcher)})`, legend: 'pending reviews' }],
-          thresholds: neutralSteps(),
-          sparkline: true,
-        }),
-        5,
-        6,
-      ),
-      cell(
-        statPanel({
-          title: 'Completed cases',
-          description: 'Cases the agency completed in the selected time range.',
-          unit: 'short',
-          decimals: 0,
-          queries: [
-            { expr: `sum(${increaseOverRange(series(METRICS.agencyCasesCompleted, agencyMatcher))}) or vector(0)`, legend: 'completed', instant: true },
-          ],
-          thresholds: neutralSteps(),
-        }),
-        5,
-        6,
-      ),
-      cell(
-        statPanel({
-          title: 'Median completion time',
-          description: 'Median time from opening to completing a case, over the cases completed in the selected time range.',
-          unit: 'dtdurations',
-          queries: [{ expr: quantileOverRange(0.5, METRICS.agencyCaseCompletionDuration, [], agencyMatcher), legend: 'median', instant: true }],
-          thresholds: neutralSteps(),
-        }),
-        5,
-        6,
-      ),
-      cell(
-        gaugePanel({
-          title: 'Client satisfaction',
-          description: 'Average client satisfaction score of the agency (1..5).',
-          unit: 'short',
-          decimals: 2,
-          queries: [{ expr: `avg(${series(METRICS.agencyClientSatisfaction, agencyMatcher)})`, legend: 'satisfaction', instant: true }],
-          thresholds: satisfactionSteps(),
-          min: 1,
-          max: 5,
-        }),
-        4,
-        6,
-      ),
-      row('Trends'),
-      cell(
-        timeseriesPanel({
-          title: 'Clients and pending reviews',
-          description: 'Active clients and documents waiting for review over time.',
-          unit: 'short',
-          queries: [
-            { expr: `sum(${series(METRICS.agencyActiveClients, agencyMatcher)})`, legend: 'active clients' },
-            { expr: `sum(${series(METRICS.agencyPendingDocumentReviews, agencyMatcher)})`, legend: 'pending reviews' },
-          ],
-          thresholds: neutralSteps(),
-          min: 0,
-        }),
-        12,
-        8,
-      ),
-      cell(
-        timeseriesPanel({
-          title: 'Case completion time',
-          description: 'Median and p90 time from opening to completing a case.',
-          unit: 's',
-          queries: [
-            { expr: completion(0.5), legend: 'median' },
-            { expr: completion(0.9), legend: 'p90' },
-          ],
-          thresholds: neutralSteps(),
-          min: 0,
-        }),
-        12,
-        8,
-      ),
-      cell(
-        timeseriesPanel({
-          title: 'Cases completed',
-          description: 'Cases completed per hour.',
-          unit: 'suffix:/h',
-          queries: [{ expr: perHour(series(METRICS.agencyCasesCompleted, agencyMatcher)), legend: 'completed' }],
-          thresholds: neutralSteps(),
-          min: 0,
-        }),
-        12,
-        8,
-      ),
-      cell(
-        timeseriesPanel({
-          title: 'Client satisfaction',
-          description: 'Average client satisfaction score over time (1..5).',
-          unit: 'short',
-          decimals: 2,
-          queries: [{ expr: `avg(${series(METRICS.agencyClientSatisfaction, agencyMatcher)})`, legend: 'satisfaction' }],
-          thresholds: satisfactionSteps(),
-          min: 1,
-          max: 5,
-        }),
-        12,
-        8,
-      ),
-      row('All agencies'),
-      cell(
-        barGaugePanel({
-          title: 'Most pending reviews',
-          description: 'The ten agencies with the most documents waiting for review: pick one in the Agency selector.',
-          unit: 'short',
-          queries: [{ expr: `topk(10, ${series(METRICS.agencyPendingDocumentReviews)})`, legend: '{{agency_id}}', instant: true }],
-          thresholds: neutralSteps(),
-          min: 0,
-          links: [toDashboard(config, 'business', 'Business metrics')],
-        }),
-        24,
-        8,
-      ),
-    ],
+    items: [...agencyNowRow(config), ...trendsRow(config), ...allAgenciesRow(config)],
   });
 }

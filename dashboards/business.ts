@@ -2,12 +2,238 @@
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { METRICS } from '../contract/metric-catalog.js';
 import type { MonitoringConfig } from '../contract/config/index.js';
-import { cell, composeDashboard, row } from './compose.js';
+import { cell, composeDashboard, row, type LayoutItem } from './compose.js';
 import { toDashboard } from './links.js';
 import { activeUsersStat } from './shared-panels.js';
 import { barGaugePanel, COLORS, gaugePanel, neutralSteps, satisfactionSteps, statPanel, timeseriesPanel } from './panels.js';
 import { series } from '../contract/promql.js';
 import { mean, perHour, quantile, rate } from './grafana-ranges.js';
+
+/** Row “Users”. */
+function usersRow(config: MonitoringConfig): LayoutItem[] {
+  return [
+    row('Users'),
+    cell(
+      activeUsersStat('Active users', 'Distinct users active within each window.'),
+      6,
+      7,
+    ),
+    cell(
+      timeseriesPanel({
+        title: 'Registrations',
+        description: 'User registrations completed, per hour.',
+        unit: 'suffix:/h',
+        queries: [{ expr: perHour(series(METRICS.userRegistrations)), legend: 'registrations' }],
+        thresholds: neutralSteps(),
+        min: 0,
+      }),
+      9,
+      7,
+    ),
+    cell(
+      timeseriesPanel({
+        title: 'Session duration',
+        description: 'Median and p95 duration of ended user sessions.',
+        unit: 's',
+        queries: [0.5, 0.95].map((q) => ({ expr: quantile(q, METRICS.sessionDuration), legend: q === 0.5 ? 'median' : 'p95' })),
+        thresholds: neutralSteps(),
+        min: 0,
+      }),
+      9,
+      7,
+    ),
+  ];
+}
+
+/** Row “Documents”. */
+function documentsRow(config: MonitoringConfig): LayoutItem[] {
+  return [
+    row('Documents'),
+    cell(
+      timeseriesPanel({
+        title: 'Document uploads',
+        description: 'Uploads per hour by outcome.',
+        unit: 'suffix:/h',
+        queries: [{ expr: perHour(series(METRICS.documentUploads), 'outcome'), legend: '{{outcome}}' }],
+        thresholds: neutralSteps(),
+        stack: true,
+        min: 0,
+        links: [toDashboard(config, 'errors', 'Error tracking')],
+      }),
+      9,
+      8,
+    ),
+    cell(
+      statPanel({
+        title: 'Upload failure ratio',
+        description: 'Share of uploads that failed.',
+        unit: 'percentunit',
+        queries: [
+          {
+            expr: `sum(${rate(series(METRICS.documentUploads, 'outcome="failure"'))}) / sum(${rate(series(METRICS.documentUploads))})`,
+            legend: 'failed',
+          },
+        ],
+        thresholds: [
+          { value: null, color: COLORS.ok },
+          { value: 0.05, color: COLORS.warning },
+        ],
+        sparkline: true,
+        links: [toDashboard(config, 'errors', 'Error tracking')],
+      }),
+      5,
+      8,
+    ),
+    cell(
+      timeseriesPanel({
+        title: 'Document processing time',
+        description: 'Median and p95 time to scan, OCR and classify an uploaded document.',
+        unit: 's',
+        queries: [0.5, 0.95].map((q) => ({ expr: quantile(q, METRICS.documentProcessingDuration), legend: q === 0.5 ? 'median' : 'p95' })),
+        thresholds: neutralSteps(),
+        min: 0,
+      }),
+      5,
+      8,
+    ),
+    cell(
+      timeseriesPanel({
+        title: 'Upload size',
+        description: 'Median and p95 size of uploaded documents.',
+        unit: 'bytes',
+        queries: [0.5, 0.95].map((q) => ({ expr: quantile(q, METRICS.documentUploadSize), legend: q === 0.5 ? 'median' : 'p95' })),
+        thresholds: neutralSteps(),
+        min: 0,
+      }),
+      5,
+      8,
+    ),
+  ];
+}
+
+/** Row “Chat: AI and human”. */
+function chatRow(config: MonitoringConfig): LayoutItem[] {
+  return [
+    row('Chat: AI and human'),
+    cell(
+      timeseriesPanel({
+        title: 'Chat responses by responder',
+        description: 'Chat responses per hour, AI and human, with new conversations.',
+        unit: 'suffix:/h',
+        queries: [
+          { expr: perHour(series(METRICS.chatResponses), 'responder'), legend: '{{responder}} responses' },
+          { expr: perHour(series(METRICS.chatConversations)), legend: 'conversations started' },
+        ],
+        thresholds: neutralSteps(),
+        min: 0,
+      }),
+      9,
+      8,
+    ),
+    cell(
+      statPanel({
+        title: 'Answered by AI',
+        description: 'Share of chat responses given by the AI rather than a human.',
+        unit: 'percentunit',
+        queries: [
+          {
+            expr: `sum(${rate(series(METRICS.chatResponses, 'responder="ai"'))}) / sum(${rate(series(METRICS.chatResponses))})`,
+            legend: 'AI share',
+          },
+        ],
+        thresholds: neutralSteps(),
+        sparkline: true,
+      }),
+      5,
+      8,
+    ),
+    cell(
+      statPanel({
+        title: 'Mean response time',
+        description: 'Mean time from a user message to the response, by responder (the seed reports AI in ms, humans in minutes).',
+        unit: 's',
+        queries: [{ expr: mean(METRICS.chatResponseDuration, ['responder']), legend: '{{responder}}' }],
+        thresholds: neutralSteps(),
+      }),
+      5,
+      8,
+    ),
+    cell(
+      timeseriesPanel({
+        title: 'Chat response time (p95)',
+        description: 'p95 time from a user message to the response, by responder.',
+        unit: 's',
+        queries: [{ expr: quantile(0.95, METRICS.chatResponseDuration, ['responder']), legend: '{{responder}}' }],
+        thresholds: neutralSteps(),
+        min: 0,
+      }),
+      5,
+      8,
+    ),
+  ];
+}
+
+/** Row “Cases and satisfaction”. */
+function casesAndSatisfactionRow(config: MonitoringConfig): LayoutItem[] {
+  return [
+    row('Cases and satisfaction'),
+    cell(
+      timeseriesPanel({
+        title: 'Case completions',
+        description: 'Cases completed per hour, all agencies.',
+        unit: 'suffix:/h',
+        queries: [{ expr: perHour(series(METRICS.agencyCasesCompleted)), legend: 'completed' }],
+        thresholds: neutralSteps(),
+        min: 0,
+        links: [toDashboard(config, 'agency', 'Agency performance')],
+      }),
+      8,
+      8,
+    ),
+    cell(
+      timeseriesPanel({
+        title: 'Case completion time',
+        description: 'Median and p90 time from opening to completing a case, all agencies.',
+        unit: 's',
+        queries: [0.5, 0.9].map((q) => ({ expr: quantile(q, METRICS.agencyCaseCompletionDuration), legend: q === 0.5 ? 'median' : 'p90' })),
+        thresholds: neutralSteps(),
+        min: 0,
+        links: [toDashboard(config, 'agency', 'Agency performance')],
+      }),
+      8,
+      8,
+    ),
+    cell(
+      gaugePanel({
+        title: 'Chat satisfaction',
+        description: 'Mean chat satisfaction rating (1..5).',
+        unit: 'short',
+        decimals: 2,
+        queries: [{ expr: mean(METRICS.chatSatisfactionRating), legend: 'rating' }],
+        thresholds: satisfactionSteps(),
+        min: 1,
+        max: 5,
+      }),
+      4,
+      8,
+    ),
+    cell(
+      barGaugePanel({
+        title: 'Client satisfaction by agency (lowest 10)',
+        description: 'Average client satisfaction score (1..5) of the ten lowest-rated agencies.',
+        unit: 'short',
+        decimals: 2,
+        queries: [{ expr: `bottomk(10, ${series(METRICS.agencyClientSatisfaction)})`, legend: '{{agency_id}}', instant: true }],
+        thresholds: satisfactionSteps(),
+        min: 1,
+        max: 5,
+        links: [toDashboard(config, 'agency', 'Agency performance')],
+      }),
+      4,
+      8,
+    ),
+  ];
+}
 
 export function businessDashboard(config: MonitoringConfig): dashboard.Dashboard {
   return composeDashboard(config, {
@@ -17,209 +243,6 @@ export function businessDashboard(config: MonitoringConfig): dashboard.Dashboard
     tags: ['business'],
     datasources: { prometheus: true },
     time: { from: 'now-7d', to: 'now' },
-    items: [
-      row('Users'),
-      cell(
-        activeUsersStat('Active users', 'Distinct users active within each window.'),
-        6,
-        7,
-      ),
-      cell(
-        timeseriesPanel({
-          title: 'Registrations',
-          description: 'User registrations completed, per hour.',
-          unit: 'suffix:/h',
-          queries: [{ expr: perHour(series(METRICS.userRegistrations)), legend: 'registrations' }],
-          thresholds: neutralSteps(),
-          min: 0,
-        }),
-        9,
-        7,
-      ),
-      cell(
-        timeseriesPanel({
-          title: 'Session duration',
-          description: 'Median and p95 duration of ended user sessions.',
-          unit: 's',
-          queries: [0.5, 0.95].map((q) => ({ expr: quantile(q, METRICS.sessionDuration), legend: q === 0.5 ? 'median' : 'p95' })),
-          thresholds: neutralSteps(),
-          min: 0,
-        }),
-        9,
-        7,
-      ),
-      row('Documents'),
-      cell(
-        timeseriesPanel({
-          title: 'Document uploads',
-          description: 'Uploads per hour by outcome.',
-          unit: 'suffix:/h',
-          queries: [{ expr: perHour(series(METRICS.documentUploads), 'outcome'), legend: '{{outcome}}' }],
-          thresholds: neutralSteps(),
-          stack: true,
-          min: 0,
-          links: [toDashboard(config, 'errors', 'Error tracking')],
-        }),
-        9,
-        8,
-      ),
-      cell(
-        statPanel({
-          title: 'Upload failure ratio',
-          description: 'Share of uploads that failed.',
-          unit: 'percentunit',
-          queries: [
-            {
-              expr: `sum(${rate(series(METRICS.documentUploads, 'outcome="failure"'))}) / sum(${rate(series(METRICS.documentUploads))})`,
-              legend: 'failed',
-            },
-          ],
-          thresholds: [
-            { value: null, color: COLORS.ok },
-            { value: 0.05, color: COLORS.warning },
-          ],
-          sparkline: true,
-          links: [toDashboard(config, 'errors', 'Error tracking')],
-        }),
-        5,
-        8,
-      ),
-      cell(
-        timeseriesPanel({
-          title: 'Document processing time',
-          description: 'Median and p95 time to scan, OCR and classify an uploaded document.',
-          unit: 's',
-          queries: [0.5, 0.95].map((q) => ({ expr: quantile(q, METRICS.documentProcessingDuration), legend: q === 0.5 ? 'median' : 'p95' })),
-          thresholds: neutralSteps(),
-          min: 0,
-        }),
-        5,
-        8,
-      ),
-      cell(
-        timeseriesPanel({
-          title: 'Upload size',
-          description: 'Median and p95 size of uploaded documents.',
-          unit: 'bytes',
-          queries: [0.5, 0.95].map((q) => ({ expr: quantile(q, METRICS.documentUploadSize), legend: q === 0.5 ? 'median' : 'p95' })),
-          thresholds: neutralSteps(),
-          min: 0,
-        }),
-        5,
-        8,
-      ),
-      row('Chat: AI and human'),
-      cell(
-        timeseriesPanel({
-          title: 'Chat responses by responder',
-          description: 'Chat responses per hour, AI and human, with new conversations.',
-          unit: 'suffix:/h',
-          queries: [
-            { expr: perHour(series(METRICS.chatResponses), 'responder'), legend: '{{responder}} responses' },
-            { expr: perHour(series(METRICS.chatConversations)), legend: 'conversations started' },
-          ],
-          thresholds: neutralSteps(),
-          min: 0,
-        }),
-        9,
-        8,
-      ),
-      cell(
-        statPanel({
-          title: 'Answered by AI',
-          description: 'Share of chat responses given by the AI rather than a human.',
-          unit: 'percentunit',
-          queries: [
-            {
-              expr: `sum(${rate(series(METRICS.chatResponses, 'responder="ai"'))}) / sum(${rate(series(METRICS.chatResponses))})`,
-              legend: 'AI share',
-            },
-          ],
-          thresholds: neutralSteps(),
-          sparkline: true,
-        }),
-        5,
-        8,
-      ),
-      cell(
-        statPanel({
-          title: 'Mean response time',
-          description: 'Mean time from a user message to the response, by responder (the seed reports AI in ms, humans in minutes).',
-          unit: 's',
-          queries: [{ expr: mean(METRICS.chatResponseDuration, ['responder']), legend: '{{responder}}' }],
-          thresholds: neutralSteps(),
-        }),
-        5,
-        8,
-      ),
-      cell(
-        timeseriesPanel({
-          title: 'Chat response time (p95)',
-          description: 'p95 time from a user message to the response, by responder.',
-          unit: 's',
-          queries: [{ expr: quantile(0.95, METRICS.chatResponseDuration, ['responder']), legend: '{{responder}}' }],
-          thresholds: neutralSteps(),
-          min: 0,
-        }),
-        5,
-        8,
-      ),
-      row('Cases and satisfaction'),
-      cell(
-        timeseriesPanel({
-          title: 'Case completions',
-          description: 'Cases completed per hour, all agencies.',
-          unit: 'suffix:/h',
-          queries: [{ expr: perHour(series(METRICS.agencyCasesCompleted)), legend: 'completed' }],
-          thresholds: neutralSteps(),
-          min: 0,
-          links: [toDashboard(config, 'agency', 'Agency performance')],
-        }),
-        8,
-        8,
-      ),
-      cell(
-        timeseriesPanel({
-          title: 'Case completion time',
-          description: 'Median and p90 time from opening to completing a case, all agencies.',
-          unit: 's',
-          queries: [0.5, 0.9].map((q) => ({ expr: quantile(q, METRICS.agencyCaseCompletionDuration), legend: q === 0.5 ? 'median' : 'p90' })),
-          thresholds: neutralSteps(),
-          min: 0,
-          links: [toDashboard(config, 'agency', 'Agency performance')],
-        }),
-        8,
-        8,
-      ),
-      cell(
-        gaugePanel({
-          title: 'Chat satisfaction',
-          description: 'Mean chat satisfaction rating (1..5).',
-          unit: 'short',
-          decimals: 2,
-          queries: [{ expr: mean(METRICS.chatSatisfactionRating), legend: 'rating' }],
-          thresholds: satisfactionSteps(),
-          min: 1,
-          max: 5,
-        }),
-        4,
-        8,
-      ),
-      cell(
-        barGaugePanel({
-          title: 'Client satisfaction by agency (lowest 10)',
-          description: 'Average client satisfaction score (1..5) of the ten lowest-rated agencies.',
-          unit: 'short',
-          decimals: 2,
-          queries: [{ expr: `bottomk(10, ${series(METRICS.agencyClientSatisfaction)})`, legend: '{{agency_id}}', instant: true }],
-          thresholds: satisfactionSteps(),
-          min: 1,
-          max: 5,
-          links: [toDashboard(config, 'agency', 'Agency performance')],
-        }),
-        4,
-        8,
-      ),
-    ],
+    items: [...usersRow(config), ...documentsRow(config), ...chatRow(config), ...casesAndSatisfactionRow(config)],
   });
 }

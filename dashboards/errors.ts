@@ -3,7 +3,7 @@ import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { RECORDED } from '../contract/recording-rules.js';
 import { METRICS } from '../contract/metric-catalog.js';
 import type { MonitoringConfig } from '../contract/config/index.js';
-import { cell, composeDashboard, row } from './compose.js';
+import { cell, composeDashboard, row, type LayoutItem } from './compose.js';
 import { ALERTS } from '../contract/alerts.js';
 import { runbook, toDashboard } from './links.js';
 import { LINE_FILTERS, linesPerInterval, logQueries } from './logql.js';
@@ -12,13 +12,210 @@ import { percent, recorded, series } from '../contract/promql.js';
 import { increaseOverRange, perHour, rate } from './grafana-ranges.js';
 import { routeMatcher, routeVariable } from './variables.js';
 
-export function errorsDashboard(config: MonitoringConfig): dashboard.Dashboard {
+/** Row “Errors by endpoint”. */
+function errorsByEndpointRow(config: MonitoringConfig): LayoutItem[] {
   const { warning, critical } = config.alerting.thresholds;
   const errorSteps = alertSteps(warning.errorRateRatio, critical.errorRateRatio);
   const errorRunbook = [runbook(config, ALERTS.endpointErrorRateHigh)];
-  const securityRunbook = [runbook(config, ALERTS.unauthorizedAccessSpike)];
   const perEndpoint = '{{method}} {{route}}';
+  return [
+    row('Errors by endpoint'),
+    cell(
+      statPanel({
+        title: 'Overall error ratio',
+        description: `Share of 5xx responses across the selected routes. Orange from ${percent(warning.errorRateRatio)}, red from ${percent(critical.errorRateRatio)}.`,
+        unit: 'percentunit',
+        queries: [
+          {
+            expr: `sum(${recorded(RECORDED.httpErrorsRate5m, routeMatcher)}) / sum(${recorded(RECORDED.httpRequestsRate5m, routeMatcher)})`,
+            legend: '5xx ratio',
+          },
+        ],
+        thresholds: errorSteps,
+        sparkline: true,
+        links: errorRunbook,
+      }),
+      6,
+      9,
+    ),
+    cell(
+      timeseriesPanel({
+        title: 'Error ratio per endpoint',
+        description: `Share of 5xx responses per endpoint over 5 minutes: the expression of ${ALERTS.endpointErrorRateHigh} (warning ${percent(warning.errorRateRatio)}, critical ${percent(critical.errorRateRatio)}; endpoints below ${config.alerting.minRequestRatePerSecond} req/s do not page).`,
+        unit: 'percentunit',
+        queries: [{ expr: recorded(RECORDED.httpErrorRatio5m, routeMatcher), legend: perEndpoint }],
+        thresholds: errorSteps,
+        showThresholds: true,
+        min: 0,
+        links: errorRunbook,
+      }),
+      18,
+      9,
+    ),
+    cell(
+      timeseriesPanel({
+        title: 'Failed requests per endpoint',
+        description: '5xx responses per second per endpoint.',
+        unit: 'reqps',
+        queries: [{ expr: recorded(RECORDED.httpErrorsRate5m, routeMatcher), legend: perEndpoint }],
+        thresholds: neutralSteps(),
+        stack: true,
+        min: 0,
+        links: errorRunbook,
+      }),
+      12,
+      8,
+    ),
+    cell(
+      timeseriesPanel({
+        title: 'Client and server errors by status code',
+        description: '4xx and 5xx responses per second by status code.',
+        unit: 'reqps',
+        queries: [
+          {
+            expr: `sum by (status_code) (${rate(series(METRICS.httpRequests, 'status_code=~"4..|5.."', routeMatcher))})`,
+            legend: '{{status_code}}',
+          },
+        ],
+        thresholds: neutralSteps(),
+        stack: true,
+        min: 0,
+        links: [toDashboard(config, 'performance', 'Performance')],
+      }),
+      12,
+      8,
+    ),
+    cell(
+      tablePanel({
+        title: 'Endpoints with the highest error ratio',
+        description: `The ten endpoints with the highest 5xx ratio now, among those serving at least ${config.alerting.minRequestRatePerSecond} req/s (the alert's low-traffic guard).`,
+        unit: 'percentunit',
+        queries: [
+          {
+            expr: `topk(10, ${recorded(RECORDED.httpErrorRatio5m, routeMatcher)} and on (job, method, route) ${recorded(RECORDED.httpRequestsRate5m, routeMatcher)} >= ${config.alerting.minRequestRatePerSecond})`,
+            instant: true,
+            table: true,
+          },
+        ],
+        thresholds: errorSteps,
+        hideColumns: ['Time', 'job'],
+        sortBy: 'Value',
+        links: errorRunbook,
+      }),
+      24,
+      8,
+    ),
+  ];
+}
+
+/** Row “Exceptions”. */
+function exceptionsRow(config: MonitoringConfig): LayoutItem[] {
   const q = logQueries(config);
+  return [
+    row('Exceptions'),
+    cell(
+      lokiTimeseriesPanel({
+        title: 'Error log lines',
+        description: 'Application log lines containing ERROR, per interval.',
+        unit: 'short',
+        queries: [{ expr: linesPerInterval(LINE_FILTERS.errors), legend: 'errors' }],
+        thresholds: neutralSteps(),
+        min: 0,
+        links: [toDashboard(config, 'logs', 'Logs')],
+      }),
+      8,
+      9,
+    ),
+    cell(
+      logsPanel({
+        title: 'Recent errors',
+        description: 'Application error lines, newest first.',
+        query: { expr: q.errors },
+        links: [toDashboard(config, 'logs', 'Logs')],
+      }),
+      16,
+      9,
+    ),
+    cell(
+      timeseriesPanel({
+        title: 'Failed uploads and backup verifications',
+        description: 'Document uploads that failed and backups that failed verification, per hour.',
+        unit: 'suffix:/h',
+        queries: [
+          { expr: perHour(series(METRICS.documentUploads, 'outcome="failure"')), legend: 'failed uploads' },
+          { expr: perHour(series(METRICS.backupVerificationFailures)), legend: 'failed backup verifications' },
+        ],
+        thresholds: neutralSteps(),
+        min: 0,
+        links: [runbook(config, ALERTS.backupVerificationFailed)],
+      }),
+      24,
+      7,
+    ),
+  ];
+}
+
+/** Row “Security incidents”. */
+function securityIncidentsRow(config: MonitoringConfig): LayoutItem[] {
+  const { warning, critical } = config.alerting.thresholds;
+  const securityRunbook = [runbook(config, ALERTS.unauthorizedAccessSpike)];
+  const q = logQueries(config);
+  return [
+    row('Security incidents'),
+    cell(
+      statPanel({
+        title: 'Unauthorized attempts',
+        description: `Rejected access attempts per second, all reasons. Red from ${critical.unauthorizedAttemptsPerSecond}/s (${ALERTS.unauthorizedAccessSpike}).`,
+        unit: 'reqps',
+        queries: [{ expr: `sum(${rate(series(METRICS.unauthorizedAccessAttempts))}) or vector(0)`, legend: 'attempts' }],
+        thresholds: alertSteps(undefined, critical.unauthorizedAttemptsPerSecond),
+        sparkline: true,
+        links: securityRunbook,
+      }),
+      6,
+      8,
+    ),
+    cell(
+      timeseriesPanel({
+        title: 'Unauthorized attempts by reason',
+        description: `Rejected access attempts per second by reason, stacked; the dashed line is the ${ALERTS.unauthorizedAccessSpike} threshold for the total.`,
+        unit: 'reqps',
+        queries: [{ expr: `sum by (reason) (${rate(series(METRICS.unauthorizedAccessAttempts))})`, legend: '{{reason}}' }],
+        thresholds: alertSteps(undefined, critical.unauthorizedAttemptsPerSecond),
+        showThresholds: true,
+        stack: true,
+        min: 0,
+        links: securityRunbook,
+      }),
+      12,
+      8,
+    ),
+    cell(
+      statPanel({
+        title: 'Virus detections',
+        description: 'Uploaded documents rejected by the virus scanner in the selected time range. Any detection is worth a look.',
+        unit: 'short',
+        decimals: 0,
+        queries: [{ expr: `sum(${increaseOverRange(series(METRICS.documentVirusDetections))}) or vector(0)`, legend: 'detections', instant: true }],
+        thresholds: alertSteps(undefined, 1),
+      }),
+      6,
+      8,
+    ),
+    cell(
+      logsPanel({
+        title: 'Authentication failures',
+        description: 'Log lines of failed authentications.',
+        query: { expr: q.authenticationFailures },
+        links: [...securityRunbook, toDashboard(config, 'logs', 'Logs')],
+      }),
+      24,
+      8,
+    ),
+  ];
+}
+
+export function errorsDashboard(config: MonitoringConfig): dashboard.Dashboard {
   return composeDashboard(config, {
     key: 'errors',
     title: 'Immigration AI / Error Tracking',
@@ -26,184 +223,6 @@ export function errorsDashboard(config: MonitoringConfig): dashboard.Dashboard {
     tags: ['errors', 'operations'],
     datasources: { prometheus: true, loki: true },
     variables: [routeVariable()],
-    items: [
-      row('Errors by endpoint'),
-      cell(
-        statPanel({
-          title: 'Overall error ratio',
-          description: `Share of 5xx responses across the selected routes. Orange from ${percent(warning.errorRateRatio)}, red from ${percent(critical.errorRateRatio)}.`,
-          unit: 'percentunit',
-          queries: [
-            {
-              expr: `sum(${recorded(RECORDED.httpErrorsRate5m, routeMatcher)}) / sum(${recorded(RECORDED.httpRequestsRate5m, routeMatcher)})`,
-              legend: '5xx ratio',
-            },
-          ],
-          thresholds: errorSteps,
-          sparkline: true,
-          links: errorRunbook,
-        }),
-        6,
-        9,
-      ),
-      cell(
-        timeseriesPanel({
-          title: 'Error ratio per endpoint',
-          description: `Share of 5xx responses per endpoint over 5 minutes: the expression of ${ALERTS.endpointErrorRateHigh} (warning ${percent(warning.errorRateRatio)}, critical ${percent(critical.errorRateRatio)}; endpoints below ${config.alerting.minRequestRatePerSecond} req/s do not page).`,
-          unit: 'percentunit',
-          queries: [{ expr: recorded(RECORDED.httpErrorRatio5m, routeMatcher), legend: perEndpoint }],
-          thresholds: errorSteps,
-          showThresholds: true,
-          min: 0,
-          links: errorRunbook,
-        }),
-        18,
-        9,
-      ),
-      cell(
-        timeseriesPanel({
-          title: 'Failed requests per endpoint',
-          description: '5xx responses per second per endpoint.',
-          unit: 'reqps',
-          queries: [{ expr: recorded(RECORDED.httpErrorsRate5m, routeMatcher), legend: perEndpoint }],
-          thresholds: neutralSteps(),
-          stack: true,
-          min: 0,
-          links: errorRunbook,
-        }),
-        12,
-        8,
-      ),
-      cell(
-        timeseriesPanel({
-          title: 'Client and server errors by status code',
-          description: '4xx and 5xx responses per second by status code.',
-          unit: 'reqps',
-          queries: [
-            {
-              expr: `sum by (status_code) (${rate(series(METRICS.httpRequests, 'status_code=~"4..|5.."', routeMatcher))})`,
-              legend: '{{status_code}}',
-            },
-          ],
-          thresholds: neutralSteps(),
-          stack: true,
-          min: 0,
-          links: [toDashboard(config, 'performance', 'Performance')],
-        }),
-        12,
-        8,
-      ),
-      cell(
-        tablePanel({
-          title: 'Endpoints with the highest error ratio',
-          description: `The ten endpoints with the highest 5xx ratio now, among those serving at least ${config.alerting.minRequestRatePerSecond} req/s (the alert's low-traffic guard).`,
-          unit: 'percentunit',
-          queries: [
-            {
-              expr: `topk(10, ${recorded(RECORDED.httpErrorRatio5m, routeMatcher)} and on (job, method, route) ${recorded(RECORDED.httpRequestsRate5m, routeMatcher)} >= ${config.alerting.minRequestRatePerSecond})`,
-              instant: true,
-              table: true,
-            },
-          ],
-          thresholds: errorSteps,
-          hideColumns: ['Time', 'job'],
-          sortBy: 'Value',
-          links: errorRunbook,
-        }),
-        24,
-        8,
-      ),
-      row('Exceptions'),
-      cell(
-        lokiTimeseriesPanel({
-          title: 'Error log lines',
-          description: 'Application log lines containing ERROR, per interval.',
-          unit: 'short',
-          queries: [{ expr: linesPerInterval(LINE_FILTERS.errors), legend: 'errors' }],
-          thresholds: neutralSteps(),
-          min: 0,
-          links: [toDashboard(config, 'logs', 'Logs')],
-        }),
-        8,
-        9,
-      ),
-      cell(
-        logsPanel({
-          title: 'Recent errors',
-          description: 'Application error lines, newest first.',
-          query: { expr: q.errors },
-          links: [toDashboard(config, 'logs', 'Logs')],
-        }),
-        16,
-        9,
-      ),
-      cell(
-        timeseriesPanel({
-          title: 'Failed uploads and backup verifications',
-          description: 'Document uploads that failed and backups that failed verification, per hour.',
-          unit: 'suffix:/h',
-          queries: [
-            { expr: perHour(series(METRICS.documentUploads, 'outcome="failure"')), legend: 'failed uploads' },
-            { expr: perHour(series(METRICS.backupVerificationFailures)), legend: 'failed backup verifications' },
-          ],
-          thresholds: neutralSteps(),
-          min: 0,
-          links: [runbook(config, ALERTS.backupVerificationFailed)],
-        }),
-        24,
-        7,
-      ),
-      row('Security incidents'),
-      cell(
-        statPanel({
-          title: 'Unauthorized attempts',
-          description: `Rejected access attempts per second, all reasons. Red from ${critical.unauthorizedAttemptsPerSecond}/s (${ALERTS.unauthorizedAccessSpike}).`,
-          unit: 'reqps',
-          queries: [{ expr: `sum(${rate(series(METRICS.unauthorizedAccessAttempts))}) or vector(0)`, legend: 'attempts' }],
-          thresholds: alertSteps(undefined, critical.unauthorizedAttemptsPerSecond),
-          sparkline: true,
-          links: securityRunbook,
-        }),
-        6,
-        8,
-      ),
-      cell(
-        timeseriesPanel({
-          title: 'Unauthorized attempts by reason',
-          description: `Rejected access attempts per second by reason, stacked; the dashed line is the ${ALERTS.unauthorizedAccessSpike} threshold for the total.`,
-          unit: 'reqps',
-          queries: [{ expr: `sum by (reason) (${rate(series(METRICS.unauthorizedAccessAttempts))})`, legend: '{{reason}}' }],
-          thresholds: alertSteps(undefined, critical.unauthorizedAttemptsPerSecond),
-          showThresholds: true,
-          stack: true,
-          min: 0,
-          links: securityRunbook,
-        }),
-        12,
-        8,
-      ),
-      cell(
-        statPanel({
-          title: 'Virus detections',
-          description: 'Uploaded documents rejected by the virus scanner in the selected time range. Any detection is worth a look.',
-          unit: 'short',
-          decimals: 0,
-          queries: [{ expr: `sum(${increaseOverRange(series(METRICS.documentVirusDetections))}) or vector(0)`, legend: 'detections', instant: true }],
-          thresholds: alertSteps(undefined, 1),
-        }),
-        6,
-        8,
-      ),
-      cell(
-        logsPanel({
-          title: 'Authentication failures',
-          description: 'Log lines of failed authentications.',
-          query: { expr: q.authenticationFailures },
-          links: [...securityRunbook, toDashboard(config, 'logs', 'Logs')],
-        }),
-        24,
-        8,
-      ),
-    ],
+    items: [...errorsByEndpointRow(config), ...exceptionsRow(config), ...securityIncidentsRow(config)],
   });
 }

@@ -1,9 +1,9 @@
-/** Performance (seed): API response times, database performance, storage usage, CPU and memory. */
+/** Performance: API response times, database performance, storage usage, CPU and memory; one function per row. */
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { RECORDED } from '../contract/recording-rules.js';
 import { METRICS, type MetricDefinition, SCRAPE_JOBS } from '../contract/metric-catalog.js';
 import type { MonitoringConfig } from '../contract/config/index.js';
-import { cell, composeDashboard, row } from './compose.js';
+import { cell, composeDashboard, type LayoutItem, row } from './compose.js';
 import { ALERTS, type AlertName } from '../contract/alerts.js';
 import { runbook, toDashboard } from './links.js';
 import { alertSteps, barGaugePanel, binaryMapping, COLORS, gaugePanel, healthySteps, neutralSteps, statPanel, tablePanel, timeseriesPanel } from './panels.js';
@@ -53,8 +53,9 @@ function hostUsageCells(config: MonitoringConfig, u: HostUsage): ReturnType<type
   ];
 }
 
-export function performanceDashboard(config: MonitoringConfig): dashboard.Dashboard {
-  const { warning, critical } = config.alerting.thresholds;
+/** Row “API response times”. */
+function apiResponseTimes(config: MonitoringConfig): LayoutItem[] {
+  const { warning } = config.alerting.thresholds;
   const apiSlow = [runbook(config, ALERTS.apiSlow)];
   const perEndpoint = '{{method}} {{route}}';
   const quantilePanel = (q: string) =>
@@ -68,6 +69,290 @@ export function performanceDashboard(config: MonitoringConfig): dashboard.Dashbo
       min: 0,
       links: apiSlow,
     });
+  return [
+    row('API response times'),
+    cell(
+      timeseriesPanel({
+        title: 'Response time quantiles (all endpoints)',
+        description: 'p50, p95 and p99 of request duration across the selected routes, from the histogram buckets.',
+        unit: 's',
+        queries: [0.5, 0.95, 0.99].map((q) => ({
+          expr: quantile(q, METRICS.httpRequestDuration, [], routeMatcher),
+          legend: `p${num(q * 100)}`,
+        })),
+        thresholds: alertSteps(warning.apiResponseSeconds),
+        showThresholds: true,
+        min: 0,
+        links: apiSlow,
+      }),
+      12,
+      8,
+    ),
+    cell(
+      timeseriesPanel({
+        title: 'Mean response time per endpoint',
+        description: `Mean request duration per endpoint over 5 minutes: the expression of ${ALERTS.apiSlow} (dashed line at ${warning.apiResponseSeconds} s).`,
+        unit: 's',
+        queries: [{ expr: recorded(RECORDED.httpDurationMean5m, routeMatcher), legend: perEndpoint }],
+        thresholds: alertSteps(warning.apiResponseSeconds),
+        showThresholds: true,
+        min: 0,
+        links: apiSlow,
+      }),
+      12,
+      8,
+    ),
+    cell(quantilePanel('0.95'), 12, 8),
+    cell(quantilePanel('0.99'), 12, 8),
+    cell(
+      timeseriesPanel({
+        title: 'Requests per endpoint',
+        description: 'Request rate per endpoint over 5 minutes.',
+        unit: 'reqps',
+        queries: [{ expr: recorded(RECORDED.httpRequestsRate5m, routeMatcher), legend: perEndpoint }],
+        thresholds: neutralSteps(),
+        stack: true,
+        min: 0,
+        links: [toDashboard(config, 'errors', 'Error tracking')],
+      }),
+      12,
+      8,
+    ),
+    cell(
+      tablePanel({
+        title: 'Slowest endpoints',
+        description: 'The ten endpoints with the highest mean response time now.',
+        unit: 's',
+        queries: [{ expr: `topk(10, ${recorded(RECORDED.httpDurationMean5m, routeMatcher)})`, instant: true, table: true }],
+        thresholds: alertSteps(warning.apiResponseSeconds),
+        hideColumns: ['Time', 'job'],
+        sortBy: 'Value',
+        links: apiSlow,
+      }),
+      12,
+      8,
+    ),
+  ];
+}
+
+/** Row “Database”. */
+function databasePerformance(config: MonitoringConfig): LayoutItem[] {
+  const { warning } = config.alerting.thresholds;
+  return [
+    row('Database'),
+    cell(
+      statPanel({
+        title: 'Database',
+        description: 'Database connectivity from the last health check.',
+        unit: 'none',
+        queries: [{ expr: `min(${series(METRICS.healthStatus, 'component="database"')})`, legend: 'database', instant: true }],
+        mappings: binaryMapping(['Up', COLORS.ok], ['Down', COLORS.critical]),
+        thresholds: healthySteps(),
+        background: true,
+        links: [runbook(config, ALERTS.databaseDown)],
+      }),
+      4,
+      8,
+    ),
+    cell(
+      timeseriesPanel({
+        title: 'Database response time',
+        description: `Duration of the database health check. The dashed line is the ${warning.databaseResponseSeconds} s threshold of ${ALERTS.databaseSlow}.`,
+        unit: 's',
+        queries: [{ expr: series(METRICS.healthCheckDuration, 'component="database"'), legend: 'health check' }],
+        thresholds: alertSteps(warning.databaseResponseSeconds),
+        showThresholds: true,
+        min: 0,
+        links: [runbook(config, ALERTS.databaseSlow)],
+      }),
+      8,
+      8,
+    ),
+    cell(
+      timeseriesPanel({
+        title: 'Exporter query duration (p95)',
+        description: 'p95 duration of the queries the exporter runs against the database, per operation.',
+        unit: 's',
+        queries: [{ expr: quantile(0.95, METRICS.databaseQueryDuration, ['operation']), legend: '{{operation}}' }],
+        thresholds: alertSteps(warning.databaseResponseSeconds),
+        min: 0,
+        links: [runbook(config, ALERTS.databaseSlow)],
+      }),
+      12,
+      8,
+    ),
+    cell(
+      timeseriesPanel({
+        title: 'Database connections',
+        description: 'Connections by state, from pg_stat_activity.',
+        unit: 'short',
+        queries: [{ expr: `sum by (state) (${series(METRICS.databaseConnections)})`, legend: '{{state}}' }],
+        thresholds: neutralSteps(),
+        stack: true,
+        min: 0,
+      }),
+      8,
+      8,
+    ),
+    cell(
+      timeseriesPanel({
+        title: 'Lock waits',
+        description: 'Lock requests waiting, from pg_locks.',
+        unit: 'short',
+        queries: [{ expr: series(METRICS.databaseLockWaits), legend: 'waiting' }],
+        thresholds: neutralSteps(),
+        min: 0,
+      }),
+      8,
+      8,
+    ),
+    cell(
+      timeseriesPanel({
+        title: 'Database size',
+        description: 'Size of the application database, from pg_database_size.',
+        unit: 'bytes',
+        queries: [{ expr: series(METRICS.databaseSize), legend: 'size' }],
+        thresholds: neutralSteps(),
+        min: 0,
+      }),
+      8,
+      8,
+    ),
+  ];
+}
+
+/** Row “Storage”. */
+function storageUsage(config: MonitoringConfig): LayoutItem[] {
+  const { critical } = config.alerting.thresholds;
+  return [
+    row('Storage'),
+    cell(
+      statPanel({
+        title: 'Storage buckets available',
+        description: 'Buckets that answered the last storage health check.',
+        unit: 'short',
+        queries: [{ expr: `max(${series(METRICS.storageBucketsAvailable)})`, legend: 'buckets', instant: true }],
+        thresholds: healthySteps(),
+        background: true,
+      }),
+      4,
+      8,
+    ),
+    cell(
+      timeseriesPanel({
+        title: 'Storage used per bucket',
+        description: 'Bytes stored per bucket.',
+        unit: 'bytes',
+        queries: [{ expr: series(METRICS.storageUsed), legend: '{{bucket}}' }],
+        thresholds: neutralSteps(),
+        stack: true,
+        min: 0,
+      }),
+      10,
+      8,
+    ),
+    cell(
+      timeseriesPanel({
+        title: 'Objects per bucket',
+        description: 'Objects stored per bucket.',
+        unit: 'short',
+        queries: [{ expr: series(METRICS.storageObjects), legend: '{{bucket}}' }],
+        thresholds: neutralSteps(),
+        stack: true,
+        min: 0,
+      }),
+      10,
+      8,
+    ),
+    cell(
+      barGaugePanel({
+        title: 'Disk usage per mountpoint',
+        description: `Disk usage per mountpoint; red from ${percent(critical.diskUsageRatio)} (${ALERTS.diskAlmostFull}).`,
+        unit: 'percentunit',
+        queries: [{ expr: series(METRICS.systemDiskUsage), legend: '{{mountpoint}}', instant: true }],
+        thresholds: alertSteps(undefined, critical.diskUsageRatio),
+        min: 0,
+        max: 1,
+        links: [runbook(config, ALERTS.diskAlmostFull)],
+      }),
+      12,
+      8,
+    ),
+    cell(
+      timeseriesPanel({
+        title: 'Disk free per mountpoint',
+        description: 'Free disk space per mountpoint.',
+        unit: 'bytes',
+        queries: [{ expr: series(METRICS.systemDiskFree), legend: '{{mountpoint}}' }],
+        thresholds: neutralSteps(),
+        min: 0,
+        links: [runbook(config, ALERTS.diskAlmostFull)],
+      }),
+      12,
+      8,
+    ),
+  ];
+}
+
+/** Row “CPU and memory”. */
+function cpuAndMemory(config: MonitoringConfig): LayoutItem[] {
+  return [
+    row('CPU and memory'),
+    ...hostUsageCells(config, { title: 'CPU', what: 'Host CPU usage', legend: 'cpu', metric: METRICS.systemCpuUsage, threshold: 'cpuUsageRatio', alert: ALERTS.highCpuUsage }),
+    ...hostUsageCells(config, { title: 'Memory', what: 'Host memory in use', legend: 'memory', metric: METRICS.systemMemoryUsage, threshold: 'memoryUsageRatio', alert: ALERTS.highMemoryUsage }),
+    cell(
+      timeseriesPanel({
+        title: 'Memory available',
+        description: 'Host memory available to new work.',
+        unit: 'bytes',
+        queries: [{ expr: series(METRICS.systemMemoryAvailable), legend: 'available' }],
+        thresholds: neutralSteps(),
+        min: 0,
+        links: [runbook(config, ALERTS.highMemoryUsage)],
+      }),
+      6,
+      8,
+    ),
+    cell(
+      timeseriesPanel({
+        title: 'Process CPU',
+        description: 'CPU seconds per second used by the application and exporter processes (1 = one full core).',
+        unit: 'short',
+        queries: [{ expr: rate(`process_cpu_seconds_total{${OUR_PROCESSES}}`), legend: '{{job}} {{instance}}' }],
+        thresholds: neutralSteps(),
+        min: 0,
+      }),
+      6,
+      8,
+    ),
+    cell(
+      timeseriesPanel({
+        title: 'Process resident memory',
+        description: 'Resident memory of the application and exporter processes.',
+        unit: 'bytes',
+        queries: [{ expr: `process_resident_memory_bytes{${OUR_PROCESSES}}`, legend: '{{job}} {{instance}}' }],
+        thresholds: neutralSteps(),
+        min: 0,
+      }),
+      6,
+      8,
+    ),
+    cell(
+      timeseriesPanel({
+        title: 'Event loop lag (p99)',
+        description: 'Node.js event loop lag, p99: a busy loop delays every request.',
+        unit: 's',
+        queries: [{ expr: `nodejs_eventloop_lag_p99_seconds{${OUR_PROCESSES}}`, legend: '{{job}} {{instance}}' }],
+        thresholds: neutralSteps(),
+        min: 0,
+      }),
+      6,
+      8,
+    ),
+  ];
+}
+
+export function performanceDashboard(config: MonitoringConfig): dashboard.Dashboard {
   return composeDashboard(config, {
     key: 'performance',
     title: 'Immigration AI / Performance',
@@ -75,266 +360,6 @@ export function performanceDashboard(config: MonitoringConfig): dashboard.Dashbo
     tags: ['performance', 'operations'],
     datasources: { prometheus: true },
     variables: [routeVariable()],
-    items: [
-      row('API response times'),
-      cell(
-        timeseriesPanel({
-          title: 'Response time quantiles (all endpoints)',
-          description: 'p50, p95 and p99 of request duration across the selected routes, from the histogram buckets.',
-          unit: 's',
-          queries: [0.5, 0.95, 0.99].map((q) => ({
-            expr: quantile(q, METRICS.httpRequestDuration, [], routeMatcher),
-            legend: `p${num(q * 100)}`,
-          })),
-          thresholds: alertSteps(warning.apiResponseSeconds),
-          showThresholds: true,
-          min: 0,
-          links: apiSlow,
-        }),
-        12,
-        8,
-      ),
-      cell(
-        timeseriesPanel({
-          title: 'Mean response time per endpoint',
-          description: `Mean request duration per endpoint over 5 minutes: the expression of ${ALERTS.apiSlow} (dashed line at ${warning.apiResponseSeconds} s).`,
-          unit: 's',
-          queries: [{ expr: recorded(RECORDED.httpDurationMean5m, routeMatcher), legend: perEndpoint }],
-          thresholds: alertSteps(warning.apiResponseSeconds),
-          showThresholds: true,
-          min: 0,
-          links: apiSlow,
-        }),
-        12,
-        8,
-      ),
-      cell(quantilePanel('0.95'), 12, 8),
-      cell(quantilePanel('0.99'), 12, 8),
-      cell(
-        timeseriesPanel({
-          title: 'Requests per endpoint',
-          description: 'Request rate per endpoint over 5 minutes.',
-          unit: 'reqps',
-          queries: [{ expr: recorded(RECORDED.httpRequestsRate5m, routeMatcher), legend: perEndpoint }],
-          thresholds: neutralSteps(),
-          stack: true,
-          min: 0,
-          links: [toDashboard(config, 'errors', 'Error tracking')],
-        }),
-        12,
-        8,
-      ),
-      cell(
-        tablePanel({
-          title: 'Slowest endpoints',
-          description: 'The ten endpoints with the highest mean response time now.',
-          unit: 's',
-          queries: [{ expr: `topk(10, ${recorded(RECORDED.httpDurationMean5m, routeMatcher)})`, instant: true, table: true }],
-          thresholds: alertSteps(warning.apiResponseSeconds),
-          hideColumns: ['Time', 'job'],
-          sortBy: 'Value',
-          links: apiSlow,
-        }),
-        12,
-        8,
-      ),
-      row('Database'),
-      cell(
-        statPanel({
-          title: 'Database',
-          description: 'Database connectivity from the last health check.',
-          unit: 'none',
-          queries: [{ expr: `min(${series(METRICS.healthStatus, 'component="database"')})`, legend: 'database', instant: true }],
-          mappings: binaryMapping(['Up', COLORS.ok], ['Down', COLORS.critical]),
-          thresholds: healthySteps(),
-          background: true,
-          links: [runbook(config, ALERTS.databaseDown)],
-        }),
-        4,
-        8,
-      ),
-      cell(
-        timeseriesPanel({
-          title: 'Database response time',
-          description: `Duration of the database health check. The dashed line is the ${warning.databaseResponseSeconds} s threshold of ${ALERTS.databaseSlow}.`,
-          unit: 's',
-          queries: [{ expr: series(METRICS.healthCheckDuration, 'component="database"'), legend: 'health check' }],
-          thresholds: alertSteps(warning.databaseResponseSeconds),
-          showThresholds: true,
-          min: 0,
-          links: [runbook(config, ALERTS.databaseSlow)],
-        }),
-        8,
-        8,
-      ),
-      cell(
-        timeseriesPanel({
-          title: 'Exporter query duration (p95)',
-          description: 'p95 duration of the queries the exporter runs against the database, per operation.',
-          unit: 's',
-          queries: [{ expr: quantile(0.95, METRICS.databaseQueryDuration, ['operation']), legend: '{{operation}}' }],
-          thresholds: alertSteps(warning.databaseResponseSeconds),
-          min: 0,
-          links: [runbook(config, ALERTS.databaseSlow)],
-        }),
-        12,
-        8,
-      ),
-      cell(
-        timeseriesPanel({
-          title: 'Database connections',
-          description: 'Connections by state, from pg_stat_activity.',
-          unit: 'short',
-          queries: [{ expr: `sum by (state) (${series(METRICS.databaseConnections)})`, legend: '{{state}}' }],
-          thresholds: neutralSteps(),
-          stack: true,
-          min: 0,
-        }),
-        8,
-        8,
-      ),
-      cell(
-        timeseriesPanel({
-          title: 'Lock waits',
-          description: 'Lock requests waiting, from pg_locks.',
-          unit: 'short',
-          queries: [{ expr: series(METRICS.databaseLockWaits), legend: 'waiting' }],
-          thresholds: neutralSteps(),
-          min: 0,
-        }),
-        8,
-        8,
-      ),
-      cell(
-        timeseriesPanel({
-          title: 'Database size',
-          description: 'Size of the application database, from pg_database_size.',
-          unit: 'bytes',
-          queries: [{ expr: series(METRICS.databaseSize), legend: 'size' }],
-          thresholds: neutralSteps(),
-          min: 0,
-        }),
-        8,
-        8,
-      ),
-      row('Storage'),
-      cell(
-        statPanel({
-          title: 'Storage buckets available',
-          description: 'Buckets that answered the last storage health check.',
-          unit: 'short',
-          queries: [{ expr: `max(${series(METRICS.storageBucketsAvailable)})`, legend: 'buckets', instant: true }],
-          thresholds: healthySteps(),
-          background: true,
-        }),
-        4,
-        8,
-      ),
-      cell(
-        timeseriesPanel({
-          title: 'Storage used per bucket',
-          description: 'Bytes stored per bucket.',
-          unit: 'bytes',
-          queries: [{ expr: series(METRICS.storageUsed), legend: '{{bucket}}' }],
-          thresholds: neutralSteps(),
-          stack: true,
-          min: 0,
-        }),
-        10,
-        8,
-      ),
-      cell(
-        timeseriesPanel({
-          title: 'Objects per bucket',
-          description: 'Objects stored per bucket.',
-          unit: 'short',
-          queries: [{ expr: series(METRICS.storageObjects), legend: '{{bucket}}' }],
-          thresholds: neutralSteps(),
-          stack: true,
-          min: 0,
-        }),
-        10,
-        8,
-      ),
-      cell(
-        barGaugePanel({
-          title: 'Disk usage per mountpoint',
-          description: `Disk usage per mountpoint; red from ${percent(critical.diskUsageRatio)} (${ALERTS.diskAlmostFull}).`,
-          unit: 'percentunit',
-          queries: [{ expr: series(METRICS.systemDiskUsage), legend: '{{mountpoint}}', instant: true }],
-          thresholds: alertSteps(undefined, critical.diskUsageRatio),
-          min: 0,
-          max: 1,
-          links: [runbook(config, ALERTS.diskAlmostFull)],
-        }),
-        12,
-        8,
-      ),
-      cell(
-        timeseriesPanel({
-          title: 'Disk free per mountpoint',
-          description: 'Free disk space per mountpoint.',
-          unit: 'bytes',
-          queries: [{ expr: series(METRICS.systemDiskFree), legend: '{{mountpoint}}' }],
-          thresholds: neutralSteps(),
-          min: 0,
-          links: [runbook(config, ALERTS.diskAlmostFull)],
-        }),
-        12,
-        8,
-      ),
-      row('CPU and memory'),
-      ...hostUsageCells(config, { title: 'CPU', what: 'Host CPU usage', legend: 'cpu', metric: METRICS.systemCpuUsage, threshold: 'cpuUsageRatio', alert: ALERTS.highCpuUsage }),
-      ...hostUsageCells(config, { title: 'Memory', what: 'Host memory in use', legend: 'memory', metric: METRICS.systemMemoryUsage, threshold: 'memoryUsageRatio', alert: ALERTS.highMemoryUsage }),
-      cell(
-        timeseriesPanel({
-          title: 'Memory available',
-          description: 'Host memory available to new work.',
-          unit: 'bytes',
-          queries: [{ expr: series(METRICS.systemMemoryAvailable), legend: 'available' }],
-          thresholds: neutralSteps(),
-          min: 0,
-          links: [runbook(config, ALERTS.highMemoryUsage)],
-        }),
-        6,
-        8,
-      ),
-      cell(
-        timeseriesPanel({
-          title: 'Process CPU',
-          description: 'CPU seconds per second used by the application and exporter processes (1 = one full core).',
-          unit: 'short',
-          queries: [{ expr: rate(`process_cpu_seconds_total{${OUR_PROCESSES}}`), legend: '{{job}} {{instance}}' }],
-          thresholds: neutralSteps(),
-          min: 0,
-        }),
-        6,
-        8,
-      ),
-      cell(
-        timeseriesPanel({
-          title: 'Process resident memory',
-          description: 'Resident memory of the application and exporter processes.',
-          unit: 'bytes',
-          queries: [{ expr: `process_resident_memory_bytes{${OUR_PROCESSES}}`, legend: '{{job}} {{instance}}' }],
-          thresholds: neutralSteps(),
-          min: 0,
-        }),
-        6,
-        8,
-      ),
-      cell(
-        timeseriesPanel({
-          title: 'Event loop lag (p99)',
-          description: 'Node.js event loop lag, p99: a busy loop delays every request.',
-          unit: 's',
-          queries: [{ expr: `nodejs_eventloop_lag_p99_seconds{${OUR_PROCESSES}}`, legend: '{{job}} {{instance}}' }],
-          thresholds: neutralSteps(),
-          min: 0,
-        }),
-        6,
-        8,
-      ),
-    ],
+    items: [...apiResponseTimes(config), ...databasePerformance(config), ...storageUsage(config), ...cpuAndMemory(config)],
   });
 }

@@ -2,7 +2,7 @@
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { METRICS, SCRAPE_JOBS } from '../contract/metric-catalog.js';
 import type { MonitoringConfig } from '../contract/config/index.js';
-import { cell, composeDashboard, row } from './compose.js';
+import { cell, composeDashboard, row, type LayoutItem } from './compose.js';
 import { ALERTS } from '../contract/alerts.js';
 import { runbook, toDashboard } from './links.js';
 import { activeUsersStat } from './shared-panels.js';
@@ -20,201 +20,224 @@ const objectiveSteps = (objective: number): Steps => [
   { value: objective, color: COLORS.ok },
 ];
 
-export function systemDashboard(config: MonitoringConfig): dashboard.Dashboard {
+/** Row “Health”. */
+function healthRow(config: MonitoringConfig): LayoutItem[] {
+  const healthy = binaryMapping(['Healthy', COLORS.ok], ['Unhealthy', COLORS.critical]);
+  return [
+    row('Health'),
+    cell(
+      statPanel({
+        title: 'Overall health',
+        description: 'Healthy only when every component passed its last health check (the minimum over components).',
+        unit: 'none',
+        queries: [{ expr: `min(${series(METRICS.healthStatus)})`, legend: 'overall', instant: true }],
+        mappings: binaryMapping(['Healthy', COLORS.ok], ['Degraded', COLORS.critical]),
+        thresholds: healthySteps(),
+        background: true,
+        links: [runbook(config, ALERTS.databaseDown), toDashboard(config, 'main', 'Immigration AI SaaS Monitoring')],
+      }),
+      6,
+      5,
+    ),
+    cell(
+      statPanel({
+        title: 'Components',
+        description: 'Last health check per component.',
+        unit: 'none',
+        queries: [{ expr: series(METRICS.healthStatus), legend: '{{component}}', instant: true }],
+        mappings: healthy,
+        thresholds: healthySteps(),
+        background: true,
+        links: [runbook(config, ALERTS.databaseDown), toDashboard(config, 'performance', 'Performance')],
+      }),
+      10,
+      5,
+    ),
+    cell(
+      statPanel({
+        title: 'Scrape targets',
+        description: 'Whether Prometheus reaches the exporter and the application metrics endpoint (Down also when the target is not discovered at all).',
+        unit: 'none',
+        queries: [
+          // A target that is absent (not discovered) is as down as one that fails: `or vector(0)`.
+          { expr: `min(${upOf(SCRAPE_JOBS.exporter)}) or vector(0)`, legend: 'exporter', instant: true },
+          { expr: `min(${upOf(SCRAPE_JOBS.app)}) or vector(0)`, legend: 'application', instant: true },
+        ],
+        mappings: binaryMapping(['Up', COLORS.ok], ['Down', COLORS.critical]),
+        thresholds: healthySteps(),
+        background: true,
+        links: [runbook(config, ALERTS.exporterDown)],
+      }),
+      8,
+      5,
+    ),
+    cell(
+      stateTimelinePanel({
+        title: 'Component health over time',
+        description: 'Health check results per component; red stretches are outages.',
+        unit: 'none',
+        queries: [{ expr: series(METRICS.healthStatus), legend: '{{component}}' }],
+        mappings: healthy,
+        thresholds: healthySteps(),
+        links: [runbook(config, ALERTS.databaseDown)],
+      }),
+      24,
+      6,
+    ),
+  ];
+}
+
+/** Row “Activity and operations”. */
+function activityAndOperationsRow(config: MonitoringConfig): LayoutItem[] {
+  const backupMaxAgeSeconds = config.alerting.backupMaxAgeHours * 3600;
+  return [
+    row('Activity and operations'),
+    cell(
+      activeUsersStat('Active users', 'Distinct users active within each window.', [toDashboard(config, 'business', 'Business metrics')]),
+      6,
+      5,
+    ),
+    cell(
+      statPanel({
+        title: 'System uptime',
+        description: 'Uptime of the host the exporter watches.',
+        unit: 'dtdurations',
+        queries: [{ expr: `max(${series(METRICS.systemUptime)})`, legend: 'uptime', instant: true }],
+        thresholds: neutralSteps(),
+      }),
+      6,
+      5,
+    ),
+    cell(
+      statPanel({
+        title: 'Maintenance mode',
+        description: `While on, ${ALERTS.maintenanceMode} silences every notification except the Watchdog.`,
+        unit: 'none',
+        queries: [{ expr: `max(${series(METRICS.maintenanceMode)})`, legend: 'maintenance', instant: true }],
+        mappings: binaryMapping(['On', COLORS.warning], ['Off', COLORS.ok]),
+        thresholds: alertSteps(1),
+        background: true,
+        links: [runbook(config, ALERTS.maintenanceMode)],
+      }),
+      6,
+      5,
+    ),
+    cell(
+      statPanel({
+        title: 'Last verified backup',
+        description: `Time since the last successful, verified backup. Orange after ${config.alerting.backupMaxAgeHours} h (${ALERTS.backupVerificationFailed}).`,
+        unit: 'dtdurations',
+        queries: [{ expr: `time() - max(${series(METRICS.backupLastSuccess)})`, legend: 'age', instant: true }],
+        thresholds: alertSteps(backupMaxAgeSeconds),
+        links: [runbook(config, ALERTS.backupVerificationFailed)],
+      }),
+      6,
+      5,
+    ),
+  ];
+}
+
+/** Row “Service level objectives (selected time range)”. */
+function serviceLevelObjectivesRow(config: MonitoringConfig): LayoutItem[] {
   const { slo } = config.alerting;
   const total = `sum(${increaseOverRange(series(METRICS.httpRequests))})`;
   // `or vector(0)`: with no 5xx at all the error series does not exist, and the ratio must be 0, not empty.
   const failed = `(sum(${increaseOverRange(series(METRICS.httpRequests, 'status_code=~"5.."'))}) or vector(0))`;
   const fast = `sum(${increaseOverRange(hist(METRICS.httpRequestDuration, 'bucket', leMatcher(slo.latencyThresholdSeconds)))})`;
   const observed = `sum(${increaseOverRange(hist(METRICS.httpRequestDuration, 'count'))})`;
-  const healthy = binaryMapping(['Healthy', COLORS.ok], ['Unhealthy', COLORS.critical]);
-  const backupMaxAgeSeconds = config.alerting.backupMaxAgeHours * 3600;
+  return [
+    row('Service level objectives (selected time range)'),
+    cell(
+      statPanel({
+        title: 'Availability',
+        description: `Share of API requests not failing with 5xx in the selected time range. Objective: ${percent(slo.availabilityObjective)}.`,
+        unit: 'percentunit',
+        decimals: 3,
+        queries: [{ expr: `1 - (${failed} / ${total})`, legend: 'availability', instant: true }],
+        thresholds: objectiveSteps(slo.availabilityObjective),
+        background: true,
+        links: [runbook(config, ALERTS.apiAvailabilityBudgetBurn), toDashboard(config, 'errors', 'Error tracking')],
+      }),
+      8,
+      5,
+    ),
+    cell(
+      statPanel({
+        title: 'Error budget remaining',
+        description: `Share of the error budget (${percent(1 - slo.availabilityObjective)} of requests may fail) left in the selected time range; below 0 the objective is missed.`,
+        unit: 'percentunit',
+        decimals: 1,
+        queries: [{ expr: `1 - (${failed} / ${total}) / ${Number((1 - slo.availabilityObjective).toFixed(6))}`, legend: 'budget', instant: true }],
+        thresholds: [
+          { value: null, color: COLORS.critical },
+          { value: 0, color: COLORS.warning },
+          { value: 0.25, color: COLORS.ok },
+        ],
+        background: true,
+        links: [runbook(config, ALERTS.apiAvailabilityBudgetBurn), toDashboard(config, 'errors', 'Error tracking')],
+      }),
+      8,
+      5,
+    ),
+    cell(
+      statPanel({
+        title: 'Latency',
+        description: `Share of API requests faster than ${slo.latencyThresholdSeconds} s in the selected time range. Objective: ${percent(slo.latencyObjective)}.`,
+        unit: 'percentunit',
+        decimals: 3,
+        queries: [{ expr: `${fast} / ${observed}`, legend: 'latency', instant: true }],
+        thresholds: objectiveSteps(slo.latencyObjective),
+        background: true,
+        links: [runbook(config, ALERTS.apiLatencyBudgetBurn), toDashboard(config, 'performance', 'Performance')],
+      }),
+      8,
+      5,
+    ),
+  ];
+}
+
+/** Row “Current alerts”. */
+function currentAlertsRow(config: MonitoringConfig): LayoutItem[] {
+  return [
+    row('Current alerts'),
+    cell(
+      statPanel({
+        title: 'Firing alerts',
+        description: 'Alerts firing now by severity (the Watchdog excluded).',
+        unit: 'short',
+        queries: [
+          { expr: `count(${firing('severity="critical"')}) or vector(0)`, legend: 'critical', instant: true },
+          { expr: `count(${firing('severity="warning"')}) or vector(0)`, legend: 'warning', instant: true },
+        ],
+        thresholds: alertSteps(undefined, 1),
+        background: true,
+        links: [toDashboard(config, 'errors', 'Error tracking')],
+      }),
+      6,
+      8,
+    ),
+    cell(
+      tablePanel({
+        title: 'Alerts firing now',
+        description: 'One line per firing alert name and severity, with the number of series firing.',
+        unit: 'short',
+        queries: [{ expr: `count by (alertname, severity) (${firing()})`, instant: true, table: true }],
+        thresholds: neutralSteps(),
+        sortBy: 'Value',
+      }),
+      18,
+      8,
+    ),
+  ];
+}
+
+export function systemDashboard(config: MonitoringConfig): dashboard.Dashboard {
   return composeDashboard(config, {
     key: 'system',
     title: 'Immigration AI / System Overview',
     description: 'Overall health, scrape targets, active users, uptime, maintenance, backups and the alerts firing now.',
     tags: ['overview', 'operations'],
     datasources: { prometheus: true },
-    items: [
-      row('Health'),
-      cell(
-        statPanel({
-          title: 'Overall health',
-          description: 'Healthy only when every component passed its last health check (the minimum over components).',
-          unit: 'none',
-          queries: [{ expr: `min(${series(METRICS.healthStatus)})`, legend: 'overall', instant: true }],
-          mappings: binaryMapping(['Healthy', COLORS.ok], ['Degraded', COLORS.critical]),
-          thresholds: healthySteps(),
-          background: true,
-          links: [runbook(config, ALERTS.databaseDown), toDashboard(config, 'main', 'Immigration AI SaaS Monitoring')],
-        }),
-        6,
-        5,
-      ),
-      cell(
-        statPanel({
-          title: 'Components',
-          description: 'Last health check per component.',
-          unit: 'none',
-          queries: [{ expr: series(METRICS.healthStatus), legend: '{{component}}', instant: true }],
-          mappings: healthy,
-          thresholds: healthySteps(),
-          background: true,
-          links: [runbook(config, ALERTS.databaseDown), toDashboard(config, 'performance', 'Performance')],
-        }),
-        10,
-        5,
-      ),
-      cell(
-        statPanel({
-          title: 'Scrape targets',
-          description: 'Whether Prometheus reaches the exporter and the application metrics endpoint (Down also when the target is not discovered at all).',
-          unit: 'none',
-          queries: [
-            // A target that is absent (not discovered) is as down as one that fails: `or vector(0)`.
-            { expr: `min(${upOf(SCRAPE_JOBS.exporter)}) or vector(0)`, legend: 'exporter', instant: true },
-            { expr: `min(${upOf(SCRAPE_JOBS.app)}) or vector(0)`, legend: 'application', instant: true },
-          ],
-          mappings: binaryMapping(['Up', COLORS.ok], ['Down', COLORS.critical]),
-          thresholds: healthySteps(),
-          background: true,
-          links: [runbook(config, ALERTS.exporterDown)],
-        }),
-        8,
-        5,
-      ),
-      cell(
-        stateTimelinePanel({
-          title: 'Component health over time',
-          description: 'Health check results per component; red stretches are outages.',
-          unit: 'none',
-          queries: [{ expr: series(METRICS.healthStatus), legend: '{{component}}' }],
-          mappings: healthy,
-          thresholds: healthySteps(),
-          links: [runbook(config, ALERTS.databaseDown)],
-        }),
-        24,
-        6,
-      ),
-      row('Activity and operations'),
-      cell(
-        activeUsersStat('Active users', 'Distinct users active within each window.', [toDashboard(config, 'business', 'Business metrics')]),
-        6,
-        5,
-      ),
-      cell(
-        statPanel({
-          title: 'System uptime',
-          description: 'Uptime of the host the exporter watches.',
-          unit: 'dtdurations',
-          queries: [{ expr: `max(${series(METRICS.systemUptime)})`, legend: 'uptime', instant: true }],
-          thresholds: neutralSteps(),
-        }),
-        6,
-        5,
-      ),
-      cell(
-        statPanel({
-          title: 'Maintenance mode',
-          description: `While on, ${ALERTS.maintenanceMode} silences every notification except the Watchdog.`,
-          unit: 'none',
-          queries: [{ expr: `max(${series(METRICS.maintenanceMode)})`, legend: 'maintenance', instant: true }],
-          mappings: binaryMapping(['On', COLORS.warning], ['Off', COLORS.ok]),
-          thresholds: alertSteps(1),
-          background: true,
-          links: [runbook(config, ALERTS.maintenanceMode)],
-        }),
-        6,
-        5,
-      ),
-      cell(
-        statPanel({
-          title: 'Last verified backup',
-          description: `Time since the last successful, verified backup. Orange after ${config.alerting.backupMaxAgeHours} h (${ALERTS.backupVerificationFailed}).`,
-          unit: 'dtdurations',
-          queries: [{ expr: `time() - max(${series(METRICS.backupLastSuccess)})`, legend: 'age', instant: true }],
-          thresholds: alertSteps(backupMaxAgeSeconds),
-          links: [runbook(config, ALERTS.backupVerificationFailed)],
-        }),
-        6,
-        5,
-      ),
-      row('Service level objectives (selected time range)'),
-      cell(
-        statPanel({
-          title: 'Availability',
-          description: `Share of API requests not failing with 5xx in the selected time range. Objective: ${percent(slo.availabilityObjective)}.`,
-          unit: 'percentunit',
-          decimals: 3,
-          queries: [{ expr: `1 - (${failed} / ${total})`, legend: 'availability', instant: true }],
-          thresholds: objectiveSteps(slo.availabilityObjective),
-          background: true,
-          links: [runbook(config, ALERTS.apiAvailabilityBudgetBurn), toDashboard(config, 'errors', 'Error tracking')],
-        }),
-        8,
-        5,
-      ),
-      cell(
-        statPanel({
-          title: 'Error budget remaining',
-          description: `Share of the error budget (${percent(1 - slo.availabilityObjective)} of requests may fail) left in the selected time range; below 0 the objective is missed.`,
-          unit: 'percentunit',
-          decimals: 1,
-          queries: [{ expr: `1 - (${failed} / ${total}) / ${Number((1 - slo.availabilityObjective).toFixed(6))}`, legend: 'budget', instant: true }],
-          thresholds: [
-            { value: null, color: COLORS.critical },
-            { value: 0, color: COLORS.warning },
-            { value: 0.25, color: COLORS.ok },
-          ],
-          background: true,
-          links: [runbook(config, ALERTS.apiAvailabilityBudgetBurn), toDashboard(config, 'errors', 'Error tracking')],
-        }),
-        8,
-        5,
-      ),
-      cell(
-        statPanel({
-          title: 'Latency',
-          description: `Share of API requests faster than ${slo.latencyThresholdSeconds} s in the selected time range. Objective: ${percent(slo.latencyObjective)}.`,
-          unit: 'percentunit',
-          decimals: 3,
-          queries: [{ expr: `${fast} / ${observed}`, legend: 'latency', instant: true }],
-          thresholds: objectiveSteps(slo.latencyObjective),
-          background: true,
-          links: [runbook(config, ALERTS.apiLatencyBudgetBurn), toDashboard(config, 'performance', 'Performance')],
-        }),
-        8,
-        5,
-      ),
-      row('Current alerts'),
-      cell(
-        statPanel({
-          title: 'Firing alerts',
-          description: 'Alerts firing now by severity (the Watchdog excluded).',
-          unit: 'short',
-          queries: [
-            { expr: `count(${firing('severity="critical"')}) or vector(0)`, legend: 'critical', instant: true },
-            { expr: `count(${firing('severity="warning"')}) or vector(0)`, legend: 'warning', instant: true },
-          ],
-          thresholds: alertSteps(undefined, 1),
-          background: true,
-          links: [toDashboard(config, 'errors', 'Error tracking')],
-        }),
-        6,
-        8,
-      ),
-      cell(
-        tablePanel({
-          title: 'Alerts firing now',
-          description: 'One line per firing alert name and severity, with the number of series firing.',
-          unit: 'short',
-          queries: [{ expr: `count by (alertname, severity) (${firing()})`, instant: true, table: true }],
-          thresholds: neutralSteps(),
-          sortBy: 'Value',
-        }),
-        18,
-        8,
-      ),
-    ],
+    items: [...healthRow(config), ...activityAndOperationsRow(config), ...serviceLevelObjectivesRow(config), ...currentAlertsRow(config)],
   });
 }
