@@ -20,7 +20,7 @@ import {
   type Scenario,
   type ScenarioContext,
   type ScenarioReport,
-} from '../local-stack/scenarios.js';
+} from '../local-stack/scenarios/index.js';
 import { killAllOnSignals } from '../local-stack/processes.js';
 import { LocalStack } from '../local-stack/stack.js';
 import { pipelineTiming } from '../local-stack/timing.js';

@@ -10,7 +10,7 @@ import { createServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { describeDeliveries, readDeliveries } from './deliveries.js';
-import { ALL_SCENARIOS, findScenario, formatReport } from './scenarios.js';
+import { ALL_SCENARIOS, findScenario, formatReport } from './scenarios/index.js';
 import { LocalStack } from './stack.js';
 import { pipelineTiming } from './timing.js';
 import { freePort } from './wait.js';

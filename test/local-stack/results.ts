@@ -5,7 +5,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { HeartbeatReport, ScenarioReport } from './scenarios.js';
+import type { HeartbeatReport, ScenarioReport } from './scenarios/index.js';
 import type { PipelineTiming } from './timing.js';
 import { repoRoot } from './topology.js';
 
