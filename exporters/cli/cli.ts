@@ -18,6 +18,17 @@ export function parseFlags<O extends NonNullable<ParseArgsConfig['options']>>(ar
   }
 }
 
+/** A required URL from a flag (or its environment variable), with a usage error that names both. */
+export function requireUrl(flag: string, value: string | undefined, what: string): string {
+  if (!value) throw new UsageError(`--${flag} <${what}> is required`);
+  try {
+    new URL(value);
+  } catch {
+    throw new UsageError(`--${flag} is not a valid URL (got "${value}")`);
+  }
+  return value;
+}
+
 /** A secret from `NAME` or the file named by `NAME_FILE`. */
 export function secret(env: NodeJS.ProcessEnv, name: string): string | undefined {
   const file = env[`${name}_FILE`];

@@ -8,7 +8,7 @@
  * Exit codes: 0 done; 1 Prometheus unreachable or a query failed; 2 a delivery failed; 64 usage.
  */
 import { METRICS } from '../../contract/metric-catalog.js';
-import { EXIT_USAGE, parseFlags, secret, UsageError } from './cli.js';
+import { EXIT_USAGE, parseFlags, requireUrl, secret, UsageError } from './cli.js';
 import { emailSettingsFromEnv, postSlack, sendEmail } from './notify.js';
 
 export type Period = 'daily' | 'weekly';
@@ -173,14 +173,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv, out = process
     const p = flags.period;
     if (p !== 'daily' && p !== 'weekly') throw new UsageError(`--period must be daily or weekly (got ${p === undefined ? 'nothing' : `"${p}"`})`);
     period = p;
-    const url = flags.prometheus ?? env.PROMETHEUS_URL;
-    if (!url) throw new UsageError('--prometheus <url> (or PROMETHEUS_URL) is required');
-    try {
-      new URL(url);
-    } catch {
-      throw new UsageError(`--prometheus is not a valid URL (got "${url}")`);
-    }
-    prometheus = url;
+    prometheus = requireUrl('prometheus', flags.prometheus ?? env.PROMETHEUS_URL, 'url> (or PROMETHEUS_URL');
     if (flags.slack) {
       slack = secret(env, 'SLACK_WEBHOOK_URL');
       if (!slack) throw new UsageError('--slack needs SLACK_WEBHOOK_URL or SLACK_WEBHOOK_URL_FILE');

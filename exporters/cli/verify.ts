@@ -7,7 +7,7 @@
  * Flags: --url (or VERIFY_URL), --timeout seconds (300), --interval seconds (10),
  * --metrics-path (/api/metrics), --slack (post to SLACK_WEBHOOK_URL or SLACK_WEBHOOK_URL_FILE).
  */
-import { EXIT_USAGE, parseFlags, secret, seconds, UsageError } from './cli.js';
+import { EXIT_USAGE, parseFlags, requireUrl, secret, seconds, UsageError } from './cli.js';
 import { postSlack } from './notify.js';
 
 export const EXIT_UNHEALTHY = 1;
@@ -81,13 +81,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv): Promise<numb
     const flags = parseFlags(argv, {
       url: { type: 'string' }, timeout: { type: 'string' }, interval: { type: 'string' }, 'metrics-path': { type: 'string' }, slack: { type: 'boolean' },
     });
-    const url = flags.url ?? env.VERIFY_URL;
-    if (!url) throw new UsageError('--url <base URL of the exporter or app> is required');
-    try {
-      new URL(url);
-    } catch {
-      throw new UsageError(`--url is not a valid URL (got "${url}")`);
-    }
+    const url = requireUrl('url', flags.url ?? env.VERIFY_URL, 'base URL of the exporter or app');
     opts = {
       url,
       timeoutSeconds: seconds('timeout', flags.timeout, 300),
