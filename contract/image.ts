@@ -5,11 +5,11 @@
  */
 export const IMAGE_COMMANDS = {
   /** The exporter service (`npm run exporter`). */
-  exporter: ['node', 'build/exporters/service/main.js'],
+  exporter: ['node', 'build/exporters/health-exporter/main.js'],
   /** The Alertmanager webhook receiver that sends SMS through Twilio (`npm run sms-bridge`). */
   smsBridge: ['node', 'build/exporters/sms-bridge/main.js'],
   /** `report --period daily|weekly --prometheus <url> [--slack] [--email]` (`npm run report`). */
-  report: ['node', 'build/exporters/commands/report.js'],
+  report: ['node', 'build/exporters/cli/report.js'],
 } as const;
 
 /** The image's non-root user and group (the Node.js base image's `node` user). */
