@@ -15,7 +15,7 @@ export const INHIBIT_EQUAL_LABELS = ['alertname', 'cluster', 'job', 'instance', 
 
 /**
  * Per alert group, Alertmanager sends at most one notification per group_interval. Stretching it
- * to 60/max_alerts_per_hour minutes keeps every group within the seed's hourly cap (5m minimum).
+ * to 60/max_alerts_per_hour minutes keeps every group within the monitoring guide's hourly cap (5m minimum).
  */
 export function groupIntervalSeconds(config: MonitoringConfig): number {
   return config.alerting.routing.groupIntervalSeconds ?? Math.max(300, Math.ceil(60 / config.suppression.maxAlertsPerHour) * 60);

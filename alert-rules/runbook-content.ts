@@ -46,7 +46,7 @@ export const RUNBOOK_CONTENT: Record<AlertName, RunbookContent> = {
     ],
   },
   [ALERTS.highCpuUsage]: {
-    meaning: 'Host CPU usage reported by the exporter is above the warning (seed: 80%) or critical (seed: 90%) threshold.',
+    meaning: 'Host CPU usage reported by the exporter is above the warning (default 80%) or critical (default 90%) threshold.',
     impact: 'Requests queue up and latency grows; at the critical level requests start to time out.',
     diagnosis: [
       'Find the busiest processes on the host (`top`, or `kubectl top pods -A --sort-by=cpu`).',
@@ -58,7 +58,7 @@ export const RUNBOOK_CONTENT: Record<AlertName, RunbookContent> = {
     ],
   },
   [ALERTS.highMemoryUsage]: {
-    meaning: 'Host memory in use is above the warning (seed: 80%) or critical (seed: 90%) threshold.',
+    meaning: 'Host memory in use is above the warning (default 80%) or critical (default 90%) threshold.',
     impact: 'Close to 100% the kernel kills processes (OOM) and pods restart.',
     diagnosis: [
       'Find the biggest consumers: `kubectl top pods -A --sort-by=memory`.',
@@ -68,7 +68,7 @@ export const RUNBOOK_CONTENT: Record<AlertName, RunbookContent> = {
     mitigation: ['Restart the leaking workload to buy time, then fix the leak.', 'Raise memory limits or add nodes.'],
   },
   [ALERTS.diskAlmostFull]: {
-    meaning: 'A filesystem (label `mountpoint`) is fuller than the threshold (seed: 95%).',
+    meaning: 'A filesystem (label `mountpoint`) is fuller than the threshold (default 95%).',
     impact: 'When it fills up, writes fail: uploads, the database and logs stop working.',
     diagnosis: ['Find what grew: `du -xh --max-depth=2 <mountpoint> | sort -h | tail`.', 'Check log and backup folders first.'],
     mitigation: [
@@ -97,7 +97,7 @@ export const RUNBOOK_CONTENT: Record<AlertName, RunbookContent> = {
     mitigation: ['Restart the exporter deployment; roll back its last change if it crashes on start.'],
   },
   [ALERTS.endpointErrorRateHigh]: {
-    meaning: 'One endpoint (`method`, `route`) answers more than the warning (seed: 5%) or critical (seed: 10%) share of its requests with 5xx. Endpoints below the minimum request rate are ignored. The table below has each environment\'s values.',
+    meaning: 'One endpoint (`method`, `route`) answers more than the warning (default 5%) or critical (default 10%) share of its requests with 5xx. Endpoints below the minimum request rate are ignored. The table below has each environment\'s values.',
     impact: 'Users of that feature get errors; at the critical level the feature is broken for many of them.',
     diagnosis: [
       'Open the "Error tracking" dashboard for the endpoint.',

@@ -1,4 +1,4 @@
-/** Business Metrics (seed): document uploads, chat interactions, case completions, user satisfaction. */
+/** Business Metrics (monitoring guide): document uploads, chat interactions, case completions, user satisfaction. */
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { METRICS } from '../contract/metric-catalog.js';
 import type { MonitoringConfig } from '../contract/config/index.js';
@@ -150,7 +150,7 @@ function chatRow(config: MonitoringConfig): LayoutItem[] {
     cell(
       statPanel({
         title: 'Mean response time',
-        description: 'Mean time from a user message to the response, by responder (the seed reports AI in ms, humans in minutes).',
+        description: 'Mean time from a user message to the response, by responder (AI answers take milliseconds, humans minutes).',
         unit: 's',
         queries: [{ expr: mean(METRICS.chatResponseDuration, ['responder']), legend: '{{responder}}' }],
         thresholds: neutralSteps(),

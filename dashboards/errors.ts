@@ -1,4 +1,4 @@
-/** Error Tracking (seed): error rates by endpoint, failed requests, exceptions, security incidents. */
+/** Error Tracking (monitoring guide): error rates by endpoint, failed requests, exceptions, security incidents. */
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { RECORDED } from '../contract/recording-rules.js';
 import { METRICS } from '../contract/metric-catalog.js';

@@ -1,6 +1,6 @@
 /**
- * The seed's LogQL analysis queries ("Log Analysis Queries"), on the application's log stream.
- * Thresholds the seed hard-codes (1000 ms slow query, 80% memory) come from the alerting config,
+ * The monitoring guide's LogQL analysis queries ("Log Analysis Queries"), on the application's log stream.
+ * Thresholds the monitoring guide hard-codes (1000 ms slow query, 80% memory) come from the alerting config,
  * so a log panel and its alert agree.
  */
 import { SCRAPE_JOBS } from '../contract/metric-catalog.js';
@@ -10,7 +10,7 @@ import { num } from '../contract/promql.js';
 /** The application's log stream: logs carry the same `job` label as its metrics. */
 export const APP_LOGS = `{job="${SCRAPE_JOBS.app}"}`;
 
-/** The seed's line filters. */
+/** The monitoring guide's line filters. */
 export const LINE_FILTERS = {
   errors: '|= "ERROR"',
   databaseErrors: '|= "database" |= "error"',
@@ -18,7 +18,7 @@ export const LINE_FILTERS = {
 } as const;
 
 export interface LogQueries {
-  /** Errors (the seed shows the last hour), formatted as timestamp, level, message. */
+  /** Errors (the monitoring guide shows the last hour), formatted as timestamp, level, message. */
   errors: string;
   databaseErrors: string;
   authenticationFailures: string;

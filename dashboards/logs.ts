@@ -1,4 +1,4 @@
-/** Logs (seed "Log Analysis Queries"): Loki panels for the application's log stream. */
+/** Logs (the monitoring guide's "Log Analysis Queries"): Loki panels for the application's log stream. */
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import type { MonitoringConfig } from '../contract/config/index.js';
 import { cell, composeDashboard, row } from './compose.js';
@@ -14,7 +14,7 @@ export function logsDashboard(config: MonitoringConfig): dashboard.Dashboard {
   return composeDashboard(config, {
     key: 'logs',
     title: 'Immigration AI / Logs',
-    description: 'The application logs through the seed\'s LogQL analysis queries: errors, database errors, authentication failures, slow queries, high memory.',
+    description: 'The application logs through the standard LogQL analysis queries: errors, database errors, authentication failures, slow queries, high memory.',
     tags: ['logs', 'operations'],
     datasources: { loki: true },
     time: { from: 'now-1h', to: 'now' },

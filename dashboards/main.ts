@@ -1,6 +1,6 @@
 /**
- * "Immigration AI SaaS Monitoring": the seed's dashboard, panel for panel, on current Grafana
- * (timeseries/stat instead of the removed graph/singlestat) and on metrics that exist: the seed's
+ * "Immigration AI SaaS Monitoring": the monitoring guide's dashboard, panel for panel, on current Grafana
+ * (timeseries/stat instead of the removed graph/singlestat) and on metrics that exist: the monitoring guide's
  * `immigration_ai_response_time_ms` and `immigration_ai_error_rate` become the shared recording
  * rules over the HTTP histogram and counter, per endpoint.
  */

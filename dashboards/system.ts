@@ -1,4 +1,4 @@
-/** System Overview (seed): overall health, active users, uptime, current alerts. */
+/** System Overview (monitoring guide): overall health, active users, uptime, current alerts. */
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { METRICS, SCRAPE_JOBS } from '../contract/metric-catalog.js';
 import type { MonitoringConfig } from '../contract/config/index.js';

@@ -2,7 +2,7 @@
  * `promtool test rules` unit tests for every alert: each fires above its threshold, stays silent
  * below it, respects its `for` delay, and carries the expected labels and annotations. The test
  * cases are TypeScript; they are written to promtool's YAML format and run by the real promtool
- * against the generated rule files of the production config (the seed's thresholds).
+ * against the generated rule files of the production config (the monitoring guide's thresholds).
  */
 import { alertingRules } from '../alert-rules/index.js';
 import { RECORDED } from '../contract/recording-rules.js';

@@ -109,7 +109,7 @@ describe('thresholds and delays come from the configuration', () => {
   const byName = (rules: ReturnType<typeof alertingRules>, name: string, severity: string) =>
     rules.find((r) => r.alert === name && r.labels.severity === severity);
 
-  it('uses the seed values by default: critical within 2 minutes, warnings after 15 minutes', () => {
+  it('uses the monitoring guide values by default: critical within 2 minutes, warnings after 15 minutes', () => {
     const rules = alertingRules(production);
     for (const r of rules) {
       if (r.labels.severity === 'critical') expect({ alert: r.alert, for: r.for }).toEqual({ alert: r.alert, for: '1m' });

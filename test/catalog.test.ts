@@ -51,7 +51,7 @@ describe('metric catalog', () => {
     expect(bad({ name: 'immigration_ai_y_seconds', type: 'histogram' })).toContain('histograms declare buckets');
   });
 
-  // The contract with alert rules and dashboards (issue #2): these must exist exactly.
+  // The contract with alert rules and dashboards: these must exist exactly.
   const contract: [string, string, string[]][] = [
     ['immigration_ai_health_status', 'gauge', ['component']],
     ['immigration_ai_health_check_duration_seconds', 'gauge', ['component']],

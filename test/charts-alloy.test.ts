@@ -41,7 +41,7 @@ describe('Alloy pipeline', () => {
     for (const r of refs) expect(declared).toContain(r);
   });
 
-  it('labels every stream job="immigration-ai" for the seed queries and ships to our Loki', () => {
+  it('labels every stream job="immigration-ai" for the monitoring guide queries and ships to our Loki', () => {
     expect(text).toContain('replacement  = "immigration-ai"');
     expect(text).toContain('"job" = "immigration-ai"');
     expect(text).toContain(`url = "http://loki.${config.namespace}.svc:3100/loki/api/v1/push"`);

@@ -1,6 +1,6 @@
 /**
  * Policy tests over every pod template the charts emit: the restricted Pod Security Standard,
- * resources within the seed budget, probes, pinned images from the config, least-privilege RBAC,
+ * resources within the component budget, probes, pinned images from the config, least-privilege RBAC,
  * and no secret value anywhere.
  */
 import { PSS_EXCEPTION_LABEL } from '../charts/alloy.js';
@@ -27,7 +27,7 @@ const mem = (q: string): number => {
   if (!m) throw new Error(`unexpected memory quantity ${q}`);
   return Number(m[1]) * (m[2] === 'Gi' ? 1024 : 1);
 };
-/** Components allowed above the seed budget, each with its reason in the chart. */
+/** Components allowed above the component budget, each with its reason in the chart. */
 const ABOVE_BUDGET = new Set(['prometheus', 'loki']);
 
 describe.each(cases)('%s/%s', (env, folder) => {
@@ -78,7 +78,7 @@ describe.each(cases)('%s/%s', (env, folder) => {
     expect(ns.metadata.labels!['pod-security.kubernetes.io/enforce']).toBe('restricted');
   });
 
-  it('every container has requests and limits, within the seed budget unless documented', () => {
+  it('every container has requests and limits, within the component budget unless documented', () => {
     for (const w of workloads(objects)) {
       const spec = podSpecOf(w);
       for (const c of [...(spec.initContainers ?? []), ...spec.containers]) {

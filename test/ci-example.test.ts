@@ -7,7 +7,7 @@ describe('CI example workflow', () => {
   const text = readFileSync(join(REPO_ROOT, 'examples', 'ci', 'deploy-with-monitoring.yml'), 'utf8');
   const wf = parse(text) as { jobs: Record<string, { steps: { run?: string; env?: Record<string, string> }[] }> };
 
-  it('verifies after deploying, with the seed 300 s bound, through npm run verify', () => {
+  it('verifies after deploying, with the guide 300 s bound, through npm run verify', () => {
     const steps = wf.jobs.deploy.steps;
     const deploy = steps.findIndex((s) => s.run === './deploy.sh');
     const verify = steps.findIndex((s) => s.run?.startsWith('npm run verify -- --url'));

@@ -11,16 +11,16 @@ function problemsOf(envName: string, env: NodeJS.ProcessEnv = {}, extra?: Parame
   }
 }
 
-describe('configuration defaults (the seed)', () => {
+describe('configuration defaults (the monitoring guide)', () => {
   const c = loadConfig('production', {});
 
-  it('carries the seed thresholds', () => {
+  it('carries the monitoring guide thresholds', () => {
     expect(c.alerting.thresholds.critical).toMatchObject({ errorRateRatio: 0.1, cpuUsageRatio: 0.9, memoryUsageRatio: 0.9, diskUsageRatio: 0.95 });
     expect(c.alerting.thresholds.warning).toMatchObject({ databaseResponseSeconds: 1, errorRateRatio: 0.05, cpuUsageRatio: 0.8, memoryUsageRatio: 0.8, apiResponseSeconds: 2 });
     expect(c.alerting.warningForSeconds).toBe(15 * 60);
   });
 
-  it('carries the seed intervals, channels and suppression', () => {
+  it('carries the monitoring guide intervals, channels and suppression', () => {
     expect(c.healthCheckIntervalSeconds).toBe(300);
     expect(c.metricsRetentionDays).toBe(30);
     expect(c.suppression).toEqual({ cooldownMinutes: 15, maxAlertsPerHour: 10, maintenanceMode: false, suppressedAlertTypes: [] });
@@ -42,7 +42,7 @@ describe('configuration defaults (the seed)', () => {
 });
 
 describe('environment variable overrides', () => {
-  it('applies the seed variables', () => {
+  it('applies the monitoring guide variables', () => {
     const c = loadConfig('staging', {
       MONITORING_ENABLED: 'false',
       ALERT_EMAIL: 'oncall@example.org, sre@example.org',

@@ -28,7 +28,7 @@ describe('query listing', () => {
     expect(all.filter((q) => q.source === 'panel')).toHaveLength(targets);
   });
 
-  it('covers the seed LogQL queries for job immigration-ai', () => {
+  it('covers the monitoring guide LogQL queries for job immigration-ai', () => {
     const logql = production.flatMap((d) => listQueries(d.model)).filter((q) => q.language === 'logql').map((q) => q.expr);
     expect(logql).toEqual(
       expect.arrayContaining([
@@ -89,7 +89,7 @@ describe('the lint catches what it claims to (each case must fail)', () => {
   it.each([
     ['syntax error', 'sum(rate(immigration_ai_http_requests_total{job="immigration-ai"}[$__rate_interval])', /syntax error/],
     ['metric not in the catalog', 'immigration_ai_response_time_ms', /unknown metric immigration_ai_response_time_ms/],
-    ['seed metric that does not exist', 'immigration_ai_error_rate{job="immigration-ai"}', /unknown metric/],
+    ['guide metric that does not exist', 'immigration_ai_error_rate{job="immigration-ai"}', /unknown metric/],
     ['histogram without _bucket', 'histogram_quantile(0.9, rate(immigration_ai_http_request_duration_seconds[$__rate_interval]))', /unknown metric/],
     ['unknown recording rule', 'job:immigration_ai_http_requests:rate1h', /unknown metric/],
     ['label the metric does not have', 'immigration_ai_health_status{job="immigration-ai-exporter", endpoint="x"}', /has no label "endpoint"/],

@@ -57,7 +57,7 @@ describe('dashboards: identity', () => {
     expect(new Set(dashboards.map((d) => d.title)).size).toBe(dashboards.length);
   });
 
-  it('covers the issue: seed dashboard, system, performance, business, errors, agency, logs', () => {
+  it('covers every dashboard: the guide main dashboard, system, performance, business, errors, agency, logs', () => {
     expect(dashboards.map((d) => d.uid).sort()).toEqual(Object.values(DASHBOARD_UIDS).sort());
     const main = byUid(DASHBOARD_UIDS.main);
     expect(main.title).toBe('Immigration AI SaaS Monitoring');

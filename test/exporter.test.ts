@@ -128,7 +128,7 @@ describe('exporter service', () => {
     rmSync(storage, { recursive: true, force: true });
   });
 
-  it('serves the seed health JSON and every exporter-owned metric with real values', async () => {
+  it('serves the guide health JSON and every exporter-owned metric with real values', async () => {
     const { exporter, url } = await start({ DATABASE_URL: db.url, STORAGE_DIR: storage });
     cleanups.push(() => exporter.stop());
 
@@ -216,7 +216,7 @@ describe('exporter service', () => {
     expect(failures[0]).toMatchObject({ component: 'exporter', check: 'database' });
     // One `component` key per line (JSON with duplicate keys confuses LogQL's json parser).
     for (const raw of out.lines) expect(raw.match(/"component":/g)).toHaveLength(1);
-    expect(failures[0].message).toMatch(/database.*error/); // the seed's {job="immigration-ai"} |= "database" |= "error"
+    expect(failures[0].message).toMatch(/database.*error/); // the monitoring guide {job="immigration-ai"} |= "database" |= "error"
     expect(lines.filter((l) => l.message === 'database check healthy')).toHaveLength(2); // start, recovery
   });
 

@@ -56,7 +56,7 @@ describe('local environment', () => {
     expect(t.routes.heartbeat.repeatIntervalSeconds).toBe(local.channels.heartbeat.repeatIntervalSeconds);
   });
 
-  it('production keeps its seed timings (30 s / 10 s group_wait, 5m windows)', () => {
+  it('production keeps the monitoring guide timings (30 s / 10 s group_wait, 5m windows)', () => {
     const t = pipelineTiming(production, buildAlertmanagerConfig(production));
     expect(t.routes.warning.groupWaitSeconds).toBe(30);
     expect(t.routes.critical.groupWaitSeconds).toBe(10);

@@ -1,5 +1,5 @@
 /**
- * Privacy (issue #6): thousands of requests whose paths, query strings, headers and bodies carry
+ * Privacy: thousands of requests whose paths, query strings, headers and bodies carry
  * emails, passport numbers, case numbers, tokens and ids go through the middleware and a
  * careless request logger; none of those values may reach /metrics or the log output, and the
  * number of label sets stays bounded.

@@ -45,7 +45,7 @@ export type Discovery =
       targets: Partial<Record<JobKey, string[]>>;
       /** host:port of every Alertmanager replica. */
       alertmanagers: string[];
-      /** Path of the app's metrics (the seed serves them on /api/metrics). */
+      /** Path of the app's metrics (the monitoring guide's app serves them on /api/metrics). */
       appMetricsPath?: string;
     };
 

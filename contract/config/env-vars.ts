@@ -2,7 +2,7 @@ import type { ConfigProblem } from './errors.js';
 import type { DeepPartial, MonitoringConfig } from './types.js';
 
 /**
- * The seed's environment variables, applied at synth time on top of the environment's config.
+ * The monitoring guide's environment variables, applied at synth time on top of the environment's config.
  * Secret variables (SMTP_PASSWORD, SLACK_WEBHOOK_URL) only switch a feature on: their values are
  * never read into the config, so they can never reach generated output.
  */
@@ -42,7 +42,7 @@ function positiveInteger(name: string, raw: string, unit: string, problems: Conf
   return Number(trimmed);
 }
 
-/** Reads the seed's variables from `env` into a config override, collecting one problem per bad variable. */
+/** Reads the monitoring guide's variables from `env` into a config override, collecting one problem per bad variable. */
 export function overridesFromEnv(
   env: NodeJS.ProcessEnv,
   problems: ConfigProblem[],

@@ -17,7 +17,7 @@ export function isEnvironmentName(name: string): name is EnvironmentName {
 
 /**
  * Builds the validated configuration of one environment: defaults, then the environment's
- * override, then `extra` (used by tests and the local stack), then the seed's environment variables.
+ * override, then `extra` (used by tests and the local stack), then the monitoring guide's environment variables.
  * Throws ConfigError with every problem found.
  */
 export function loadConfig(

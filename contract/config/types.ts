@@ -3,7 +3,7 @@
  *
  * Every generated artifact (rules, routes, dashboards, manifests, plain config files) is a pure
  * function of a `MonitoringConfig`. Defaults come from the product spec
- * (production-monitoring-guide.md); environments override a few fields; the seed's environment
+ * (production-monitoring-guide.md); environments override a few fields; the monitoring guide's environment
  * variables override at synth time. Secret values never live here: a secret is a reference to a
  * key of a Kubernetes Secret, and the workload reads it from a mounted file.
  */
@@ -26,28 +26,28 @@ export interface SecretKeyRef {
 }
 
 export interface CriticalThresholds {
-  /** 5xx share of one endpoint's requests (0..1). Seed: >10%. */
+  /** 5xx share of one endpoint's requests (0..1). Monitoring guide: >10%. */
   errorRateRatio: number;
-  /** Seed: >90% CPU. */
+  /** Monitoring guide: >90% CPU. */
   cpuUsageRatio: number;
-  /** Seed: >90% memory. */
+  /** Monitoring guide: >90% memory. */
   memoryUsageRatio: number;
-  /** Seed: >95% disk. */
+  /** Monitoring guide: >95% disk. */
   diskUsageRatio: number;
   /** Unauthorized access attempts per second (summed over reasons) that count as a security incident. */
   unauthorizedAttemptsPerSecond: number;
 }
 
 export interface WarningThresholds {
-  /** Seed: database response >1000 ms. */
+  /** Monitoring guide: database response >1000 ms. */
   databaseResponseSeconds: number;
-  /** Seed: >5% errors on one endpoint. */
+  /** Monitoring guide: >5% errors on one endpoint. */
   errorRateRatio: number;
-  /** Seed: >80% CPU. */
+  /** Monitoring guide: >80% CPU. */
   cpuUsageRatio: number;
-  /** Seed: >80% memory. */
+  /** Monitoring guide: >80% memory. */
   memoryUsageRatio: number;
-  /** Seed: average API response >2000 ms. */
+  /** Monitoring guide: average API response >2000 ms. */
   apiResponseSeconds: number;
 }
 
@@ -64,9 +64,9 @@ export interface AlertRoutingTiming {
 
 export interface AlertingConfig {
   thresholds: { critical: CriticalThresholds; warning: WarningThresholds };
-  /** How long a critical condition must hold before it fires (seed: immediate; kept short to ride out one bad scrape). */
+  /** How long a critical condition must hold before it fires (the guide says immediately; kept short to ride out one bad scrape). */
   criticalForSeconds: number;
-  /** Seed: warnings carry a 15-minute delay. */
+  /** Monitoring guide: warnings carry a 15-minute delay. */
   warningForSeconds: number;
   /**
    * Window of the rate()/increase() behind the per-endpoint recording rules (`...:rate5m`) and the

@@ -1,5 +1,5 @@
 /**
- * `npm run report -- --period daily|weekly --prometheus <url>`: the seed's daily (06:00) and
+ * `npm run report -- --period daily|weekly --prometheus <url>`: the monitoring guide's daily (06:00) and
  * weekly (Monday 09:00) summaries, queried from Prometheus: active users, registrations, uploads
  * and failures, chat volume and response times, error rates and slowest endpoints, alerts fired.
  * Prints the report; --slack posts it to SLACK_WEBHOOK_URL[_FILE], --email mails it over SMTP

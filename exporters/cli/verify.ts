@@ -1,5 +1,5 @@
 /**
- * `npm run verify -- --url <base>`: the seed's deployment verification. Waits (bounded) until
+ * `npm run verify -- --url <base>`: the monitoring guide's deployment verification. Waits (bounded) until
  * GET <base>/api/health answers 200 with overall_status "healthy", then checks that
  * GET <base>/api/metrics serves immigration_ai_ samples; optionally posts the result to Slack.
  *

@@ -1,4 +1,4 @@
-/** The seed's health check result shapes (GET /api/health and /api/health/<component>). */
+/** The monitoring guide's health check result shapes (GET /api/health and /api/health/<component>). */
 
 export type Component = 'database' | 'storage' | 'system';
 export const COMPONENTS: readonly Component[] = ['database', 'storage', 'system'];

@@ -31,7 +31,7 @@ export interface ExporterConfig {
   checkTimeoutMs: number;
   /** A /metrics scrape re-runs the checks when the last run is older than this. */
   metricsMaxAgeSeconds: number;
-  /** Database response time above which a "slow query" line is logged (seed: 1000 ms). */
+  /** Database response time above which a "slow query" line is logged (default 1000 ms). */
   slowDatabaseMs: number;
   lokiUrl?: string;
   logLevel: string;

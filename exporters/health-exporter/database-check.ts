@@ -1,7 +1,7 @@
 /**
  * The database check: connect, `SELECT 1` (the response time), then the statistics and business
  * queries over the same connection. A fresh connection per run means a database that comes back
- * is picked up by the next run with no pool state to heal, and measures what the seed asks for
+ * is picked up by the next run with no pool state to heal, and measures what the monitoring guide asks for
  * (connection response time). Every step has a deadline; a database that hangs is abandoned and
  * its socket destroyed.
  */

@@ -1,6 +1,6 @@
 /**
  * Runs the three checks (periodically and on demand), each under a deadline, publishes their
- * results as metrics, and logs one line per state change (not one per check), in words the seed's
+ * results as metrics, and logs one line per state change (not one per check), in words the monitoring guide's
  * LogQL queries find: "database ... error", "slow query" with response_time, "memory" with
  * memory_usage.
  */
@@ -21,7 +21,7 @@ export interface MonitorDeps {
   slowDatabaseMs: number;
 }
 
-/** Memory usage (percent) above which a "high memory usage" line is logged (seed: warn at 80%). */
+/** Memory usage (percent) above which a "high memory usage" line is logged (warn at 80%, as the monitoring guide does). */
 const HIGH_MEMORY_PERCENT = 80;
 
 export class HealthMonitor {

@@ -1,5 +1,5 @@
 /**
- * The exporter's HTTP API: /api/health[/database|/storage|/system] (the seed's JSON; 200 when
+ * The exporter's HTTP API: /api/health[/database|/storage|/system] (the monitoring guide's JSON; 200 when
  * healthy, 503 otherwise), /metrics and /api/metrics (Prometheus text), /healthz (liveness: the
  * process serves, whatever its dependencies do).
  */

@@ -1,5 +1,5 @@
 /**
- * pino JSON logs: one line per event with `level` (upper case, so the seed's `|= "ERROR"` LogQL
+ * pino JSON logs: one line per event with `level` (upper case, so the monitoring guide's `|= "ERROR"` LogQL
  * works), `timestamp` (ISO) and `message`, scrubbed of personal data, and shipped to Loki through
  * pino-loki when LOKI_URL is set, with labels job="immigration-ai" and component=<component>.
  * Loki being slow or down never blocks or crashes the process: pino-loki runs in a worker thread,
@@ -51,7 +51,7 @@ export function loggerOptions(settings: LoggerSettings): LoggerOptions {
     level,
     messageKey: 'message',
     base: { component: settings.component },
-    // `time` (ms) lets pino-loki stamp entries exactly; `timestamp` is the seed's readable field.
+    // `time` (ms) lets pino-loki stamp entries exactly; `timestamp` is the monitoring guide's readable field.
     timestamp: () => {
       const now = Date.now();
       return `,"time":${now},"timestamp":"${new Date(now).toISOString()}"`;

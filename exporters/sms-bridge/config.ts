@@ -12,7 +12,7 @@ export interface SmsBridgeConfig {
   authToken?: string;
   from?: string;
   to: string[];
-  /** Seed suppression rule: at most this many SMS notifications in any sliding hour. */
+  /** Suppression rule of the monitoring guide: at most this many SMS notifications in any sliding hour. */
   maxAlertsPerHour: number;
   /** Longest SMS body sent (characters); Twilio accepts 1600, phones split at 153. */
   maxBodyLength: number;

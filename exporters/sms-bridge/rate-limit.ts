@@ -1,4 +1,4 @@
-/** A sliding-window limit: at most `max` events in any `windowMs` (seed: max_alerts_per_hour). */
+/** A sliding-window limit: at most `max` events in any `windowMs` (max_alerts_per_hour). */
 export class SlidingWindowLimit {
   private readonly events: number[] = [];
 

@@ -1,7 +1,7 @@
 /**
  * The SMS bridge: an Alertmanager webhook receiver (POST /alerts) sending one SMS per notification
  * to every SMS_TO number through Twilio, at most MAX_ALERTS_PER_HOUR notifications in any sliding
- * hour (the seed's max_alerts_per_hour); the rest are dropped and counted. /metrics, /healthz.
+ * hour (the monitoring guide's max_alerts_per_hour); the rest are dropped and counted. /metrics, /healthz.
  *
  * Answers: 200 when sent, rate-limited or not configured (a retry would not help); 502 when every
  * Twilio call failed, so Alertmanager retries; 400 for a body that is not a v4 webhook.

@@ -1,5 +1,5 @@
 /**
- * The project's own services in the local stack (issue 6), each run from build/ as a separate
+ * The project's own services in the local stack, each run from build/ as a separate
  * node process in its own process group: the exporter (against the stack's PostgreSQL), the demo
  * app (with its fault-injection admin API), the traffic generator, and the SMS bridge (pointed at
  * the local Twilio stand-in).
