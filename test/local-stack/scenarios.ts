@@ -383,7 +383,7 @@ export const errorSpike = faultScenario({
     return leaked.map((d) => `the inhibited warning ${ERROR_RATE} reached ${d.channel} while the critical was firing`);
   },
   /**
-   * Known behaviour of these rules (reported, see README): once the fault is gone the error ratio
+   * Known behaviour of these rules (reported, see docs/contributing.md): once the fault is gone the error ratio
    * drains through the rate window, passing 10% (the critical resolves) before 5% (the warning
    * resolves). For those seconds the warning is no longer inhibited, and Alertmanager may send it
    * (then its resolution). Accepted only in that shape: after the critical's resolution, at most
