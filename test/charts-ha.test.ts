@@ -58,7 +58,7 @@ describe('dev stays single-replica', () => {
     expect(objects.filter((o) => o.kind === 'PodDisruptionBudget')).toEqual([]);
     expect(podSpecOf(find(objects, 'Deployment', 'grafana')).volumes.find((v: any) => v.name === 'data')).toEqual({ name: 'data', persistentVolumeClaim: { claimName: 'grafana-data' } });
   });
-  it('refuses more than one single-binary Loki replica with a pointer to the README', () => {
+  it('refuses more than one single-binary Loki replica with a pointer to the operators guide', () => {
     expect(() => synthesizeEnvironment(loadConfig('dev', {}, { replicas: { loki: 2 } }))).toThrow(/exactly one replica.*How Loki scales/);
   });
 });

@@ -1,7 +1,7 @@
 import type { MonitoringConfig } from './types.js';
 
 /**
- * The product spec's defaults (production-monitoring-guide.md), shared by every environment.
+ * The product spec's defaults (docs/requirements.md), shared by every environment.
  * Images are pinned here and only here.
  */
 export const DEFAULT_CONFIG: Omit<MonitoringConfig, 'environment'> = {

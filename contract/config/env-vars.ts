@@ -77,7 +77,7 @@ export function overridesFromEnv(
   const user = set('SMTP_USERNAME');
   if (user !== undefined) email.username = user.trim();
   // SMTP_PASSWORD's value is deliberately never read: Alertmanager reads the password from the
-  // Secret named by channels.email.passwordSecret (see README, "Secrets").
+  // Secret named by channels.email.passwordSecret (see docs/operators.md, "Secrets to create").
   // Same for SLACK_WEBHOOK_URL: set means "Slack is wanted", the URL itself is read from the Secret.
   if (set('SLACK_WEBHOOK_URL') !== undefined) slack.enabled = true;
 

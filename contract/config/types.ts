@@ -3,7 +3,7 @@
  *
  * Every generated artifact (rules, routes, dashboards, manifests, plain config files) is a pure
  * function of a `MonitoringConfig`. Defaults come from the product spec
- * (production-monitoring-guide.md); environments override a few fields; the monitoring guide's environment
+ * (docs/requirements.md); environments override a few fields; the monitoring guide's environment
  * variables override at synth time. Secret values never live here: a secret is a reference to a
  * key of a Kubernetes Secret, and the workload reads it from a mounted file.
  */
@@ -150,7 +150,7 @@ export interface ChannelsConfig {
 export interface SuppressionConfig {
   /** ALERT_COOLDOWN_MINUTES: Alertmanager's repeat_interval. */
   cooldownMinutes: number;
-  /** Enforced by the SMS bridge and shaped by grouping; see README. */
+  /** Enforced by the SMS bridge and shaped by grouping; see docs/on-call.md. */
   maxAlertsPerHour: number;
   maintenanceMode: boolean;
   /** Alert names routed to the `null` receiver. */

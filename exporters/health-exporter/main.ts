@@ -1,4 +1,4 @@
-/** `npm run exporter`: the exporter service, configured by environment variables (see README). */
+/** `npm run exporter`: the exporter service, configured by environment variables (see docs/operators.md). */
 import { ConfigError, loadExporterConfig } from './config.js';
 import { startExporter } from './exporter.js';
 

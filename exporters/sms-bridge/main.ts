@@ -1,4 +1,4 @@
-/** `npm run sms-bridge`: the Alertmanager -> Twilio SMS bridge (see README). */
+/** `npm run sms-bridge`: the Alertmanager -> Twilio SMS bridge (see docs/operators.md). */
 import { createLogger } from '../logging/logger.js';
 import { ConfigError } from '../health-exporter/config.js';
 import { loadSmsBridgeConfig } from './config.js';
