@@ -128,9 +128,16 @@ export async function backtest(api: PrometheusApi, base: EnvironmentArtifacts, h
   for (const b of removed) todo.push({ b, change: 'removed' });
 
   const rangeEnd = Math.floor(endMs / 1000);
-  const rangeStart = rangeEnd - Math.round(opts.days * 86400);
-  const stored = new Map<string, boolean>();
+  const requestedStart = rangeEnd - Math.round(opts.days * 86400);
+  // Before its first sample a Prometheus has no history, and `absent()` would "fire" there: start at its data.
+  const probeStep = Math.max(1, Math.ceil((rangeEnd - requestedStart) / 5000));
+  const probe = await api.presence('count(up)', requestedStart, rangeEnd, probeStep);
+  const firstData = Math.min(...[...probe.values()].flatMap((x) => x.times));
+  const rangeStart = Number.isFinite(firstData) ? Math.max(requestedStart, firstData) : requestedStart;
   const notes = new Set<string>();
+  if (!Number.isFinite(firstData)) notes.add('no `up` series in the window: where the history starts is unknown, and absent() may count the time before it');
+  if (rangeStart > requestedStart) notes.add(`the history starts at ${new Date(rangeStart * 1000).toISOString()}: the window begins there`);
+  const stored = new Map<string, boolean>();
   /** Read a recording rule from history only when both sides define it alike and Prometheus has it. */
   const useStored = async (name: string): Promise<boolean> => {
     if (!sameDefinitions(defs.base.get(name), defs.head.get(name))) return false;
@@ -202,7 +209,7 @@ export async function backtest(api: PrometheusApi, base: EnvironmentArtifacts, h
     prometheus: api.url,
     start: new Date(rangeStart * 1000).toISOString(),
     end: new Date(rangeEnd * 1000).toISOString(),
-    days: opts.days,
+    days: (rangeEnd - rangeStart) / 86400,
     rows,
     notes: [...notes],
   };

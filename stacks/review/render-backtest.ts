@@ -6,12 +6,20 @@ const times = (n: number): string => (n === 1 ? 'once' : n === 2 ? 'twice' : `${
 
 const summaryText = (s: FiringSummary): string => (s.episodes === 0 ? 'never' : `${times(s.episodes)} (${humanDuration(s.firingSeconds)} in all${s.series > 1 ? `, ${s.series} series` : ''})`);
 
+/** `would have fired twice (...)`, `would not have fired`. */
+const wouldHave = (s: FiringSummary): string => (s.episodes === 0 ? 'would not have fired' : `would have fired ${summaryText(s)}`);
+
 function outcomeText(o: BacktestOutcome | undefined): string {
   if (!o) return '-';
   return o.status === 'ok' ? summaryText(o) : `not backtested: ${o.reason}`;
 }
 
-const windowText = (r: BacktestReport): string => (r.days >= 1 && Number.isInteger(r.days) ? `the last ${r.days === 1 ? 'day' : `${r.days} days`}` : `${r.start} - ${r.end}`);
+/** `the last 7 days`, or the span of a shorter (or clipped) window. */
+function windowText(r: BacktestReport): string {
+  const days = Math.round(r.days * 10) / 10;
+  if (Math.abs(r.days - days) < 0.01 && days >= 1) return `the last ${days === 1 ? 'day' : `${days} days`}`;
+  return `the last ${humanDuration(Math.round(r.days * 86400))}`;
+}
 
 /** One sentence per rule. */
 export function backtestSentence(row: BacktestRow, report: BacktestReport): string {
@@ -19,11 +27,11 @@ export function backtestSentence(row: BacktestRow, report: BacktestReport): stri
   const b = row.before;
   const a = row.after;
   if (a?.status === 'ok' && b?.status === 'ok') {
-    if (a.episodes === b.episodes && a.firingSeconds === b.firingSeconds) return `${row.alert}: would have fired ${summaryText(a)} in ${w}, as before.`;
-    return `${row.alert}: would have fired ${summaryText(a)} in ${w} instead of ${summaryText(b)}.`;
+    if (a.episodes === b.episodes && a.firingSeconds === b.firingSeconds) return `${row.alert}: ${wouldHave(a)} in ${w}, as before.`;
+    return `${row.alert}: ${wouldHave(a)} in ${w} instead of ${summaryText(b)}.`;
   }
-  if (a?.status === 'ok' && !b) return `${row.alert} (new): would have fired ${summaryText(a)} in ${w}.`;
-  if (b?.status === 'ok' && !a) return `${row.alert} (removed): fired ${summaryText(b)} in ${w}; it will not fire any more.`;
+  if (a?.status === 'ok' && !b) return `${row.alert} (new): ${wouldHave(a)} in ${w}.`;
+  if (b?.status === 'ok' && !a) return `${row.alert} (removed): ${b.episodes === 0 ? 'did not fire' : `fired ${summaryText(b)}`} in ${w}; it will not fire any more.`;
   return `${row.alert}: before ${outcomeText(b)}; after ${outcomeText(a)}.`;
 }
 
