@@ -41,8 +41,12 @@ function compareShared(base: Tree, head: Tree): Finding[] {
   return out;
 }
 
-/** Compares `environments` (default: every environment of either tree). */
-export function compareTrees(base: Tree, head: Tree, baseInfo: SideInfo, headInfo: SideInfo, environments?: readonly string[]): Report {
+/**
+ * Compares `environments` (default: every environment of either tree). The shared runbooks are
+ * compared only with every environment (`includeShared`): synth makes them from all the
+ * environments' configurations, so a one-environment synth writes different ones.
+ */
+export function compareTrees(base: Tree, head: Tree, baseInfo: SideInfo, headInfo: SideInfo, environments?: readonly string[], includeShared = environments === undefined): Report {
   const inBase = new Set(environmentsOf(base));
   const inHead = new Set(environmentsOf(head));
   const names = environments ?? [...new Set([...inBase, ...inHead])].sort();
@@ -61,5 +65,6 @@ export function compareTrees(base: Tree, head: Tree, baseInfo: SideInfo, headInf
     reports.push(r.report);
     notes.push(...r.notes);
   }
-  return { base: baseInfo, head: headInfo, environments: reports, shared: compareShared(base, head), notes };
+  if (!includeShared) notes.push('runbooks are compared only when every environment is (they are made from all of them)');
+  return { base: baseInfo, head: headInfo, environments: reports, shared: includeShared ? compareShared(base, head) : [], notes };
 }

@@ -54,7 +54,7 @@ async function sides(o: Options, io: Io): Promise<{ base: Side; head: Side }> {
 export async function review(o: Options, io: Io): Promise<Report> {
   const { base, head } = await sides(o, io);
   try {
-    const report = compareTrees(base.tree, head.tree, base.info, head.info, o.environments);
+    const report = compareTrees(base.tree, head.tree, base.info, head.info, o.environments, !o.envGiven);
     if (o.prometheus !== undefined) {
       const env = o.environments[0];
       const target = report.environments.find((e) => e.environment === env);

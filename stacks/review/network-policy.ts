@@ -14,7 +14,7 @@ export interface Endpoint {
   /** How the report names it: `prometheus`, `any pod in namespace immigration-ai`, `outside the cluster`. */
   name: string;
   namespace?: string;
-  /** Labels of the namespace (its `kubernetes.io/metadata.name` included). */
+  /** Labels of the namespace; default: just its `kubernetes.io/metadata.name`. */
   namespaceLabels?: Labels;
   labels?: Labels;
   /** Named container ports of the pod: name -> port/protocol. */
@@ -62,7 +62,8 @@ export function selects(sel: unknown, labels: Labels): boolean {
 function peerMatches(peer: Json, policyNamespace: string, e: Endpoint): boolean {
   if (peer.ipBlock !== undefined) return e.external === true;
   if (e.external) return false;
-  const nsOk = peer.namespaceSelector !== undefined ? selects(peer.namespaceSelector, e.namespaceLabels ?? {}) : e.namespace === policyNamespace;
+  const nsLabels = e.namespaceLabels ?? { 'kubernetes.io/metadata.name': e.namespace ?? '' };
+  const nsOk = peer.namespaceSelector !== undefined ? selects(peer.namespaceSelector, nsLabels) : e.namespace === policyNamespace;
   const podOk = peer.podSelector !== undefined ? selects(peer.podSelector, e.labels ?? {}) : true;
   return nsOk && podOk;
 }

@@ -46,7 +46,7 @@ export interface Options {
   baseDir?: string;
   headDir?: string;
   environments: string[];
-  /** Whether --env was given (the shared runbooks are compared either way). */
+  /** Whether --env was given (the shared runbooks are compared only without it). */
   envGiven: boolean;
   format: Format;
   output?: string;
