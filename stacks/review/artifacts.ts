@@ -28,6 +28,8 @@ export interface PlacedObject {
 }
 
 export interface PrometheusSettings {
+  /** prometheus.yml as parsed. */
+  config: Json;
   evaluationInterval: string;
   externalLabels: Record<string, string>;
   alertRelabelConfigs: Json[];
@@ -61,6 +63,7 @@ export function readEnvironment(name: string, files: Map<string, string>): Envir
     const labels: Record<string, string> = {};
     for (const [k, v] of Object.entries(obj(global.external_labels))) if (str(v) !== undefined) labels[k] = str(v) as string;
     prometheus = {
+      config: doc,
       evaluationInterval: str(global.evaluation_interval) ?? DEFAULT_EVALUATION_INTERVAL,
       externalLabels: labels,
       alertRelabelConfigs: objs(obj(doc.alerting).alert_relabel_configs),

@@ -291,7 +291,10 @@ function compareSecrets(base: EnvironmentArtifacts, head: EnvironmentArtifacts, 
   };
   for (const profile of profiles) compare(secretRefsOf(base, profile), secretRefsOf(head, profile), profile);
   // The plain config files (for VM users and for review) name their credential files directly.
-  const plain = (e: EnvironmentArtifacts): SecretRef[] => (e.alertmanager ? fileRefs(e.alertmanager, 'alertmanager.yml') : []);
+  const plain = (e: EnvironmentArtifacts): SecretRef[] => [
+    ...(e.alertmanager ? fileRefs(e.alertmanager, 'alertmanager.yml') : []),
+    ...(e.prometheus ? fileRefs(e.prometheus.config, 'prometheus.yml') : []),
+  ];
   compare(plain(base), plain(head), '');
   return out;
 }
