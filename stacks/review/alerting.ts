@@ -5,7 +5,7 @@
 import type { EnvironmentArtifacts, RuleGroupDoc } from './artifacts.js';
 import { durationSeconds } from './duration.js';
 import { code, type Finding, finding, list } from './findings.js';
-import { comparisons, formatNumber, shapeOf, syntaxError, thresholdWords } from './promql.js';
+import { comparisons, formatNumber, metricsOf, shapeOf, syntaxError, thresholdWords } from './promql.js';
 import { str } from './tree.js';
 
 export interface AlertRuleView {
@@ -233,21 +233,20 @@ function compareRecordingRules(base: EnvironmentArtifacts, head: EnvironmentArti
   };
   const b = index(recordingRulesOf(base.ruleGroups));
   const h = index(recordingRulesOf(head.ruleGroups));
-  const headRules = recordingRulesOf(head.ruleGroups);
+  const headRules = recordingRulesOf(head.ruleGroups).map((r) => ({ record: r.record, reads: metricsOf(r.expr) }));
+  const alertReads = headAlerts.map((a) => ({ alert: a.alert, reads: metricsOf(a.expr) }));
   // Which alerts read a recording rule, directly or through other recording rules.
   const users = (record: string): string[] => {
     const seen = new Set<string>([record]);
     const queue = [record];
     while (queue.length > 0) {
       const cur = queue.shift() as string;
-      for (const r of headRules) if (!seen.has(r.record) && new RegExp(`\\b${cur.replace(/[.*+?^${}()|[\]\\:]/g, '\\$&')}\\b`).test(r.expr)) {
+      for (const r of headRules) if (!seen.has(r.record) && r.reads.includes(cur)) {
         seen.add(r.record);
         queue.push(r.record);
       }
     }
-    const names = new Set<string>();
-    for (const a of headAlerts) for (const s of seen) if (a.expr.includes(s)) names.add(a.alert);
-    return [...names].sort();
+    return [...new Set(alertReads.filter((a) => a.reads.some((m) => seen.has(m))).map((a) => a.alert))].sort();
   };
   const fed = (record: string): string => {
     const u = users(record);

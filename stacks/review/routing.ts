@@ -294,7 +294,7 @@ function sameValue(key: string, a: string, b: string): boolean {
 
 const TOPIC_RECEIVERS = 'Receivers reached';
 
-/** `12 alerts: A, B (2 rules), ...`, by alert name (one name often has several label sets). */
+/** `12 alert label sets: A, B (2 label sets), ...`, by alert name (one name often has several label sets). */
 function alertNames(sets: readonly string[], all: ReadonlyMap<string, LabelSet>): string {
   const counts = new Map<string, number>();
   for (const s of sets) {
@@ -315,8 +315,19 @@ export function compareRouting(base: EnvironmentArtifacts, head: EnvironmentArti
   const notes = new Set<string>();
   const findings: Finding[] = [];
   if (!base.alertmanager && !head.alertmanager) return { findings, rows: [], notes: [] };
-  const b = base.alertmanager ? routingSide(base.alertmanager) : undefined;
-  const h = head.alertmanager ? routingSide(head.alertmanager) : undefined;
+  let b: RoutingSide | undefined;
+  let h: RoutingSide | undefined;
+  try {
+    b = base.alertmanager ? routingSide(base.alertmanager) : undefined;
+  } catch (err) {
+    notes.add(`the base alertmanager.yml cannot be evaluated (${(err as Error).message})`);
+  }
+  try {
+    h = head.alertmanager ? routingSide(head.alertmanager) : undefined;
+  } catch (err) {
+    return { findings: [finding('routing', 'Alertmanager', 'risk', `alertmanager.yml cannot be evaluated: ${(err as Error).message}; Alertmanager would refuse it.`)], rows: [], notes: [...notes] };
+  }
+  if (!b && base.alertmanager) return { findings, rows: [], notes: [...notes] };
   if (!b || !h) {
     findings.push(finding('routing', 'Alertmanager', b ? 'risk' : 'notice', b ? 'alertmanager.yml is no longer generated: nothing routes alerts in this environment.' : 'alertmanager.yml is now generated.'));
   }
