@@ -7,16 +7,15 @@
  * recording rule that was never recorded. The backtest must count the base rule's firing episodes
  * exactly as Prometheus recorded them in ALERTS, and the new rules as the script implies.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BacktestRow, FiringSummary, Report } from '../stacks/review/findings.js';
-import { close, listen, waitFor } from './helpers/net.js';
+import { close, listen } from './helpers/net.js';
 import { freePort } from './helpers/postgres.js';
+import { startPrometheus, type TestPrometheus } from './helpers/prometheus.js';
 import { runDiff, scratchTree, type ScratchTree } from './helpers/review.js';
-import { requireTool } from './helpers/tools.js';
 
 const ENV = 'local';
 const NEW_RULES = `groups:
@@ -54,7 +53,7 @@ describe('backtest against a real Prometheus after a scripted fault', () => {
   let base: ScratchTree;
   let head: ScratchTree;
   let exporter: Server | undefined;
-  let prom: ChildProcess | undefined;
+  let prom: TestPrometheus | undefined;
   let dir = '';
   let url = '';
   let cpu = 0.5;
@@ -83,13 +82,8 @@ describe('backtest against a real Prometheus after a scripted fault', () => {
         '',
       ].join('\n'),
     );
-    const port = await freePort();
-    url = `http://127.0.0.1:${port}`;
-    prom = spawn(requireTool('prometheus'), [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`], { stdio: 'ignore' });
-    await waitFor(async () => {
-      const r = (await (await fetch(`${url}/api/v1/query?query=up`)).json()) as { data?: { result: unknown[] } };
-      return (r.data?.result.length ?? 0) > 0;
-    }, 30_000, 200);
+    prom = await startPrometheus(dir);
+    url = prom.url;
     // The scripted fault: quiet, a peak above 0.9 only, quiet, a peak above 0.95, quiet, a 1 s blip, quiet.
     scriptStart = Math.floor(Date.now() / 1000);
     for (const [value, ms] of [[0.5, 3000], [0.93, 8000], [0.5, 3000], [0.97, 8000], [0.5, 3000], [0.93, 1000], [0.5, 4000]] as const) {
@@ -100,11 +94,7 @@ describe('backtest against a real Prometheus after a scripted fault', () => {
   }, 120_000);
 
   afterAll(async () => {
-    if (prom && prom.exitCode === null && prom.signalCode === null) {
-      const exited = new Promise((r) => prom?.once('exit', r));
-      prom.kill('SIGTERM');
-      await exited;
-    }
+    await prom?.stop();
     await close(exporter);
     base?.cleanup();
     head?.cleanup();
