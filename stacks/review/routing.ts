@@ -24,9 +24,9 @@ export interface AmMatcher {
 
 const MATCHER = /^\s*([a-zA-Z_:][a-zA-Z0-9_:]*)\s*(=~|!=|!~|=)\s*([\s\S]*?)\s*$/;
 
-/** Go's regexp syntax as JavaScript's, anchored like Alertmanager's matchers. */
+/** Go's regexp syntax as JavaScript's (inline flags, named groups), anchored like Alertmanager's matchers. */
 function anchored(value: string): RegExp {
-  let v = value;
+  let v = value.replace(/\(\?P</g, '(?<');
   let flags = '';
   const inline = /^\(\?([imsU]+)\)/.exec(v);
   if (inline) {
