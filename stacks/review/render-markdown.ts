@@ -57,13 +57,15 @@ function environmentSection(env: EnvironmentReport, d: Detail): string {
   if (env.findings.length === 0 && !env.backtest) return `- **${env.environment}**: no change.\n`;
   const parts: string[] = [];
   for (const { area, title } of AREAS) {
-    const fs = env.findings.filter((f) => f.area === area && (d.info || f.level !== 'info'));
-    const hidden = env.findings.filter((f) => f.area === area).length - fs.length;
+    // The routing table already shows which receivers changed; the list keeps only the risks among them.
+    const shownInTable = (f: Finding): boolean => area === 'routing' && f.topic === 'Receivers reached' && f.level !== 'risk';
+    const fs = env.findings.filter((f) => f.area === area && (d.info || f.level !== 'info') && !shownInTable(f));
+    const hidden = env.findings.filter((f) => f.area === area && !shownInTable(f)).length - fs.length;
     const table = area === 'routing' && env.findings.some((f) => f.area === 'routing') ? routingTable(env) : '';
     if (fs.length === 0 && table === '' && hidden === 0) continue;
     const topics = [...new Set(fs.map((f) => f.topic))];
     const body = topics.map((t) => `**${t}**\n\n${fs.filter((f) => f.topic === t).map((f) => findingItem(f, d)).join('\n')}`).join('\n\n');
-    parts.push(`#### ${title}\n\n${table}${table && body ? '\n' : ''}${body}${hidden > 0 ? `\n\n(${hidden} minor changes left out to fit the comment; run \`npm run diff\` for all.)` : ''}`);
+    parts.push(`#### ${title}\n\n${table}${table && body ? '\n' : ''}${body}${hidden > 0 ? `\n\n(${hidden} minor changes left out to fit the comment; run \`npm run diff\` for all.)` : ''}`.trimEnd());
   }
   if (env.backtest) parts.push(`#### Backtest\n\n${renderBacktestRows(env.backtest, 'markdown')}`);
   const summary = `<b>${env.environment}</b>: ${risks > 0 ? `${risks} risk${risks === 1 ? '' : 's'}, ` : ''}${env.findings.length} change${env.findings.length === 1 ? '' : 's'}`;
