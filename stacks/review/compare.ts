@@ -10,7 +10,7 @@ import { compareNetwork } from './network-flows.js';
 import { compareObjects, fileChange } from './objects.js';
 import { compareRouting } from './routing.js';
 import { compareSecurity } from './security.js';
-import { environmentsOf, subtree, type Tree } from './tree.js';
+import { clearParseCache, environmentsOf, subtree, type Tree } from './tree.js';
 
 export function compareEnvironment(name: string, base: Tree, head: Tree): { report: EnvironmentReport; notes: string[] } {
   const b = readEnvironment(name, subtree(base, name));
@@ -47,6 +47,7 @@ function compareShared(base: Tree, head: Tree): Finding[] {
  * environments' configurations, so a one-environment synth writes different ones.
  */
 export function compareTrees(base: Tree, head: Tree, baseInfo: SideInfo, headInfo: SideInfo, environments?: readonly string[], includeShared = environments === undefined): Report {
+  clearParseCache();
   const inBase = new Set(environmentsOf(base));
   const inHead = new Set(environmentsOf(head));
   const names = environments ?? [...new Set([...inBase, ...inHead])].sort();

@@ -5,7 +5,7 @@
  */
 import { coveredBySections, type EnvironmentArtifacts, objectKey, objectName, type PlacedObject, PROFILE_TITLES } from './artifacts.js';
 import { code, type Finding, finding, list } from './findings.js';
-import { canonical, isObject, yamlDocument } from './tree.js';
+import { canonical, isObject, jsonDocument, yamlDocument } from './tree.js';
 
 const MAX_PATHS = 6;
 
@@ -16,7 +16,7 @@ function embedded(s: string): unknown {
   if (!s.includes('\n') || s.length > 2_000_000) return undefined;
   try {
     const trimmed = s.trimStart();
-    const doc = trimmed.startsWith('{') ? JSON.parse(s) : yamlDocument(s, 'embedded document');
+    const doc = trimmed.startsWith('{') ? jsonDocument(s, 'embedded document') : yamlDocument(s, 'embedded document');
     return isObject(doc) || Array.isArray(doc) ? doc : undefined;
   } catch {
     return undefined;
@@ -75,6 +75,10 @@ const isPlain = (v: unknown): boolean => v === null || ['string', 'number', 'boo
  * added or removed. Plain values that come and go are named.
  */
 function alignLists(a: unknown[], b: unknown[], path: string, out: string[]): void {
+  if (a.length * b.length > 250_000) {
+    out.push(`${path} (${a.length} -> ${b.length} items)`);
+    return;
+  }
   const ca = a.map(canonical);
   const cb = b.map(canonical);
   const lcs: number[][] = Array.from({ length: a.length + 1 }, () => new Array<number>(b.length + 1).fill(0));

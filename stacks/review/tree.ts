@@ -46,6 +46,12 @@ export function subtree(tree: Tree, prefix: string): Map<string, string> {
 const yamlCache = new Map<string, unknown[]>();
 const jsonCache = new Map<string, unknown>();
 
+/** Forgets parsed documents (one review's worth is kept: both sides share it). */
+export function clearParseCache(): void {
+  yamlCache.clear();
+  jsonCache.clear();
+}
+
 /**
  * Every document of a YAML stream (empty documents dropped). js-yaml rather than the `yaml` package
  * synth writes with: reading is five times faster, which keeps a three-environment review within
