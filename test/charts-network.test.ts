@@ -1,52 +1,19 @@
 /**
- * Replays the data-flow diagram against the generated NetworkPolicies with a small evaluator of
- * Kubernetes' NetworkPolicy semantics (a pod selected by any policy of a type is isolated for that
- * type; a connection needs the source's egress and the destination's ingress to allow it).
+ * Replays the data-flow diagram against the generated NetworkPolicies with the evaluator of
+ * Kubernetes' NetworkPolicy semantics that `npm run diff` uses (stacks/review/network-policy.ts: a
+ * pod selected by any policy of a type is isolated for that type; a connection needs the source's
+ * egress and the destination's ingress to allow it).
  */
 import { ALERTMANAGER, ALLOY, EXPORTER, GRAFANA, LOKI, PROMETHEUS, REPORTS, SMS_BRIDGE } from '../contract/components.js';
 import { ENVIRONMENT_NAMES, loadConfig } from '../contract/config/index.js';
 import { synthesizeEnvironment } from '../stacks/synth.js';
-import { type K8sObject, objectsIn, podLabelsOf, workloads } from './helpers/manifests.js';
+import { allowed, type Endpoint, selects } from '../stacks/review/network-policy.js';
+import { objectsIn, podLabelsOf, workloads } from './helpers/manifests.js';
 
 type Labels = Record<string, string>;
-interface Endpoint { namespace?: string; labels?: Labels; external?: boolean }
 interface Selector { matchLabels?: Labels }
-interface PolicyPeer { podSelector?: Selector; namespaceSelector?: Selector; ipBlock?: { cidr: string } }
-interface PolicyRule { from?: PolicyPeer[]; to?: PolicyPeer[]; ports?: { port: number; protocol: string }[] }
 
-const matches = (sel: Selector | undefined, labels: Labels): boolean =>
-  Object.entries(sel?.matchLabels ?? {}).every(([k, v]) => labels[k] === v);
-
-function peerMatches(peer: PolicyPeer, policyNs: string, e: Endpoint): boolean {
-  if (peer.ipBlock) return e.external === true;
-  if (e.external) return false;
-  const nsLabels = { 'kubernetes.io/metadata.name': e.namespace as string };
-  const nsOk = peer.namespaceSelector ? matches(peer.namespaceSelector, nsLabels) : e.namespace === policyNs;
-  const podOk = peer.podSelector ? matches(peer.podSelector, e.labels ?? {}) : true;
-  return nsOk && podOk;
-}
-
-function side(policies: K8sObject[], self: Endpoint, other: Endpoint, type: 'Ingress' | 'Egress', port: number, protocol: string): boolean {
-  if (self.external) return true; // outside the cluster: no policy of ours applies
-  const applying = policies.filter((p) => {
-    const spec = p.spec as { podSelector: Selector; policyTypes: string[] };
-    return p.metadata.namespace === self.namespace && spec.policyTypes.includes(type) && matches(spec.podSelector, self.labels ?? {});
-  });
-  if (applying.length === 0) return true;
-  return applying.some((p) => {
-    const rules = ((p.spec as Record<string, unknown>)[type === 'Ingress' ? 'ingress' : 'egress'] as PolicyRule[] | undefined) ?? [];
-    return rules.some((r) => {
-      const peers = type === 'Ingress' ? r.from : r.to;
-      const peerOk = peers === undefined || peers.some((x) => peerMatches(x, p.metadata.namespace as string, other));
-      const portOk = r.ports === undefined || r.ports.some((x) => x.port === port && (x.protocol ?? 'TCP') === protocol);
-      return peerOk && portOk;
-    });
-  });
-}
-
-function allowed(policies: K8sObject[], from: Endpoint, to: Endpoint, port: number, protocol = 'TCP'): boolean {
-  return side(policies, from, to, 'Egress', port, protocol) && side(policies, to, from, 'Ingress', port, protocol);
-}
+const matches = (sel: Selector | undefined, labels: Labels): boolean => selects(sel ?? {}, labels);
 
 describe.each(ENVIRONMENT_NAMES)('NetworkPolicies (%s)', (env) => {
   const config = loadConfig(env, {});
@@ -56,10 +23,10 @@ describe.each(ENVIRONMENT_NAMES)('NetworkPolicies (%s)', (env) => {
   const pod = (name: string, namespace = ns): Endpoint => {
     const w = workloads(objects).find((o) => o.metadata.name === name || podLabelsOf(o)['app.kubernetes.io/name'] === name);
     if (!w) throw new Error(`no workload ${name}`);
-    return { namespace, labels: podLabelsOf(w) };
+    return { name, namespace, labels: podLabelsOf(w) };
   };
-  const world: Endpoint = { external: true };
-  const appPod: Endpoint = { namespace: config.kubernetes.appNamespace, labels: { app: 'immigration-ai' } };
+  const world: Endpoint = { name: 'outside the cluster', external: true };
+  const appPod: Endpoint = { name: 'the app', namespace: config.kubernetes.appNamespace, labels: { app: 'immigration-ai' } };
   const prometheus = pod(PROMETHEUS.name);
   const alertmanager = pod(ALERTMANAGER.name);
   const grafana = pod(GRAFANA.name);

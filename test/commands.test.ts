@@ -1,12 +1,11 @@
 /** verify and report, run against the real exporter, a real PostgreSQL and a real Prometheus. */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { SMTPServer } from 'smtp-server';
-import { requireTool } from './helpers/tools.js';
 import { main as reportMain, type Report } from '../exporters/cli/report.js';
 import { countProductSamples } from '../exporters/cli/verify.js';
 import { createDemoApp } from './demo-app/app.js';
@@ -15,8 +14,9 @@ import { createLogger } from '../exporters/logging/logger.js';
 import { loadExporterConfig } from '../exporters/health-exporter/config.js';
 import { startExporter } from '../exporters/health-exporter/exporter.js';
 import { REPO_ROOT } from './helpers/dist.js';
-import { LineCollector, close, listen, recordingServer, waitFor } from './helpers/net.js';
+import { LineCollector, close, listen, recordingServer } from './helpers/net.js';
 import { TestPostgres, freePort } from './helpers/postgres.js';
+import { startPrometheus, type TestPrometheus } from './helpers/prometheus.js';
 
 const VERIFY = join(REPO_ROOT, 'build', 'exporters', 'cli', 'verify.js');
 
@@ -99,7 +99,7 @@ describe('verify', () => {
 });
 
 describe('report', () => {
-  let prom: ChildProcess | undefined;
+  let prom: TestPrometheus | undefined;
   let promUrl = '';
   let appServer: Server | undefined;
   let dir = '';
@@ -114,25 +114,15 @@ describe('report', () => {
       ['global:', '  scrape_interval: 1s', '  evaluation_interval: 1s', 'rule_files: [rules.yml]', 'scrape_configs:', '  - job_name: immigration-ai', '    static_configs:', `      - targets: ['127.0.0.1:${app.port}']`, ''].join('\n'),
     );
     writeFileSync(join(dir, 'rules.yml'), ['groups:', '  - name: report-test', '    rules:', '      - alert: ReportTestAlert', '        expr: vector(1)', '        labels: {severity: warning}', ''].join('\n'));
-    const port = await freePort();
-    promUrl = `http://127.0.0.1:${port}`;
-    prom = spawn(requireTool('prometheus'), [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${port}`], { stdio: 'ignore' });
-    // First scrape before traffic so increase() sees the counters start.
-    await waitFor(async () => {
-      const r = (await (await fetch(`${promUrl}/api/v1/query?query=up`)).json()) as { data?: { result: unknown[] } };
-      return (r.data?.result.length ?? 0) > 0;
-    }, 30_000, 200);
+    // Ready after the first scrape, before traffic, so increase() sees the counters start.
+    prom = await startPrometheus(dir);
+    promUrl = prom.url;
     await runTraffic({ baseUrl: app.url, ratePerSecond: 60, durationSeconds: 3 });
     await new Promise((r) => setTimeout(r, 2500));
   });
 
   afterAll(async () => {
-    // Prometheus flushes its TSDB on shutdown: wait for it to exit before removing its folder.
-    if (prom && prom.exitCode === null && prom.signalCode === null) {
-      const exited = new Promise((r) => prom?.once('exit', r));
-      prom.kill('SIGTERM');
-      await exited;
-    }
+    await prom?.stop();
     await close(appServer);
     rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
   });
