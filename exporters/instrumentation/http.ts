@@ -1,14 +1,20 @@
 /**
- * HTTP middleware recording `immigration_ai_http_requests_total` and
- * `immigration_ai_http_request_duration_seconds` by method, route template and status code, for
- * Express and for Node's own `http` server.
+ * HTTP request metrics: `immigration_ai_http_requests_total` and
+ * `immigration_ai_http_request_duration_seconds` by method, route template and status code.
  *
- * Hot path: one 'close' listener, one map lookup and a few increments per request (see
- * http-metrics-store.ts); `npm run bench` measures the cost.
+ * Two ways in, one hot path:
+ *  - zero-layer mode, `subscribe()` (http-diagnostics.ts): Node's own HTTP server events on
+ *    `diagnostics_channel`, for every server in the process; no middleware, no wrapped handler;
+ *  - middleware: `express()`, `wrap()` (node:http), `fastify()`; one 'close' listener per request.
+ * Both call `begin()` when a request starts and `end()` once it is answered (or its client left), so
+ * labels, cardinality bounds and privacy rules cannot differ. `npm run bench` measures the cost.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AppMetrics } from './app-metrics.js';
 import { RouteLabelBudget, RouteTemplates, normalizeMethod, normalizeStatus, DEFAULT_MAX_ROUTES } from './routes.js';
+import { CLIENT_CLOSED_REQUEST, NOT_RECORDED, kRouteTemplate, kStart, type TrackedRequest } from './request-state.js';
+import { rootHookPlugin, stampFastifyRoute, type FastifyOnRequestHook, type FastifyPlugin } from './fastify.js';
+import { subscribeServers, type SubscribeOptions } from './http-diagnostics.js';
 
 export interface HttpInstrumentationOptions {
   /** Route templates (`/api/documents/:id`) for paths the framework cannot name (plain `http`, 404s). */
@@ -21,17 +27,19 @@ export interface HttpInstrumentationOptions {
   ignorePaths?: readonly string[];
 }
 
-
 /** Express' request, as far as we read it (no dependency on express' types at runtime). */
 interface ExpressLikeRequest extends IncomingMessage {
   route?: { path?: unknown };
   baseUrl?: string;
+  originalUrl?: string;
 }
 
 export class HttpInstrumentation {
   private readonly templates: RouteTemplates;
   private readonly budget: RouteLabelBudget;
   private readonly ignored: Set<string>;
+  /** The middleware's 'close' listener, shared by all responses (`this` is the response). */
+  private readonly onResponseClose: (this: ServerResponse) => void;
 
   constructor(
     private readonly metrics: Pick<AppMetrics, 'http'>,
@@ -40,6 +48,11 @@ export class HttpInstrumentation {
     this.templates = new RouteTemplates(options.routes ?? []);
     this.budget = new RouteLabelBudget(options.maxRoutes ?? DEFAULT_MAX_ROUTES);
     this.ignored = new Set(options.ignorePaths ?? ['/metrics', '/healthz']);
+    const instrumentation = this;
+    // 'close' follows 'finish' on every response and also fires when the client goes away.
+    this.onResponseClose = function (this: ServerResponse) {
+      instrumentation.end(this.req, this.writableFinished ? this.statusCode : CLIENT_CLOSED_REQUEST);
+    };
   }
 
   /** Records one finished request. `route` must already be a template. */
@@ -47,33 +60,66 @@ export class HttpInstrumentation {
     this.metrics.http.route(normalizeMethod(method), this.budget.label(route)).observe(normalizeStatus(statusCode), seconds);
   }
 
-  /** The route template of a request: the framework's, else a declared template, else undefined. */
+  /**
+   * The route template of a request: the app's `routeOf`, else the one an adapter stamped on it
+   * (Fastify, `setRouteTemplate`), else Express' matched route, else a declared template.
+   */
   templateOf(req: IncomingMessage): string | undefined {
     const custom = this.options.routeOf?.(req);
     if (custom !== undefined) return custom;
+    const stamped = (req as TrackedRequest)[kRouteTemplate];
+    if (typeof stamped === 'string') return stamped;
     const er = req as ExpressLikeRequest;
+    // Express 4 and 5 keep the matched route under req.route and the router's mount path in
+    // req.baseUrl until the response is sent.
     const routePath = er.route?.path;
     if (typeof routePath === 'string') return `${er.baseUrl ?? ''}${routePath}` || '/';
-    // Express puts a matched route's path under req.route; for other frameworks or 404s, fall
-    // back to the declared templates. req.originalUrl keeps the mount prefix Express strips.
-    const url = (req as { originalUrl?: string }).originalUrl ?? req.url ?? '/';
-    return this.templates.match(url);
+    // req.originalUrl keeps the mount prefix Express strips from req.url.
+    return this.templates.match(er.originalUrl ?? req.url ?? '/');
+  }
+
+  /**
+   * Starts timing `req`. False when it is not to be recorded (a scrape or a probe), or already
+   * timed by the other mode: the zero-layer mode and a middleware on the same request count it once.
+   */
+  begin(req: IncomingMessage): boolean {
+    const r = req as TrackedRequest;
+    if (r[kStart] !== undefined) return false;
+    if (this.ignored.size > 0 && this.isIgnored(req.url)) {
+      r[kStart] = NOT_RECORDED;
+      return false;
+    }
+    r[kStart] = performance.now();
+    return true;
+  }
+
+  /** Records a request begun with `begin()`, once. */
+  end(req: IncomingMessage, statusCode: number): void {
+    const r = req as TrackedRequest;
+    const start = r[kStart];
+    if (start === undefined || start === NOT_RECORDED) return;
+    r[kStart] = NOT_RECORDED;
+    this.record(req.method ?? 'GET', this.templateOf(req) ?? '', statusCode, (performance.now() - start) / 1000);
+  }
+
+  private isIgnored(url: string | undefined): boolean {
+    const u = url ?? '';
+    const q = u.indexOf('?');
+    return this.ignored.has(q === -1 ? u : u.slice(0, q));
+  }
+
+  /**
+   * Zero-layer mode: records every request of every HTTP(S) server in this process from Node's
+   * diagnostics channels, and names Fastify routes of apps created afterwards. Call it once, before
+   * creating the app. Returns the function that turns it off.
+   */
+  subscribe(options: SubscribeOptions = {}): () => void {
+    return subscribeServers(this, stampFastifyRoute, options);
   }
 
   /** Starts timing `req`; records it once the response finishes or the connection closes. */
   observe(req: IncomingMessage, res: ServerResponse): void {
-    if (this.ignored.size > 0) {
-      const url = req.url ?? '';
-      const q = url.indexOf('?');
-      if (this.ignored.has(q === -1 ? url : url.slice(0, q))) return;
-    }
-    const start = performance.now();
-    // 'close' follows 'finish' on every response and also fires when the client goes away.
-    res.on('close', () => {
-      // A client that left before the response was sent got no status: 499, as nginx logs it.
-      const status = res.writableFinished ? res.statusCode : 499;
-      this.record(req.method ?? 'GET', this.templateOf(req) ?? '', status, (performance.now() - start) / 1000);
-    });
+    if (this.begin(req)) res.on('close', this.onResponseClose);
   }
 
   /** Express middleware: `app.use(instrumentation.express())` before the routes. */
@@ -90,5 +136,18 @@ export class HttpInstrumentation {
       this.observe(req, res);
       handler(req, res);
     };
+  }
+
+  /**
+   * Fastify plugin: `await app.register(instrumentation.fastify())` first, before other plugins and
+   * hooks, so requests they answer early are named too. Not needed with `subscribe()` for apps
+   * created after it.
+   */
+  fastify(): FastifyPlugin {
+    const hook: FastifyOnRequestHook = (request, reply, done) => {
+      this.observe(request.raw, reply.raw);
+      stampFastifyRoute(request, reply, done);
+    };
+    return rootHookPlugin('immigration-ai-http-metrics', hook);
   }
 }
