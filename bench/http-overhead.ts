@@ -67,12 +67,19 @@ interface RunResult {
   requestsPerSecond: number;
 }
 
+/**
+ * One measurement. The other servers of the framework are stopped (SIGSTOP) meanwhile: idle Node
+ * processes still wake up (timers, the event-loop-delay monitor of the default metrics) on the
+ * server CPU and would disturb the one being measured.
+ */
 async function run(t: Target, seconds: number): Promise<RunResult> {
+  t.proc.kill('SIGCONT');
   const before = (await t.ask<{ cpuMicros: number }>('cpu')).cpuMicros;
   const r = await autocannon({ url: `http://127.0.0.1:${t.port}${BENCH_PATH}`, connections: CONNECTIONS, duration: seconds, pipelining: 1 });
   const cpu = (await t.ask<{ cpuMicros: number }>('cpu')).cpuMicros - before;
   if (r.errors > 0 || r.non2xx > 0 || r.requests.total === 0) throw new Error(`bench: ${t.variant}: ${r.errors} errors, ${r.non2xx} non-2xx of ${r.requests.total}`);
   t.sent += r.requests.total;
+  t.proc.kill('SIGSTOP');
   return { cpuMicrosPerRequest: cpu / r.requests.total, requestsPerSecond: r.requests.total / r.duration };
 }
 
@@ -113,7 +120,11 @@ export async function measureFramework(
   const variants = (Object.keys(VARIANTS) as Variant[]).filter((v) => skipped[v] === undefined);
   const targets: Target[] = [];
   try {
-    for (const v of variants) targets.push(await startTarget(framework, v, options.serverCpu));
+    for (const v of variants) {
+      const t = await startTarget(framework, v, options.serverCpu);
+      t.proc.kill('SIGSTOP');
+      targets.push(t);
+    }
     for (const t of targets) await run(t, options.warmupSeconds); // JIT warm-up, not counted
     const results = new Map<Variant, RunResult[]>(variants.map((v) => [v, []]));
     for (let i = 0; i < options.rounds; i++) {
@@ -123,6 +134,7 @@ export async function measureFramework(
     }
     const recorded = new Map<Variant, string>();
     for (const t of targets) {
+      t.proc.kill('SIGCONT');
       if (!RECORDING.includes(t.variant)) continue;
       const n = (await t.ask<{ recorded: number }>('check')).recorded;
       // At the end of a run autocannon drops its open requests: recorded as 499 by ours, not at all
@@ -160,6 +172,9 @@ export async function measureFramework(
       noiseFloor: { medianFraction: round(median(aa), 4), maxFraction: round(Math.max(...aa), 4) },
     };
   } finally {
-    for (const t of targets) t.proc.kill('SIGTERM');
+    for (const t of targets) {
+      t.proc.kill('SIGCONT');
+      t.proc.kill('SIGTERM');
+    }
   }
 }

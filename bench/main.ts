@@ -10,7 +10,7 @@
  *  3. The exporter's resident memory after a burst of scrapes (exporter-memory.ts).
  * Writes the keys `instrumentation` and `exporter` of bench/results.json; other keys are kept.
  *
- * Environment: BENCH_ROUNDS (7), BENCH_SECONDS per run (2), BENCH_WARMUP_SECONDS (1),
+ * Environment: BENCH_ROUNDS (11), BENCH_SECONDS per run (1), BENCH_WARMUP_SECONDS (1),
  * BENCH_FRAMEWORKS (comma-separated subset; a partial run prints its figures but writes nothing).
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -21,6 +21,7 @@ import { exporterMemory } from './exporter-memory.js';
 import { measureFramework, type FrameworkResult } from './http-overhead.js';
 import { FRAMEWORKS, type Framework } from './http-targets.js';
 import { hotPathNanos, metricsRender } from './metrics-render.js';
+import { httpTable } from './markdown.js';
 import { round } from './stats.js';
 
 const ROOT = join(__dirname, '..', '..');
@@ -66,8 +67,8 @@ function targets(http: Partial<Record<Framework, FrameworkResult>>, render: Awai
 }
 
 async function main(): Promise<void> {
-  const rounds = envNumber('BENCH_ROUNDS', 7);
-  const seconds = envNumber('BENCH_SECONDS', 2);
+  const rounds = envNumber('BENCH_ROUNDS', 11);
+  const seconds = envNumber('BENCH_SECONDS', 1);
   const warmupSeconds = envNumber('BENCH_WARMUP_SECONDS', 1);
   const frameworks = chosenFrameworks();
   const { serverCpu, loadCpu } = choosePinning();
@@ -94,6 +95,7 @@ async function main(): Promise<void> {
 
   const measured = targets(http, render);
   log(`targets: ${JSON.stringify(measured)}`);
+  process.stdout.write(`\nCPU per request (bare: absolute; others: added, paired per round) and throughput change:\n\n${httpTable(http)}\n\n`);
   if (frameworks.length !== FRAMEWORKS.length) {
     log('partial run (BENCH_FRAMEWORKS): bench/results.json left as it was');
     return;
