@@ -5,7 +5,7 @@
  * request an auth hook answers before the handler, and scrapes and probes that must not count.
  */
 import { createServer, get, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import { PassThrough } from 'node:stream';
 import express4 from 'express';
 import express5 from 'express5';
@@ -318,6 +318,44 @@ describe('zero-layer mode', () => {
       const series = seriesOf(metrics.http.render());
       expect(series).toContain(counter('GET', '/api/cases/:caseNumber', 200, 1));
       expect(series).toContain(counter('GET', UNMATCHED_ROUTE, 200, 1));
+    } finally {
+      stop();
+      await close(server);
+    }
+  });
+
+  it('times pipelined requests on one connection each, and records those still queued when it closes as 499', async () => {
+    const metrics = createAppMetrics({ defaultMetrics: false });
+    const instr = new HttpInstrumentation(metrics, { routes: ['/fast/:id', '/slow/:id', '/hang/:id'] });
+    const stop = instr.subscribe();
+    const { server, port } = await listen(
+      createServer((req, res) => {
+        if (req.url?.startsWith('/slow')) setTimeout(() => res.end('slow'), 30);
+        else if (req.url?.startsWith('/fast')) res.end('fast');
+        // /hang/: never answered
+      }),
+    );
+    const pipeline = (paths: string[], closeAfterBytes: number): Promise<void> =>
+      new Promise((resolve, reject) => {
+        const socket = connect(port, '127.0.0.1', () => socket.write(paths.map((p) => `GET ${p} HTTP/1.1\r\nHost: x\r\n\r\n`).join('')));
+        let got = '';
+        socket.on('data', (d: Buffer) => {
+          got += d.toString();
+          if (got.split('HTTP/1.1 200').length - 1 >= closeAfterBytes) socket.destroy();
+        });
+        socket.on('close', () => resolve());
+        socket.on('error', reject);
+      });
+    try {
+      // Three requests in one write: the slow first one holds the two others in Node's queue.
+      await pipeline(['/slow/1', '/fast/2', '/fast/3'], 3);
+      // One answered, two still waiting when the client leaves.
+      await pipeline(['/fast/4', '/hang/5', '/fast/6'], 1);
+      const deadline = Date.now() + 5000;
+      while (totalRequests(metrics.http.render()) < 6 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      expect(seriesOf(metrics.http.render()).filter((l) => l.startsWith(`${METRICS.httpRequests.name}{`))).toEqual(
+        [counter('GET', '/slow/:id', 200, 1), counter('GET', '/fast/:id', 200, 3), counter('GET', '/hang/:id', CLIENT_CLOSED_REQUEST, 1), counter('GET', '/fast/:id', CLIENT_CLOSED_REQUEST, 1)].sort(),
+      );
     } finally {
       stop();
       await close(server);

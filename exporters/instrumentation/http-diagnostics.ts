@@ -5,9 +5,10 @@
  * server. Subscribing to both times every request without a middleware layer or a wrapped handler;
  * the route template is read at finish, after the framework has routed.
  *
- * Node publishes nothing when a client leaves before its response finished, so the mode keeps the
- * requests in flight per connection (one 'close' listener per socket, not per request) and records
- * the ones still open when the socket closes as 499, like the middleware does.
+ * The start time waits on a record per connection (request-state.ts), not on the request object.
+ * Node publishes nothing when a client leaves before its response finished; the record knows which
+ * requests are still in flight, and one 'close' listener per connection (not per request) records
+ * them as 499 when the connection closes, like the middleware does.
  *
  * Fastify keeps the matched route on its own request object: every Fastify instance created after
  * `subscribe()` gets one root `onRequest` hook (via Fastify's `fastify.initialization` channel)
@@ -17,7 +18,7 @@ import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyLikeInstance, FastifyOnRequestHook } from './fastify.js';
-import { CLIENT_CLOSED_REQUEST } from './request-state.js';
+import { CLIENT_CLOSED_REQUEST, ConnectionRequests, kConnection, type TrackedSocket } from './request-state.js';
 
 export const REQUEST_START_CHANNEL = 'http.server.request.start';
 export const RESPONSE_FINISH_CHANNEL = 'http.server.response.finish';
@@ -38,14 +39,10 @@ interface ServerMessage {
 
 /** The part of HttpInstrumentation this module drives (the shared hot path). */
 export interface RequestRecorder {
-  begin(req: IncomingMessage): boolean;
-  end(req: IncomingMessage, statusCode: number): void;
-}
-
-const kInFlight = Symbol('immigration-ai.http.in-flight');
-interface TrackedSocket extends Socket {
-  /** Requests started on this connection whose response has not finished, oldest first. */
-  [kInFlight]?: IncomingMessage[];
+  /** False for requests not to be recorded (scrapes, probes). */
+  isRecorded(req: IncomingMessage): boolean;
+  /** Records an answered request (499: its client left) that started at `start` (performance.now()). */
+  finish(req: IncomingMessage, statusCode: number, start: number, stampedTemplate: string | undefined): void;
 }
 
 /** Set while subscribed. A module variable, read on every request. */
@@ -62,37 +59,35 @@ function onRequestStart(message: unknown): void {
   if (a === undefined) return;
   const m = message as ServerMessage;
   if (a.servers !== undefined && !a.servers(m.server)) return;
-  if (!a.recorder.begin(m.request)) return;
+  if (!a.recorder.isRecorded(m.request)) return;
   const socket = m.socket as TrackedSocket;
-  let inFlight = socket[kInFlight];
-  if (inFlight === undefined) {
-    inFlight = [];
-    socket[kInFlight] = inFlight;
+  let connection = socket[kConnection];
+  if (connection === undefined) {
+    connection = new ConnectionRequests();
+    socket[kConnection] = connection;
     socket.on('close', onSocketClose);
   }
-  inFlight.push(m.request);
+  connection.add(m.request, performance.now());
 }
 
 function onResponseFinish(message: unknown): void {
   const m = message as ServerMessage;
-  const inFlight = (m.socket as TrackedSocket)[kInFlight];
-  if (inFlight === undefined) return;
-  // Responses on a connection finish in request order (HTTP/1.1 pipelining included).
-  if (inFlight[0] === m.request) inFlight.shift();
-  else {
-    const i = inFlight.indexOf(m.request);
-    if (i === -1) return;
-    inFlight.splice(i, 1);
-  }
-  active?.recorder.end(m.request, m.response.statusCode);
+  const connection = (m.socket as TrackedSocket)[kConnection];
+  if (connection === undefined) return;
+  // Responses on a connection finish in request order (HTTP/1.1 pipelining included): a finished
+  // response that is not the oldest in flight is one this mode did not time (ignored path).
+  if (connection.current !== m.request) return;
+  const { start, template } = connection;
+  connection.shift();
+  active?.recorder.finish(m.request, m.response.statusCode, start, template);
 }
 
 /** The client (or the app, with res.destroy()) closed the connection: what is left went unanswered. */
 function onSocketClose(this: TrackedSocket): void {
-  const inFlight = this[kInFlight];
-  if (inFlight === undefined || inFlight.length === 0) return;
+  const connection = this[kConnection];
+  if (connection === undefined || connection.current === undefined) return;
   const recorder = active?.recorder;
-  for (const req of inFlight.splice(0)) recorder?.end(req, CLIENT_CLOSED_REQUEST);
+  for (const e of connection.drain()) recorder?.finish(e.req, CLIENT_CLOSED_REQUEST, e.start, e.template);
 }
 
 function onFastifyInitialization(message: unknown): void {

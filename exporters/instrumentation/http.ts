@@ -6,13 +6,14 @@
  *  - zero-layer mode, `subscribe()` (http-diagnostics.ts): Node's own HTTP server events on
  *    `diagnostics_channel`, for every server in the process; no middleware, no wrapped handler;
  *  - middleware: `express()`, `wrap()` (node:http), `fastify()`; one 'close' listener per request.
- * Both call `begin()` when a request starts and `end()` once it is answered (or its client left), so
- * labels, cardinality bounds and privacy rules cannot differ. `npm run bench` measures the cost.
+ * Both ask `isRecorded()` when a request starts and call `finish()` once it is answered (or its
+ * client left), so labels, cardinality bounds and privacy rules cannot differ. `npm run bench`
+ * measures the cost.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AppMetrics } from './app-metrics.js';
 import { RouteLabelBudget, RouteTemplates, normalizeMethod, normalizeStatus, DEFAULT_MAX_ROUTES } from './routes.js';
-import { CLIENT_CLOSED_REQUEST, NOT_RECORDED, kRouteTemplate, kStart, type TrackedRequest } from './request-state.js';
+import { CLIENT_CLOSED_REQUEST, connectionOf, kRouteTemplate, type TrackedRequest } from './request-state.js';
 import { rootHookPlugin, stampFastifyRoute, type FastifyOnRequestHook, type FastifyPlugin } from './fastify.js';
 import { subscribeServers, type SubscribeOptions } from './http-diagnostics.js';
 
@@ -38,8 +39,6 @@ export class HttpInstrumentation {
   private readonly templates: RouteTemplates;
   private readonly budget: RouteLabelBudget;
   private readonly ignored: Set<string>;
-  /** The middleware's 'close' listener, shared by all responses (`this` is the response). */
-  private readonly onResponseClose: (this: ServerResponse) => void;
 
   constructor(
     private readonly metrics: Pick<AppMetrics, 'http'>,
@@ -48,11 +47,6 @@ export class HttpInstrumentation {
     this.templates = new RouteTemplates(options.routes ?? []);
     this.budget = new RouteLabelBudget(options.maxRoutes ?? DEFAULT_MAX_ROUTES);
     this.ignored = new Set(options.ignorePaths ?? ['/metrics', '/healthz']);
-    const instrumentation = this;
-    // 'close' follows 'finish' on every response and also fires when the client goes away.
-    this.onResponseClose = function (this: ServerResponse) {
-      instrumentation.end(this.req, this.writableFinished ? this.statusCode : CLIENT_CLOSED_REQUEST);
-    };
   }
 
   /** Records one finished request. `route` must already be a template. */
@@ -62,13 +56,13 @@ export class HttpInstrumentation {
 
   /**
    * The route template of a request: the app's `routeOf`, else the one an adapter stamped on it
-   * (Fastify, `setRouteTemplate`), else Express' matched route, else a declared template.
+   * (Fastify, `setRouteTemplate`; passed in by the caller, which knows where it is kept), else
+   * Express' matched route, else a declared template.
    */
-  templateOf(req: IncomingMessage): string | undefined {
+  templateOf(req: IncomingMessage, stampedTemplate?: string): string | undefined {
     const custom = this.options.routeOf?.(req);
     if (custom !== undefined) return custom;
-    const stamped = (req as TrackedRequest)[kRouteTemplate];
-    if (typeof stamped === 'string') return stamped;
+    if (typeof stampedTemplate === 'string') return stampedTemplate;
     const er = req as ExpressLikeRequest;
     // Express 4 and 5 keep the matched route under req.route and the router's mount path in
     // req.baseUrl until the response is sent.
@@ -78,34 +72,20 @@ export class HttpInstrumentation {
     return this.templates.match(er.originalUrl ?? req.url ?? '/');
   }
 
-  /**
-   * Starts timing `req`. False when it is not to be recorded (a scrape or a probe), or already
-   * timed by the other mode: the zero-layer mode and a middleware on the same request count it once.
-   */
-  begin(req: IncomingMessage): boolean {
-    const r = req as TrackedRequest;
-    if (r[kStart] !== undefined) return false;
-    if (this.ignored.size > 0 && this.isIgnored(req.url)) {
-      r[kStart] = NOT_RECORDED;
-      return false;
-    }
-    r[kStart] = performance.now();
-    return true;
-  }
-
-  /** Records a request begun with `begin()`, once. */
-  end(req: IncomingMessage, statusCode: number): void {
-    const r = req as TrackedRequest;
-    const start = r[kStart];
-    if (start === undefined || start === NOT_RECORDED) return;
-    r[kStart] = NOT_RECORDED;
-    this.record(req.method ?? 'GET', this.templateOf(req) ?? '', statusCode, (performance.now() - start) / 1000);
-  }
-
-  private isIgnored(url: string | undefined): boolean {
-    const u = url ?? '';
+  /** False for requests not to be recorded: scrapes and probes (`ignorePaths`). */
+  isRecorded(req: IncomingMessage): boolean {
+    if (this.ignored.size === 0) return true;
+    const u = req.url ?? '';
     const q = u.indexOf('?');
-    return this.ignored.has(q === -1 ? u : u.slice(0, q));
+    return !this.ignored.has(q === -1 ? u : u.slice(0, q));
+  }
+
+  /**
+   * The hot path both modes share: records `req`, answered with `statusCode` (499 when its client
+   * left), started at `start` (performance.now()), with the template an adapter stamped, if any.
+   */
+  finish(req: IncomingMessage, statusCode: number, start: number, stampedTemplate?: string): void {
+    this.record(req.method ?? 'GET', this.templateOf(req, stampedTemplate) ?? '', statusCode, (performance.now() - start) / 1000);
   }
 
   /**
@@ -117,9 +97,15 @@ export class HttpInstrumentation {
     return subscribeServers(this, stampFastifyRoute, options);
   }
 
-  /** Starts timing `req`; records it once the response finishes or the connection closes. */
+  /**
+   * Starts timing `req`; records it once the response finishes or the connection closes. Skips a
+   * request the zero-layer mode already times, so the two together count it once.
+   */
   observe(req: IncomingMessage, res: ServerResponse): void {
-    if (this.begin(req)) res.on('close', this.onResponseClose);
+    if (!this.isRecorded(req) || connectionOf(req)?.has(req)) return;
+    const start = performance.now();
+    // 'close' follows 'finish' on every response and also fires when the client goes away.
+    res.on('close', () => this.finish(req, res.writableFinished ? res.statusCode : CLIENT_CLOSED_REQUEST, start, (req as TrackedRequest)[kRouteTemplate]));
   }
 
   /** Express middleware: `app.use(instrumentation.express())` before the routes. */
