@@ -42,7 +42,7 @@ export interface RequestRecorder {
   /** False for requests not to be recorded (scrapes, probes). */
   isRecorded(req: IncomingMessage): boolean;
   /** Records an answered request (499: its client left) that started at `start` (performance.now()). */
-  finish(req: IncomingMessage, statusCode: number, start: number, stampedTemplate: string | undefined): void;
+  finish(req: IncomingMessage, method: string | undefined, statusCode: number, start: number, stampedTemplate: string | undefined): void;
 }
 
 /** Set while subscribed. A module variable, read on every request. */
@@ -59,7 +59,8 @@ function onRequestStart(message: unknown): void {
   if (a === undefined) return;
   const m = message as ServerMessage;
   if (a.servers !== undefined && !a.servers(m.server)) return;
-  if (!a.recorder.isRecorded(m.request)) return;
+  const req = m.request;
+  if (!a.recorder.isRecorded(req)) return;
   const socket = m.socket as TrackedSocket;
   let connection = socket[kConnection];
   if (connection === undefined) {
@@ -67,7 +68,7 @@ function onRequestStart(message: unknown): void {
     socket[kConnection] = connection;
     socket.on('close', onSocketClose);
   }
-  connection.add(m.request, performance.now());
+  connection.add(req, req.method, performance.now());
 }
 
 function onResponseFinish(message: unknown): void {
@@ -77,9 +78,9 @@ function onResponseFinish(message: unknown): void {
   // Responses on a connection finish in request order (HTTP/1.1 pipelining included): a finished
   // response that is not the oldest in flight is one this mode did not time (ignored path).
   if (connection.current !== m.request) return;
-  const { start, template } = connection;
+  const { method, start, template } = connection;
   connection.shift();
-  active?.recorder.finish(m.request, m.response.statusCode, start, template);
+  active?.recorder.finish(m.request, method, m.response.statusCode, start, template);
 }
 
 /** The client (or the app, with res.destroy()) closed the connection: what is left went unanswered. */
@@ -87,7 +88,7 @@ function onSocketClose(this: TrackedSocket): void {
   const connection = this[kConnection];
   if (connection === undefined || connection.current === undefined) return;
   const recorder = active?.recorder;
-  for (const e of connection.drain()) recorder?.finish(e.req, CLIENT_CLOSED_REQUEST, e.start, e.template);
+  for (const e of connection.drain()) recorder?.finish(e.req, e.method, CLIENT_CLOSED_REQUEST, e.start, e.template);
 }
 
 function onFastifyInitialization(message: unknown): void {

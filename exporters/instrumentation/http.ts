@@ -81,11 +81,12 @@ export class HttpInstrumentation {
   }
 
   /**
-   * The hot path both modes share: records `req`, answered with `statusCode` (499 when its client
-   * left), started at `start` (performance.now()), with the template an adapter stamped, if any.
+   * The hot path both modes share: records `req` (`method`, read when it started), answered with
+   * `statusCode` (499 when its client left), started at `start` (performance.now()), with the
+   * template an adapter stamped, if any.
    */
-  finish(req: IncomingMessage, statusCode: number, start: number, stampedTemplate?: string): void {
-    this.record(req.method ?? 'GET', this.templateOf(req, stampedTemplate) ?? '', statusCode, (performance.now() - start) / 1000);
+  finish(req: IncomingMessage, method: string | undefined, statusCode: number, start: number, stampedTemplate?: string): void {
+    this.record(method ?? 'GET', this.templateOf(req, stampedTemplate) ?? '', statusCode, (performance.now() - start) / 1000);
   }
 
   /**
@@ -103,9 +104,10 @@ export class HttpInstrumentation {
    */
   observe(req: IncomingMessage, res: ServerResponse): void {
     if (!this.isRecorded(req) || connectionOf(req)?.has(req)) return;
+    const method = req.method;
     const start = performance.now();
     // 'close' follows 'finish' on every response and also fires when the client goes away.
-    res.on('close', () => this.finish(req, res.writableFinished ? res.statusCode : CLIENT_CLOSED_REQUEST, start, (req as TrackedRequest)[kRouteTemplate]));
+    res.on('close', () => this.finish(req, method, res.writableFinished ? res.statusCode : CLIENT_CLOSED_REQUEST, start, (req as TrackedRequest)[kRouteTemplate]));
   }
 
   /** Express middleware: `app.use(instrumentation.express())` before the routes. */
