@@ -361,4 +361,49 @@ describe('zero-layer mode', () => {
       await close(server);
     }
   });
+
+  it.each([
+    ['Express 4', express4],
+    ['Express 5', express5 as unknown as Express],
+  ])('never takes a parameter value from a router mount path into a label (%s)', async (_name, express) => {
+    for (const mode of ['middleware', 'zero-layer'] as const) {
+      for (const declared of [[], ['/api/users/:userId/cases/:caseId', '/api/documents/:id']]) {
+        const metrics = createAppMetrics({ defaultMetrics: false });
+        const instr = new HttpInstrumentation(metrics, { routes: declared });
+        const stop = mode === 'zero-layer' ? instr.subscribe() : undefined;
+        const app = express();
+        if (mode === 'middleware') app.use(instr.express());
+        const cases = express.Router({ mergeParams: true });
+        cases.get('/cases/:caseId', (_req, res) => {
+          res.end();
+        });
+        app.use('/api/users/:userId', cases);
+        const docs = express.Router();
+        docs.get('/:id', (_req, res) => {
+          res.end();
+        });
+        app.use('/api/documents', docs);
+        const { server, url } = await listen(createServer(app));
+        try {
+          await (await fetch(`${url}/api/users/omar.haddad/cases/IOE0912345678`)).arrayBuffer();
+          await (await fetch(`${url}/api/documents/D1`)).arrayBuffer();
+          const deadline = Date.now() + 2000;
+          while (totalRequests(metrics.http.render()) < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+          const series = seriesOf(metrics.http.render());
+          expect(series.join('\n')).not.toContain('omar');
+          // Declared, the templates name them. Otherwise they count as unmatched, never as the raw
+          // path: in an app with a parameterized mount, mounted routers need declared templates.
+          if (declared.length) {
+            expect(series).toContain(counter('GET', '/api/users/:userId/cases/:caseId', 200, 1));
+            expect(series).toContain(counter('GET', '/api/documents/:id', 200, 1));
+          } else {
+            expect(series).toContain(counter('GET', UNMATCHED_ROUTE, 200, 2));
+          }
+        } finally {
+          stop?.();
+          await close(server);
+        }
+      }
+    }
+  });
 });

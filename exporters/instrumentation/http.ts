@@ -16,6 +16,7 @@ import { RouteLabelBudget, RouteTemplates, normalizeMethod, normalizeStatus, DEF
 import { CLIENT_CLOSED_REQUEST, connectionOf, kRouteTemplate, type TrackedRequest } from './request-state.js';
 import { rootHookPlugin, stampFastifyRoute, type FastifyOnRequestHook, type FastifyPlugin } from './fastify.js';
 import { subscribeServers, type SubscribeOptions } from './http-diagnostics.js';
+import { expressTemplate } from './express-routes.js';
 
 export interface HttpInstrumentationOptions {
   /** Route templates (`/api/documents/:id`) for paths the framework cannot name (plain `http`, 404s). */
@@ -28,12 +29,6 @@ export interface HttpInstrumentationOptions {
   ignorePaths?: readonly string[];
 }
 
-/** Express' request, as far as we read it (no dependency on express' types at runtime). */
-interface ExpressLikeRequest extends IncomingMessage {
-  route?: { path?: unknown };
-  baseUrl?: string;
-  originalUrl?: string;
-}
 
 export class HttpInstrumentation {
   private readonly templates: RouteTemplates;
@@ -63,13 +58,10 @@ export class HttpInstrumentation {
     const custom = this.options.routeOf?.(req);
     if (custom !== undefined) return custom;
     if (typeof stampedTemplate === 'string') return stampedTemplate;
-    const er = req as ExpressLikeRequest;
-    // Express 4 and 5 keep the matched route under req.route and the router's mount path in
-    // req.baseUrl until the response is sent.
-    const routePath = er.route?.path;
-    if (typeof routePath === 'string') return `${er.baseUrl ?? ''}${routePath}` || '/';
-    // req.originalUrl keeps the mount prefix Express strips from req.url.
-    return this.templates.match(er.originalUrl ?? req.url ?? '/');
+    const express = expressTemplate(req);
+    if (express !== undefined) return express;
+    // req.originalUrl (Express) keeps the mount prefix Express strips from req.url.
+    return this.templates.match((req as { originalUrl?: string }).originalUrl ?? req.url ?? '/');
   }
 
   /** False for requests not to be recorded: scrapes and probes (`ignorePaths`). */
