@@ -1,8 +1,8 @@
 /**
  * Privacy: thousands of requests whose paths, query strings, headers and bodies carry
- * emails, passport numbers, case numbers, tokens and ids go through the middleware and a
- * careless request logger; none of those values may reach /metrics or the log output, and the
- * number of label sets stays bounded.
+ * emails, passport numbers, case numbers, tokens and ids go through the HTTP instrumentation (the
+ * middleware, then the zero-layer mode) and a careless request logger; none of those values may
+ * reach /metrics or the log output, and the number of label sets stays bounded.
  */
 import { createServer } from 'node:http';
 import express from 'express';
@@ -29,7 +29,7 @@ function personal(i: number) {
 }
 
 describe('privacy', () => {
-  it('keeps personal data out of /metrics and logs, with bounded label sets', async () => {
+  it.each(['middleware', 'zero-layer'])('keeps personal data out of /metrics and logs, with bounded label sets (%s)', async (mode) => {
     const metrics = createAppMetrics();
     const recorders = new BusinessRecorders(metrics);
     const instr = new HttpInstrumentation(metrics, { routes: ['/api/search'] });
@@ -37,7 +37,8 @@ describe('privacy', () => {
     const log = createLogger({ component: 'privacy-test', destination: out, level: process.env.PRIV_LEVEL ?? 'debug' });
 
     const app = express();
-    app.use(instr.express());
+    const unsubscribe = mode === 'zero-layer' ? instr.subscribe() : undefined;
+    if (mode === 'middleware') app.use(instr.express());
     app.use(express.json());
     // A careless request logger: raw URL, headers and body go to the logger, which must scrub them.
     app.use((req, _res, next) => {
@@ -111,6 +112,7 @@ describe('privacy', () => {
       const total = series.reduce((sum, l) => sum + Number(l.split(' ').pop()), 0);
       expect(total).toBe(REQUESTS);
     } finally {
+      unsubscribe?.();
       await close(server);
     }
   });

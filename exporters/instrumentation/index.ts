@@ -3,7 +3,8 @@
  *
  *   const metrics = createAppMetrics();
  *   const http = new HttpInstrumentation(metrics, { routes: ['/api/documents/:id'] });
- *   app.use(http.express());
+ *   http.subscribe();          // zero-layer: every HTTP server in the process, Express and Fastify
+ *                              // (or the middleware: app.use(http.express()), app.register(http.fastify()))
  *   const record = new BusinessRecorders(metrics);
  *   app.get('/metrics', metricsHandler(metrics.registry));
  */
@@ -13,6 +14,9 @@ import type { Registry } from 'prom-client';
 export { createAppMetrics, AppRegistry, type AppMetrics } from './app-metrics.js';
 export { HttpMetricsStore } from './http-metrics-store.js';
 export { HttpInstrumentation, type HttpInstrumentationOptions } from './http.js';
+export { type SubscribeOptions } from './http-diagnostics.js';
+export { setRouteTemplate, CLIENT_CLOSED_REQUEST } from './request-state.js';
+export { type FastifyPlugin } from './fastify.js';
 export { BusinessRecorders, UNAUTHORIZED_REASONS, type UnauthorizedReason, type Responder, type UploadOutcome } from './recorders.js';
 export { RouteTemplates, RouteLabelBudget, UNMATCHED_ROUTE, OVERFLOW_ROUTE } from './routes.js';
 
