@@ -2,7 +2,7 @@ import type { MonitoringConfig } from '../contract/config/index.js';
 import { alertRule } from './define.js';
 import { promDuration } from '../contract/duration.js';
 import { METRICS } from '../contract/metric-catalog.js';
-import { series } from '../contract/promql.js';
+import { sharedState } from '../contract/promql.js';
 import type { AlertingRule, RuleGroup } from '../contract/rules.js';
 import { ALERTS } from '../contract/alerts.js';
 
@@ -27,9 +27,9 @@ export function metaAlertsGroup(config: MonitoringConfig): RuleGroup {
     alertRule(config, {
       alert: ALERTS.maintenanceMode,
       severity: 'none',
-      expr: `${series(METRICS.maintenanceMode)} == 1`,
+      expr: `${sharedState('max', METRICS.maintenanceMode, ['job'])} == 1`,
       summary: 'Planned maintenance is on and alerts are silenced.',
-      description: '{{ $labels.job }} on {{ $labels.instance }} reports maintenance mode: every alert except Watchdog is inhibited until it ends.',
+      description: '{{ $labels.job }} reports maintenance mode: every alert except Watchdog is inhibited until it ends.',
       dashboard: 'system',
     }),
     alertRule(config, {

@@ -1,14 +1,16 @@
 import { METRICS, SCRAPE_JOBS } from '../contract/metric-catalog.js';
 import type { MonitoringConfig } from '../contract/config/index.js';
 import { alertRule } from './define.js';
-import { humanSeconds, num, percent, series } from '../contract/promql.js';
+import { humanSeconds, num, percent, series, sharedState } from '../contract/promql.js';
 import type { AlertingRule, RuleGroup } from '../contract/rules.js';
 import { ALERTS, type AlertName } from '../contract/alerts.js';
 
 /**
  * Health of the platform the exporter watches: database, host resources, backups, and the
- * exporter itself. Gauges are not aggregated: each exporter replica's series alerts on its own
- * (labels such as `instance` come along but no rule selects on them).
+ * exporter itself. Shared state (the database, backups: catalog scope `shared`) is published by
+ * every exporter replica alike, so those rules aggregate over the replicas and fire once, only
+ * when every replica agrees (`max` of "is up", `min` of a duration). Host resources describe each
+ * replica's own node and alert per instance.
  */
 export function platformAlertsGroup(config: MonitoringConfig): RuleGroup {
   const { critical, warning } = config.alerting.thresholds;
@@ -35,17 +37,17 @@ export function platformAlertsGroup(config: MonitoringConfig): RuleGroup {
     alertRule(config, {
       alert: ALERTS.databaseDown,
       severity: 'critical',
-      expr: `${series(METRICS.healthStatus, ...db)} == 0`,
+      expr: `${sharedState('max', METRICS.healthStatus, ['job', 'component'], ...db)} == 0`,
       summary: 'The application database is unreachable.',
-      description: 'The health check run by {{ $labels.job }} on {{ $labels.instance }} reports no database connectivity (health status {{ $value }}).',
+      description: 'No replica of {{ $labels.job }} reaches the application database: every health check reports no connectivity (health status {{ $value }}).',
       dashboard: 'system',
     }),
     alertRule(config, {
       alert: ALERTS.databaseSlow,
       severity: 'warning',
-      expr: `${series(METRICS.healthCheckDuration, ...db)} > ${num(warning.databaseResponseSeconds)}`,
+      expr: `${sharedState('min', METRICS.healthCheckDuration, ['job', 'component'], ...db)} > ${num(warning.databaseResponseSeconds)}`,
       summary: 'The database responds slowly.',
-      description: `The database answered the health check of {{ $labels.instance }} in {{ $value | humanizeDuration }}, above the ${humanSeconds(warning.databaseResponseSeconds)} threshold.`,
+      description: `The database answered the health checks of every {{ $labels.job }} replica in {{ $value | humanizeDuration }} or more, above the ${humanSeconds(warning.databaseResponseSeconds)} threshold.`,
       dashboard: 'performance',
     }),
     ...resourceAlerts(ALERTS.highCpuUsage, 'CPU', METRICS.systemCpuUsage, warning.cpuUsageRatio, critical.cpuUsageRatio),
@@ -70,7 +72,7 @@ export function platformAlertsGroup(config: MonitoringConfig): RuleGroup {
     alertRule(config, {
       alert: ALERTS.backupVerificationFailed,
       severity: 'warning',
-      expr: `time() - ${series(METRICS.backupLastSuccess)} > ${config.alerting.backupMaxAgeHours * 3600}`,
+      expr: `time() - ${sharedState('max', METRICS.backupLastSuccess, ['job'])} > ${config.alerting.backupMaxAgeHours * 3600}`,
       labels: { reason: 'backup_too_old' },
       summary: 'Backups are failing or missing.',
       description: `The last verified backup is {{ $value | humanizeDuration }} old, older than the ${num(config.alerting.backupMaxAgeHours)}h limit (reported by {{ $labels.job }}).`,

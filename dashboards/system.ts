@@ -8,7 +8,7 @@ import { runbook, toDashboard } from './links.js';
 import { activeUsersStat } from './shared-panels.js';
 import { alertSteps, binaryMapping, COLORS, healthySteps, neutralSteps, type Steps, stateTimelinePanel, statPanel, tablePanel } from './panels.js';
 import { leMatcher, percent } from '../contract/promql.js';
-import { hist, series, upOf } from '../contract/promql.js';
+import { hist, series, sharedState, upOf } from '../contract/promql.js';
 import { increaseOverRange } from './grafana-ranges.js';
 
 /** Firing alerts, without the always-firing Watchdog (the dead man's switch). */
@@ -30,7 +30,7 @@ function healthRow(config: MonitoringConfig): LayoutItem[] {
         title: 'Overall health',
         description: 'Healthy only when every component passed its last health check (the minimum over components).',
         unit: 'none',
-        queries: [{ expr: `min(${series(METRICS.healthStatus)})`, legend: 'overall', instant: true }],
+        queries: [{ expr: sharedState('min', METRICS.healthStatus), legend: 'overall', instant: true }],
         mappings: binaryMapping(['Healthy', COLORS.ok], ['Degraded', COLORS.critical]),
         thresholds: healthySteps(),
         background: true,
@@ -44,7 +44,7 @@ function healthRow(config: MonitoringConfig): LayoutItem[] {
         title: 'Components',
         description: 'Last health check per component.',
         unit: 'none',
-        queries: [{ expr: series(METRICS.healthStatus), legend: '{{component}}', instant: true }],
+        queries: [{ expr: sharedState('min', METRICS.healthStatus, ['component']), legend: '{{component}}', instant: true }],
         mappings: healthy,
         thresholds: healthySteps(),
         background: true,
@@ -76,7 +76,7 @@ function healthRow(config: MonitoringConfig): LayoutItem[] {
         title: 'Component health over time',
         description: 'Health check results per component; red stretches are outages.',
         unit: 'none',
-        queries: [{ expr: series(METRICS.healthStatus), legend: '{{component}}' }],
+        queries: [{ expr: sharedState('min', METRICS.healthStatus, ['component']), legend: '{{component}}' }],
         mappings: healthy,
         thresholds: healthySteps(),
         links: [runbook(config, ALERTS.databaseDown)],
@@ -113,7 +113,7 @@ function activityAndOperationsRow(config: MonitoringConfig): LayoutItem[] {
         title: 'Maintenance mode',
         description: `While on, ${ALERTS.maintenanceMode} silences every notification except the Watchdog.`,
         unit: 'none',
-        queries: [{ expr: `max(${series(METRICS.maintenanceMode)})`, legend: 'maintenance', instant: true }],
+        queries: [{ expr: sharedState('max', METRICS.maintenanceMode), legend: 'maintenance', instant: true }],
         mappings: binaryMapping(['On', COLORS.warning], ['Off', COLORS.ok]),
         thresholds: alertSteps(1),
         background: true,
@@ -127,7 +127,7 @@ function activityAndOperationsRow(config: MonitoringConfig): LayoutItem[] {
         title: 'Last verified backup',
         description: `Time since the last successful, verified backup. Orange after ${config.alerting.backupMaxAgeHours} h (${ALERTS.backupVerificationFailed}).`,
         unit: 'dtdurations',
-        queries: [{ expr: `time() - max(${series(METRICS.backupLastSuccess)})`, legend: 'age', instant: true }],
+        queries: [{ expr: `time() - ${sharedState('max', METRICS.backupLastSuccess)}`, legend: 'age', instant: true }],
         thresholds: alertSteps(backupMaxAgeSeconds),
         links: [runbook(config, ALERTS.backupVerificationFailed)],
       }),

@@ -41,7 +41,7 @@ describe('metric catalog', () => {
 
   it('the naming check catches broken definitions', () => {
     const bad = (o: Partial<MetricDefinition>): string[] =>
-      namingProblems({ name: 'immigration_ai_x_total', type: 'counter', help: 'X.', labelNames: [], owner: 'app', ...o });
+      namingProblems({ name: 'immigration_ai_x_total', type: 'counter', help: 'X.', labelNames: [], owner: 'app', scope: 'publisher', ...o });
     expect(bad({ type: 'gauge' })).toContain('_total is only for counters');
     expect(bad({ name: 'immigration_ai_requests' })).toContain('counters end in _total');
     expect(bad({ name: 'immigration_ai_response_time_ms', type: 'gauge' })).toContain('use base units (seconds, bytes, ratio 0..1)');

@@ -227,6 +227,24 @@ const cases: Case[] = [
     series: [[`${METRICS.backupLastSuccess.name}{job="immigration-ai"}`, '300x10']],
     expected: [['{}', 300]],
   },
+  // Production runs two exporter replicas, and both publish the same shared-state values: a
+  // panel shows that value once, never twice it (45 active clients stay 45, not 90).
+  ...[
+    { uid: DASHBOARD_UIDS.agency, panel: 'Active clients', metric: METRICS.agencyActiveClients, labels: 'agency_id="agency-1"', value: 45, expected: '{}' },
+    { uid: DASHBOARD_UIDS.agency, panel: 'Pending reviews', metric: METRICS.agencyPendingDocumentReviews, labels: 'agency_id="agency-1"', value: 12, expected: '{}' },
+    { uid: DASHBOARD_UIDS.agency, panel: 'Most pending reviews', metric: METRICS.agencyPendingDocumentReviews, labels: 'agency_id="agency-1"', value: 12, expected: '{agency_id="agency-1"}' },
+    { uid: DASHBOARD_UIDS.business, panel: 'Active users', metric: METRICS.activeUsers, labels: 'window="24h"', value: 310, expected: '{window="24h"}' },
+    { uid: DASHBOARD_UIDS.business, panel: 'Client satisfaction by agency (lowest 10)', metric: METRICS.agencyClientSatisfaction, labels: 'agency_id="agency-1"', value: 4.5, expected: '{agency_id="agency-1"}' },
+    { uid: DASHBOARD_UIDS.performance, panel: 'Database connections', metric: METRICS.databaseConnections, labels: 'state="active"', value: 17, expected: '{state="active"}' },
+    { uid: DASHBOARD_UIDS.performance, panel: 'Database size', metric: METRICS.databaseSize, labels: '', value: 2e9, expected: '{}' },
+    { uid: DASHBOARD_UIDS.performance, panel: 'Storage used per bucket', metric: METRICS.storageUsed, labels: 'bucket="documents"', value: 5e8, expected: '{bucket="documents"}' },
+    { uid: DASHBOARD_UIDS.system, panel: 'Components', metric: METRICS.healthStatus, labels: 'component="database"', value: 1, expected: '{component="database"}' },
+  ].map(({ uid, panel, metric, labels, value, expected }): Case => ({
+    name: `"${panel}" shows a shared-state value once when two exporter replicas publish it`,
+    expr: query(uid, panel, 'A', { agency: 'agency-1' }),
+    series: ['exporter-0:8080', 'exporter-1:8080'].map((instance) => [`${metric.name}{${EXPORTER}, instance="${instance}"${labels ? `, ${labels}` : ''}}`, `${value}x10`]),
+    expected: [[expected, value]],
+  })),
 ];
 
 describe('dashboard queries compute what the panels say (promtool test rules)', () => {
