@@ -1,7 +1,7 @@
 import { METRICS, SCRAPE_JOBS } from '../contract/metric-catalog.js';
 import type { MonitoringConfig } from '../contract/config/index.js';
 import { alertRule } from './define.js';
-import { humanSeconds, num, percent, series, sharedState } from '../contract/promql.js';
+import { humanSeconds, num, percent, series, sharedState, upOf } from '../contract/promql.js';
 import type { AlertingRule, RuleGroup } from '../contract/rules.js';
 import { ALERTS, type AlertName } from '../contract/alerts.js';
 
@@ -32,8 +32,14 @@ export function platformAlertsGroup(config: MonitoringConfig): RuleGroup {
         dashboard: 'system',
       }),
     );
-  const exporterUp = `up{job="${SCRAPE_JOBS.exporter}"}`;
   const rules: AlertingRule[] = [
+    ...scrapeTargetsDown(config, {
+      alert: ALERTS.appDown,
+      job: SCRAPE_JOBS.app,
+      summary: 'The application does not answer Prometheus.',
+      allDown: 'the app is down or unreachable for everyone, and its HTTP and SLO alerts cannot fire (they need its series)',
+      someDown: 'the other pods still serve, with less capacity',
+    }),
     alertRule(config, {
       alert: ALERTS.databaseDown,
       severity: 'critical',
@@ -78,16 +84,53 @@ export function platformAlertsGroup(config: MonitoringConfig): RuleGroup {
       description: `The last verified backup is {{ $value | humanizeDuration }} old, older than the ${num(config.alerting.backupMaxAgeHours)}h limit (reported by {{ $labels.job }}).`,
       dashboard: 'system',
     }),
-    alertRule(config, {
+    ...scrapeTargetsDown(config, {
       alert: ALERTS.exporterDown,
-      severity: 'critical',
-      // `absent` catches the exporter vanishing from service discovery, where `up` has no series at all.
-      expr: `${exporterUp} == 0 or absent(${exporterUp})`,
+      job: SCRAPE_JOBS.exporter,
       summary: 'The metrics exporter is down.',
-      description:
-        'Prometheus cannot scrape {{ with $labels.instance }}target {{ . }} of {{ else }}any target of {{ end }}job {{ $labels.job }}: health, database and host metrics are stale and their alerts cannot fire.',
-      dashboard: 'system',
+      allDown: 'health, database, storage and business metrics are missing and their alerts cannot fire',
+      someDown: 'the other replicas still publish every metric',
     }),
   ];
   return { name: 'immigration-ai-platform.alerts', rules };
+}
+
+interface TargetsDown {
+  alert: AlertName;
+  job: string;
+  /** Static, shared by both severities. */
+  summary: string;
+  /** What it means when no target answers. */
+  allDown: string;
+  /** What it means when some targets answer. */
+  someDown: string;
+}
+
+/**
+ * A scrape job's targets, aggregated to the job: critical when none answers, or the job has no
+ * target at all (`absent`: every pod gone from service discovery, where `up` has no series);
+ * warning when at least one is down (one pod of several). Both carry only `job`, so the critical
+ * inhibits its warning through the shared inhibit rule (same alertname and labels), and a dead
+ * job pages once, not once per pod.
+ */
+function scrapeTargetsDown(config: MonitoringConfig, t: TargetsDown): AlertingRule[] {
+  const up = upOf(t.job);
+  return [
+    alertRule(config, {
+      alert: t.alert,
+      severity: 'critical',
+      expr: `max by (job) (${up}) == 0 or absent(${up})`,
+      summary: t.summary,
+      description: `No target of job {{ $labels.job }} answers Prometheus' scrapes, or service discovery finds none: ${t.allDown}.`,
+      dashboard: 'system',
+    }),
+    alertRule(config, {
+      alert: t.alert,
+      severity: 'warning',
+      expr: `count by (job) (${up} == 0) > 0`,
+      summary: t.summary,
+      description: `{{ $value }} target(s) of job {{ $labels.job }} do not answer Prometheus' scrapes; ${t.someDown}.`,
+      dashboard: 'system',
+    }),
+  ];
 }

@@ -87,14 +87,33 @@ export const RUNBOOK_CONTENT: Record<AlertName, RunbookContent> = {
     mitigation: ['Fix the cause and run a backup manually, then verify it restores.', 'Keep the alert open until a verified backup exists.'],
   },
   [ALERTS.exporterDown]: {
-    meaning: 'Prometheus cannot scrape the immigration-ai exporter, or finds no exporter target at all.',
-    impact: 'Database, storage, host and maintenance metrics are missing, so their alerts cannot fire: you are blind on the platform.',
+    meaning:
+      'Critical: Prometheus cannot scrape any replica of the immigration-ai exporter, or finds no exporter target at all. Warning: some replicas (production runs two) do not answer while the others do.',
+    impact:
+      'Critical: database, storage, business and maintenance metrics are missing, so their alerts cannot fire: you are blind on the platform. Warning: nothing is missing yet (every replica publishes every metric), but one more failure makes it critical.',
     diagnosis: [
       `\`kubectl -n ${NS} get pods -l app.kubernetes.io/name=immigration-ai-exporter\` and its logs.`,
       'Open Prometheus → Status → Targets and read the scrape error of job `immigration-ai-exporter`.',
       'If the target is missing, check the Service and the scrape configuration (service discovery).',
     ],
     mitigation: ['Restart the exporter deployment; roll back its last change if it crashes on start.'],
+  },
+  [ALERTS.appDown]: {
+    meaning:
+      'Critical: no target of job `immigration-ai` (the app\'s pods, found through the scrape annotations of its Services) answers Prometheus, or service discovery finds none at all. Warning: at least one pod does not answer while others may.',
+    impact:
+      'Critical: the platform is down or unreachable for every user, and the per-endpoint and SLO alerts are silent because they need the app\'s own series. Warning: fewer pods serve; users may see slower answers, and one more failure may take the platform down.',
+    diagnosis: [
+      'Open Prometheus → Status → Targets, job `immigration-ai`: the scrape error (connection refused, timeout, 5xx on /metrics) or no target at all.',
+      '`kubectl -n immigration-ai get pods -o wide`: crash loops, pending pods, failed probes; `kubectl -n immigration-ai describe pod <pod>` and its previous logs (`kubectl logs --previous`).',
+      'No target at all: check the app\'s Deployment and Service, its `prometheus.io/scrape` annotation, and whether a rollout or scale-down removed every pod.',
+      'Targets down but users fine: the metrics port or path changed, or a NetworkPolicy in the app\'s namespace blocks Prometheus.',
+    ],
+    mitigation: [
+      'Roll back the last deployment if the pods crash since a rollout (`kubectl -n immigration-ai rollout undo deployment/<app>`).',
+      'Scale the app back up, or fix what keeps pods from starting (image, Secret, resources, node capacity).',
+      'Tell users through the status page while the app is down.',
+    ],
   },
   [ALERTS.endpointErrorRateHigh]: {
     meaning: 'One endpoint (`method`, `route`) answers more than the warning (default 5%) or critical (default 10%) share of its requests with 5xx. Endpoints below the minimum request rate are ignored. The table below has each environment\'s values.',

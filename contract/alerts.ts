@@ -5,6 +5,8 @@
  */
 export const ALERTS = {
   // The application and its dependencies
+  /** Critical: no target of job `immigration-ai` answers (or none exists); warning: some of them. */
+  appDown: 'ImmigrationAiAppDown',
   databaseDown: 'ImmigrationAiDatabaseDown',
   databaseSlow: 'ImmigrationAiDatabaseSlow',
   endpointErrorRateHigh: 'ImmigrationAiEndpointErrorRateHigh',

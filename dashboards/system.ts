@@ -56,7 +56,7 @@ function healthRow(config: MonitoringConfig): LayoutItem[] {
     cell(
       statPanel({
         title: 'Scrape targets',
-        description: 'Whether Prometheus reaches the exporter and the application metrics endpoint (Down also when the target is not discovered at all).',
+        description: `Whether Prometheus reaches every exporter replica and every application pod (Down also when the job has no target at all). One target down is a warning of ${ALERTS.exporterDown} or ${ALERTS.appDown}; every target down pages.`,
         unit: 'none',
         queries: [
           // A target that is absent (not discovered) is as down as one that fails: `or vector(0)`.
@@ -66,7 +66,7 @@ function healthRow(config: MonitoringConfig): LayoutItem[] {
         mappings: binaryMapping(['Up', COLORS.ok], ['Down', COLORS.critical]),
         thresholds: healthySteps(),
         background: true,
-        links: [runbook(config, ALERTS.exporterDown)],
+        links: [runbook(config, ALERTS.exporterDown), runbook(config, ALERTS.appDown)],
       }),
       8,
       5,

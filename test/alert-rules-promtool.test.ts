@@ -41,6 +41,25 @@ const databaseDown = alert(
   'ImmigrationAiDatabaseDown', { job: EXPORTER.job, component: 'database', severity: 'critical' }, 'The application database is unreachable.',
   'No replica of immigration-ai-exporter reaches the application database: every health check reports no connectivity (health status 0).', 'system-overview',
 );
+/** The scrape-job alerts carry only `job`, so a critical inhibits its warning. */
+const targetsDown = (name: string, job: string, summary: string, allDown: string, someDown: string) => (severity: 'critical' | 'warning', down = 0) =>
+  alert(
+    name,
+    { job, severity },
+    summary,
+    severity === 'critical'
+      ? `No target of job ${job} answers Prometheus' scrapes, or service discovery finds none: ${allDown}.`
+      : `${down} target(s) of job ${job} do not answer Prometheus' scrapes; ${someDown}.`,
+    'system-overview',
+  );
+const appDown = targetsDown(
+  'ImmigrationAiAppDown', APP.job, 'The application does not answer Prometheus.',
+  'the app is down or unreachable for everyone, and its HTTP and SLO alerts cannot fire (they need its series)', 'the other pods still serve, with less capacity',
+);
+const exporterDown = targetsDown(
+  'ImmigrationAiExporterDown', EXPORTER.job, 'The metrics exporter is down.',
+  'health, database, storage and business metrics are missing and their alerts cannot fire', 'the other replicas still publish every metric',
+);
 const cpu = (instance: string, severity: string, value: string, threshold: string) =>
   alert('ImmigrationAiHighCpuUsage', { ...EXPORTER, instance, severity }, 'CPU usage is high.', `CPU usage on ${instance} is ${value}, above the ${threshold} ${severity} threshold.`, 'system-overview');
 const mem = (instance: string, severity: string, value: string, threshold: string) =>
@@ -320,40 +339,63 @@ const CASES: Record<string, RuleUnitTest[]> = {
   ],
   ImmigrationAiExporterDown: [
     {
+      // Two replicas: one down is a warning after 15 minutes; both down page after 1 minute, once.
       interval: '1m',
       input_series: [
-        { series: s('up', { ...EXPORTER, instance: 'a:9464' }), values: '1 1 0x10' },
-        { series: s('up', { ...EXPORTER, instance: 'b:9464' }), values: '1x12' },
+        { series: s('up', { ...EXPORTER, instance: 'a:8080' }), values: '1 1 0x30' },
+        { series: s('up', { ...EXPORTER, instance: 'b:8080' }), values: '1x20 0x12' },
       ],
       alert_rule_test: [
-        { eval_time: '2m30s', alertname: 'ImmigrationAiExporterDown', exp_alerts: [] },
-        {
-          eval_time: '3m',
-          alertname: 'ImmigrationAiExporterDown',
-          exp_alerts: [
-            alert(
-              'ImmigrationAiExporterDown', { ...EXPORTER, instance: 'a:9464', severity: 'critical' }, 'The metrics exporter is down.',
-              'Prometheus cannot scrape target a:9464 of job immigration-ai-exporter: health, database and host metrics are stale and their alerts cannot fire.', 'system-overview',
-            ),
-          ],
-        },
+        { eval_time: '10m', alertname: 'ImmigrationAiExporterDown', exp_alerts: [] },
+        { eval_time: '18m', alertname: 'ImmigrationAiExporterDown', exp_alerts: [exporterDown('warning', 1)] },
+        { eval_time: '21m30s', alertname: 'ImmigrationAiExporterDown', exp_alerts: [exporterDown('warning', 2)] },
+        { eval_time: '22m', alertname: 'ImmigrationAiExporterDown', exp_alerts: [exporterDown('warning', 2), exporterDown('critical')] },
       ],
     },
     {
       // No exporter target at all (only the app is scraped).
       interval: '1m',
       input_series: [{ series: s('up', APP), values: '1x10' }],
+      alert_rule_test: [{ eval_time: '2m', alertname: 'ImmigrationAiExporterDown', exp_alerts: [exporterDown('critical')] }],
+    },
+  ],
+  ImmigrationAiAppDown: [
+    {
+      // Three app pods at the production scrape interval: one crash-looping pod is a warning,
+      // after the warning delay; the critical waits until none answers, then pages once.
+      interval: '30s',
+      input_series: [
+        { series: s('up', { ...APP, instance: 'app-0:8000' }), values: '1x4 0x80' },
+        { series: s('up', { ...APP, instance: 'app-1:8000' }), values: '1x60 0x24' },
+        { series: s('up', { ...APP, instance: 'app-2:8000' }), values: '1x60 0x12 1x12' },
+      ],
       alert_rule_test: [
-        {
-          eval_time: '2m',
-          alertname: 'ImmigrationAiExporterDown',
-          exp_alerts: [
-            alert(
-              'ImmigrationAiExporterDown', { job: EXPORTER.job, severity: 'critical' }, 'The metrics exporter is down.',
-              'Prometheus cannot scrape any target of job immigration-ai-exporter: health, database and host metrics are stale and their alerts cannot fire.', 'system-overview',
-            ),
-          ],
-        },
+        { eval_time: '10m', alertname: 'ImmigrationAiAppDown', exp_alerts: [] },
+        { eval_time: '17m30s', alertname: 'ImmigrationAiAppDown', exp_alerts: [appDown('warning', 1)] },
+        // All three down at 30m: pending for the critical's minute, then firing (the warning, on
+        // its own count of 3, is inhibited by it in Alertmanager: same alertname and labels).
+        { eval_time: '30m30s', alertname: 'ImmigrationAiAppDown', exp_alerts: [appDown('warning', 3)] },
+        { eval_time: '31m30s', alertname: 'ImmigrationAiAppDown', exp_alerts: [appDown('warning', 3), appDown('critical')] },
+        // One pod back at 36m: no longer a page.
+        { eval_time: '37m', alertname: 'ImmigrationAiAppDown', exp_alerts: [appDown('warning', 2)] },
+      ],
+    },
+    {
+      // Every pod gone from service discovery: `up` has no series at all.
+      interval: '30s',
+      input_series: [{ series: s('up', EXPORTER), values: '1x10' }],
+      alert_rule_test: [
+        { eval_time: '30s', alertname: 'ImmigrationAiAppDown', exp_alerts: [] },
+        { eval_time: '1m30s', alertname: 'ImmigrationAiAppDown', exp_alerts: [appDown('critical')] },
+      ],
+    },
+    {
+      // One pod, killed and restarted within the critical's minute: nothing.
+      interval: '30s',
+      input_series: [{ series: s('up', { ...APP, instance: 'app-0:8000' }), values: '1x4 0 1x10' }],
+      alert_rule_test: [
+        { eval_time: '2m30s', alertname: 'ImmigrationAiAppDown', exp_alerts: [] },
+        { eval_time: '4m', alertname: 'ImmigrationAiAppDown', exp_alerts: [] },
       ],
     },
   ],
