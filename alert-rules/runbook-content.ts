@@ -116,7 +116,8 @@ export const RUNBOOK_CONTENT: Record<AlertName, RunbookContent> = {
     ],
   },
   [ALERTS.endpointErrorRateHigh]: {
-    meaning: 'One endpoint (`method`, `route`) answers more than the warning (default 5%) or critical (default 10%) share of its requests with 5xx. Endpoints below the minimum request rate are ignored. The table below has each environment\'s values.',
+    meaning:
+      'One endpoint (`method`, `route`) answers more than the warning (default 5%) or critical (default 10%) share of its requests with 5xx over 5 minutes, and failed at least 5 requests in the last hour (the low-traffic guard, `alerting.lowTraffic`). A busy endpoint meets the guard within seconds; an endpoint at 1 request a minute failing half of them pages about 13 minutes in, while one to four failed requests an hour never page. The table below has each environment\'s values.',
     impact: 'Users of that feature get errors; at the critical level the feature is broken for many of them.',
     diagnosis: [
       'Open the "Error tracking" dashboard for the endpoint.',
@@ -127,7 +128,8 @@ export const RUNBOOK_CONTENT: Record<AlertName, RunbookContent> = {
     mitigation: ['Roll back the last deployment if it caused the errors.', 'Fail over or disable the broken dependency or feature.'],
   },
   [ALERTS.apiSlow]: {
-    meaning: 'The average response time of one endpoint is above the threshold (2 s by default) for 15 minutes.',
+    meaning:
+      'The average response time of one endpoint over 5 minutes is above the threshold (2 s by default) for 15 minutes, on an endpoint that served at least 30 requests in the last hour (the low-traffic guard: fewer are too few to judge a mean by). One slow request among many never lasts the 15 minutes.',
     impact: 'Users of that endpoint wait; clients may time out and retry, adding load.',
     diagnosis: [
       'Open the "Performance" dashboard: p50/p95/p99 of the endpoint, and the database response time.',

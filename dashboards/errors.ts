@@ -8,7 +8,7 @@ import { ALERTS } from '../contract/alerts.js';
 import { runbook, toDashboard } from './links.js';
 import { LINE_FILTERS, linesPerInterval, logQueries } from './logql.js';
 import { alertSteps, logsPanel, lokiTimeseriesPanel, neutralSteps, statPanel, tablePanel, timeseriesPanel } from './panels.js';
-import { percent, recorded, series } from '../contract/promql.js';
+import { humanSeconds, num, percent, recorded, series } from '../contract/promql.js';
 import { increaseOverRange, perHour, rate } from './grafana-ranges.js';
 import { routeMatcher, routeVariable } from './variables.js';
 
@@ -18,6 +18,7 @@ function errorsByEndpointRow(config: MonitoringConfig): LayoutItem[] {
   const errorSteps = alertSteps(warning.errorRateRatio, critical.errorRateRatio);
   const errorRunbook = [runbook(config, ALERTS.endpointErrorRateHigh)];
   const perEndpoint = '{{method}} {{route}}';
+  const { lowTraffic } = config.alerting;
   return [
     row('Errors by endpoint'),
     cell(
@@ -41,7 +42,7 @@ function errorsByEndpointRow(config: MonitoringConfig): LayoutItem[] {
     cell(
       timeseriesPanel({
         title: 'Error ratio per endpoint',
-        description: `Share of 5xx responses per endpoint over 5 minutes: the expression of ${ALERTS.endpointErrorRateHigh} (warning ${percent(warning.errorRateRatio)}, critical ${percent(critical.errorRateRatio)}; endpoints below ${config.alerting.minRequestRatePerSecond} req/s do not page).`,
+        description: `Share of 5xx responses per endpoint over 5 minutes: the expression of ${ALERTS.endpointErrorRateHigh} (warning ${percent(warning.errorRateRatio)}, critical ${percent(critical.errorRateRatio)}; an endpoint pages only with at least ${lowTraffic.minFailedRequests} failed requests in the last ${humanSeconds(lowTraffic.windowSeconds)}).`,
         unit: 'percentunit',
         queries: [{ expr: recorded(RECORDED.httpErrorRatio5m, routeMatcher), legend: perEndpoint }],
         thresholds: errorSteps,
@@ -88,11 +89,11 @@ function errorsByEndpointRow(config: MonitoringConfig): LayoutItem[] {
     cell(
       tablePanel({
         title: 'Endpoints with the highest error ratio',
-        description: `The ten endpoints with the highest 5xx ratio now, among those serving at least ${config.alerting.minRequestRatePerSecond} req/s (the alert's low-traffic guard).`,
+        description: `The ten endpoints with the highest 5xx ratio now, among those with at least ${lowTraffic.minFailedRequests} failed requests in the last ${humanSeconds(lowTraffic.windowSeconds)} (the alert's low-traffic guard).`,
         unit: 'percentunit',
         queries: [
           {
-            expr: `topk(10, ${recorded(RECORDED.httpErrorRatio5m, routeMatcher)} and on (job, method, route) ${recorded(RECORDED.httpRequestsRate5m, routeMatcher)} >= ${config.alerting.minRequestRatePerSecond})`,
+            expr: `topk(10, ${recorded(RECORDED.httpErrorRatio5m, routeMatcher)} and on (job, method, route) ${recorded(RECORDED.httpErrorsIncrease1h, routeMatcher)} >= ${num(lowTraffic.minFailedRequests)})`,
             instant: true,
             table: true,
           },

@@ -7,7 +7,7 @@ import { cell, composeDashboard, type LayoutItem, row } from './compose.js';
 import { ALERTS, type AlertName } from '../contract/alerts.js';
 import { runbook, toDashboard } from './links.js';
 import { alertSteps, barGaugePanel, binaryMapping, COLORS, gaugePanel, healthySteps, neutralSteps, statPanel, tablePanel, timeseriesPanel } from './panels.js';
-import { num, percent, recorded, series, sharedState } from '../contract/promql.js';
+import { humanSeconds, num, percent, recorded, series, sharedState } from '../contract/promql.js';
 import { quantile, rate } from './grafana-ranges.js';
 import { routeMatcher, routeVariable } from './variables.js';
 
@@ -121,9 +121,15 @@ function apiResponseTimes(config: MonitoringConfig): LayoutItem[] {
     cell(
       tablePanel({
         title: 'Slowest endpoints',
-        description: 'The ten endpoints with the highest mean response time now.',
+        description: `The ten endpoints with the highest mean response time now, among those with at least ${config.alerting.lowTraffic.minRequests} requests in the last ${humanSeconds(config.alerting.lowTraffic.windowSeconds)} (the low-traffic guard of ${ALERTS.apiSlow}).`,
         unit: 's',
-        queries: [{ expr: `topk(10, ${recorded(RECORDED.httpDurationMean5m, routeMatcher)})`, instant: true, table: true }],
+        queries: [
+          {
+            expr: `topk(10, ${recorded(RECORDED.httpDurationMean5m, routeMatcher)} and on (job, method, route) ${recorded(RECORDED.httpRequestsIncrease1h, routeMatcher)} >= ${num(config.alerting.lowTraffic.minRequests)})`,
+            instant: true,
+            table: true,
+          },
+        ],
         thresholds: alertSteps(warning.apiResponseSeconds),
         hideColumns: ['Time', 'job'],
         sortBy: 'Value',

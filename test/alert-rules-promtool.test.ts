@@ -9,7 +9,7 @@ import { RECORDED } from '../contract/recording-rules.js';
 import { rulesTree } from './helpers/rendered.js';
 import { METRICS } from '../contract/metric-catalog.js';
 import { loadConfig } from '../contract/config/index.js';
-import { runPromtoolTests, seriesOf as s, type ExpectedAlert, type RuleUnitTest } from './helpers/promtool-tests.js';
+import { runPromtoolTests, seriesOf as s, type ExpectedAlert, type InputSeries, type RuleUnitTest } from './helpers/promtool-tests.js';
 import { writeTempTree } from './helpers/rules-on-disk.js';
 
 const config = loadConfig('production', {});
@@ -69,7 +69,7 @@ const errorRate = (method: string, route: string, severity: string, value: strin
     'ImmigrationAiEndpointErrorRateHigh',
     { job: APP.job, method, route, severity },
     'An API endpoint answers too many requests with server errors.',
-    `${method} ${route} answers ${value} of its requests with 5xx, above the ${threshold} ${severity} threshold.`,
+    `${method} ${route} answers ${value} of its requests with 5xx, above the ${threshold} ${severity} threshold (with at least 5 failed requests in the last 1h).`,
     'error-tracking',
   );
 const burn = (alertname: string, slo: string, long: string, short: string, severity: string, summary: string, text: string) =>
@@ -92,6 +92,49 @@ const traffic = (method: string, route: string, ok: number, errors: number, minu
   { series: s(m.httpRequests.name, { ...APP, method, route, status_code: '200' }), values: `0+${ok}x${minutes}` },
   { series: s(m.httpRequests.name, { ...APP, method, route, status_code: '500' }), values: `0+${errors}x${minutes}` },
 ];
+
+/**
+ * A low-traffic endpoint as Prometheus scrapes it in production: one request at every whole
+ * minute (or every `everyMinutes`), samples every 30 s (the scrape interval). `fails(minute)` says which requests answer
+ * 500, `seconds(minute)` how long each takes. The 500 series is born with its first failure
+ * (value 1, no earlier sample), as the app exposes it, unless `earlierFailures` created it long
+ * before. The histogram's _sum and _count feed the mean latency.
+ */
+function perMinute(
+  method: string,
+  route: string,
+  minutes: number,
+  opts: { fails?: (minute: number) => boolean; seconds?: (minute: number) => number; earlierFailures?: number; everyMinutes?: number } = {},
+): InputSeries[] {
+  const { fails = () => false, seconds = () => 0.2, earlierFailures = 0, everyMinutes = 1 } = opts;
+  const total: string[] = [];
+  const errors: string[] = [];
+  const sum: string[] = [];
+  let requests = 0;
+  let failed = earlierFailures;
+  let busy = 0;
+  for (let i = 0; i <= minutes * 2; i++) {
+    const minute = i / 2;
+    if (i % 2 === 0 && minute >= 1 && minute % everyMinutes === 0) {
+      requests++;
+      busy += seconds(minute);
+      if (fails(minute)) failed++;
+    }
+    total.push(String(requests));
+    errors.push(failed > 0 ? String(failed) : '_');
+    sum.push(String(Math.round(busy * 1000) / 1000));
+  }
+  const labels = { ...APP, method, route };
+  return [
+    { series: s(m.httpRequests.name, { ...labels, status_code: '200' }), values: total.map((t, i) => String(Number(t) - (errors[i] === '_' ? 0 : Number(errors[i]) - earlierFailures))).join(' ') },
+    ...(errors.some((e) => e !== '_') ? [{ series: s(m.httpRequests.name, { ...labels, status_code: '500' }), values: errors.join(' ') }] : []),
+    { series: s(`${m.httpRequestDuration.name}_sum`, labels), values: sum.join(' ') },
+    { series: s(`${m.httpRequestDuration.name}_count`, labels), values: total.join(' ') },
+  ];
+}
+
+/** No alert of this name at any of these times (minutes). */
+const silentAt = (alertname: string, minutes: number[]) => minutes.map((t) => ({ eval_time: `${Math.round(t * 60)}s`, alertname, exp_alerts: [] }));
 
 /** Unit tests per alert name; the coverage test below demands one entry per generated alert. */
 const CASES: Record<string, RuleUnitTest[]> = {
@@ -220,12 +263,13 @@ const CASES: Record<string, RuleUnitTest[]> = {
   ],
   ImmigrationAiEndpointErrorRateHigh: [
     {
+      // Busy endpoints (100 requests a minute) alert on the 5m ratio alone, as they always did:
+      // the low-traffic guard's 5 failures are there within the first minute.
       interval: '1m',
       input_series: [
         ...traffic('GET', '/api/cases', 89, 11, 40), // 11%: warning and critical
         ...traffic('POST', '/api/documents', 91, 9, 40), // 9%: warning only
         ...traffic('GET', '/api/health', 96, 4, 40), // 4%: nothing
-        ...traffic('GET', '/api/rare', 2.67, 0.33, 40), // 11% but 0.05 req/s: below the low-traffic guard
       ],
       alert_rule_test: [
         { eval_time: '5m', alertname: 'ImmigrationAiEndpointErrorRateHigh', exp_alerts: [errorRate('GET', '/api/cases', 'critical', '11%', '10%')] },
@@ -239,6 +283,35 @@ const CASES: Record<string, RuleUnitTest[]> = {
           ],
         },
       ],
+    },
+    {
+      // The guide's upload endpoint at this platform's traffic: 1 request a minute (about 1,500 a
+      // day), healthy for two hours, then every second request fails from 2h01m. The 5m ratio is
+      // 40-60% from the first failure, but one failed request is not a page: the guard waits for
+      // 5 failures counted in the last hour (the first failure creates the 500 series, which
+      // increase() cannot count, so the sixth, at 2h11m). Critical 1 minute later: the page is out
+      // 12.5 minutes after the fault started, within 15.
+      interval: '30s',
+      input_series: perMinute('POST', '/api/documents/upload', 140, { fails: (t) => t > 120 && t % 2 === 1 }),
+      alert_rule_test: [
+        ...silentAt('ImmigrationAiEndpointErrorRateHigh', [120, 122, 126, 130, 131.5]),
+        { eval_time: '132m30s', alertname: 'ImmigrationAiEndpointErrorRateHigh', exp_alerts: [errorRate('POST', '/api/documents/upload', 'critical', '40%', '10%')] },
+        { eval_time: '135m', alertname: 'ImmigrationAiEndpointErrorRateHigh', exp_alerts: [errorRate('POST', '/api/documents/upload', 'critical', '40%', '10%')] },
+      ],
+    },
+    {
+      // The same endpoint with one failed request in an hour (its 500 series exists from
+      // failures two hours earlier, so increase() sees this one): 20% of the 5m window for five
+      // minutes, but never an alert, warning or critical.
+      interval: '30s',
+      input_series: perMinute('POST', '/api/documents/upload', 180, { fails: (t) => t === 10 || t === 12 || t === 150 }),
+      alert_rule_test: silentAt('ImmigrationAiEndpointErrorRateHigh', [150, 150.5, 151, 152, 153, 154, 155, 156, 160, 170, 180]),
+    },
+    {
+      // Four failures in an hour, each its own 20% spike of the 5m ratio: still no alert.
+      interval: '30s',
+      input_series: perMinute('POST', '/api/documents/upload', 180, { fails: (t) => [10, 110, 125, 140, 155].includes(t) }),
+      alert_rule_test: silentAt('ImmigrationAiEndpointErrorRateHigh', [111, 126, 141, 142, 155.5, 156, 157, 160, 170]),
     },
   ],
   ImmigrationAiApiSlow: [
@@ -265,6 +338,39 @@ const CASES: Record<string, RuleUnitTest[]> = {
           ],
         },
       ],
+    },
+    {
+      // 1 request a minute, every one taking 2.5 s from 1h01m: the 5m mean passes 2 s after four
+      // slow requests, and the warning fires its 15 minutes later (60 requests an hour meet the guard).
+      interval: '30s',
+      input_series: perMinute('POST', '/api/documents/upload', 100, { seconds: (t) => (t > 60 ? 2.5 : 0.2) }),
+      alert_rule_test: [
+        ...silentAt('ImmigrationAiApiSlow', [60, 70, 79]),
+        {
+          eval_time: '82m',
+          alertname: 'ImmigrationAiApiSlow',
+          exp_alerts: [
+            alert(
+              'ImmigrationAiApiSlow', { job: APP.job, method: 'POST', route: '/api/documents/upload', severity: 'warning' }, 'An API endpoint responds slowly.',
+              'POST /api/documents/upload answers in 2.5s on average, above the 2s threshold.', 'performance',
+            ),
+          ],
+        },
+      ],
+    },
+    {
+      // The same endpoint with one 30 s request in an hour: its 5m mean is 6 s for five minutes,
+      // which never lasts the warning's 15 minutes.
+      interval: '30s',
+      input_series: perMinute('POST', '/api/documents/upload', 150, { seconds: (t) => (t === 100 ? 30 : 0.2) }),
+      alert_rule_test: silentAt('ImmigrationAiApiSlow', [100.5, 102, 104, 106, 110, 116, 120, 130]),
+    },
+    {
+      // A request every three minutes (20 an hour), every one slow: below the guard's 30 requests
+      // an hour, too few to judge a mean by, so never an alert however long it lasts.
+      interval: '30s',
+      input_series: perMinute('GET', '/api/reports/:id', 120, { seconds: () => 5, everyMinutes: 3 }),
+      alert_rule_test: silentAt('ImmigrationAiApiSlow', [30, 60, 90, 120]),
     },
   ],
   ImmigrationAiUnauthorizedAccessSpike: [
@@ -654,6 +760,20 @@ const RECORDING_TESTS: RuleUnitTest[] = [
           { labels: s(RECORDED.httpErrorRatio5m, { job: APP.job, method: 'GET', route: '/api/cases' }), value: 1 / 3 },
           { labels: s(RECORDED.httpErrorRatio5m, { job: APP.job, method: 'GET', route: '/api/ok' }), value: 0 },
         ],
+      },
+      {
+        // The low-traffic guards' counts over the last hour (here the 10 minutes there are).
+        expr: RECORDED.httpRequestsIncrease1h,
+        eval_time: '10m',
+        exp_samples: [
+          { labels: s(RECORDED.httpRequestsIncrease1h, { job: APP.job, method: 'GET', route: '/api/cases' }), value: 900 },
+          { labels: s(RECORDED.httpRequestsIncrease1h, { job: APP.job, method: 'GET', route: '/api/ok' }), value: 600 },
+        ],
+      },
+      {
+        expr: RECORDED.httpErrorsIncrease1h,
+        eval_time: '10m',
+        exp_samples: [{ labels: s(RECORDED.httpErrorsIncrease1h, { job: APP.job, method: 'GET', route: '/api/cases' }), value: 300 }],
       },
       {
         expr: RECORDED.httpDurationMean5m,

@@ -121,20 +121,21 @@ describe('thresholds and delays come from the configuration', () => {
     expect(byName(rules, 'ImmigrationAiDiskAlmostFull', 'critical')?.expr).toMatch(/ > 0\.95$/);
   });
 
-  it('follows overrides of thresholds, delays, minimum request rate and backup age', () => {
+  it('follows overrides of thresholds, delays, the low-traffic guard and backup age', () => {
     const c = loadConfig('staging', {}, {
       alerting: {
         thresholds: { critical: { cpuUsageRatio: 0.97 }, warning: { errorRateRatio: 0.02 } },
         criticalForSeconds: 90,
         warningForSeconds: 1800,
-        minRequestRatePerSecond: 2,
+        lowTraffic: { minFailedRequests: 2, minRequests: 7 },
         backupMaxAgeHours: 48,
       },
     });
     const rules = alertingRules(c);
     expect(byName(rules, 'ImmigrationAiHighCpuUsage', 'critical')).toMatchObject({ for: '1m30s', expr: expect.stringMatching(/ > 0\.97$/) });
     expect(byName(rules, 'ImmigrationAiEndpointErrorRateHigh', 'warning')).toMatchObject({ for: '30m', expr: expect.stringContaining('> 0.02 and') });
-    expect(byName(rules, 'ImmigrationAiEndpointErrorRateHigh', 'warning')?.expr).toMatch(/>= 2$/);
+    expect(byName(rules, 'ImmigrationAiEndpointErrorRateHigh', 'warning')?.expr).toMatch(/:increase1h >= 2$/);
+    expect(byName(rules, 'ImmigrationAiApiSlow', 'warning')?.expr).toMatch(/:increase1h >= 7$/);
     expect(rules.find((r) => r.labels.reason === 'backup_too_old')?.expr).toMatch(/ > 172800$/);
   });
 

@@ -38,7 +38,7 @@ export const CONFIG_SCHEMA: JSONSchemaType<MonitoringConfig> = {
     alerting: {
       type: 'object',
       additionalProperties: false,
-      required: ['thresholds', 'criticalForSeconds', 'warningForSeconds', 'rateWindowSeconds', 'routing', 'minRequestRatePerSecond', 'backupMaxAgeHours', 'slo'],
+      required: ['thresholds', 'criticalForSeconds', 'warningForSeconds', 'rateWindowSeconds', 'routing', 'lowTraffic', 'backupMaxAgeHours', 'slo'],
       properties: {
         thresholds: {
           type: 'object',
@@ -87,7 +87,16 @@ export const CONFIG_SCHEMA: JSONSchemaType<MonitoringConfig> = {
             heartbeatGroupIntervalSeconds: { type: 'integer', minimum: 1 },
           },
         },
-        minRequestRatePerSecond: { type: 'number', minimum: 0 },
+        lowTraffic: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['windowSeconds', 'minFailedRequests', 'minRequests'],
+          properties: {
+            windowSeconds: { type: 'integer', minimum: 5 },
+            minFailedRequests: positiveInteger,
+            minRequests: positiveInteger,
+          },
+        },
         backupMaxAgeHours: positiveNumber,
         slo: {
           type: 'object',

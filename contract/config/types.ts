@@ -62,6 +62,15 @@ export interface AlertRoutingTiming {
   heartbeatGroupIntervalSeconds: number;
 }
 
+export interface LowTrafficGuard {
+  /** The longer window the counts are taken over (production: 3600 = 1h; the recording rules keep their `increase1h` names). */
+  windowSeconds: number;
+  /** ImmigrationAiEndpointErrorRateHigh: at least this many 5xx answers of the endpoint within the window. */
+  minFailedRequests: number;
+  /** ImmigrationAiApiSlow: at least this many requests of the endpoint within the window. */
+  minRequests: number;
+}
+
 export interface AlertingConfig {
   thresholds: { critical: CriticalThresholds; warning: WarningThresholds };
   /** How long a critical condition must hold before it fires (the guide says immediately; kept short to ride out one bad scrape). */
@@ -77,8 +86,14 @@ export interface AlertingConfig {
   rateWindowSeconds: number;
   /** Alertmanager grouping delays. */
   routing: AlertRoutingTiming;
-  /** Endpoints below this request rate (req/s) cannot page for their error rate: low-traffic guard. */
-  minRequestRatePerSecond: number;
+  /**
+   * Low-traffic guard of the per-endpoint alerts. Their 5m figures (error ratio, mean latency)
+   * count only when the endpoint has enough requests behind them over a longer window, the way
+   * SLO tooling guards burn rates with a minimum event count. A busy endpoint passes at once, so
+   * it alerts on the 5m figure as before; an endpoint at 1 request a minute needs a few failures,
+   * not one, before its error ratio may page.
+   */
+  lowTraffic: LowTrafficGuard;
   /** No successful backup for longer than this is a warning. */
   backupMaxAgeHours: number;
   slo: {

@@ -64,6 +64,13 @@ export function validateConfig(config: MonitoringConfig, fromEnv: ReadonlySet<st
       });
     }
   }
+  const { lowTraffic, rateWindowSeconds } = config.alerting;
+  if (lowTraffic.windowSeconds < rateWindowSeconds) {
+    problems.push({
+      where: 'alerting.lowTraffic.windowSeconds',
+      message: `the low-traffic window (${lowTraffic.windowSeconds} s) must be at least the rate window alerting.rateWindowSeconds (${rateWindowSeconds} s): it counts the requests behind the 5m figures`,
+    });
+  }
   for (const [name, image] of Object.entries(config.images)) {
     if (/:latest$/.test(image)) problems.push({ where: `images.${name}`, message: `must be pinned to a version, not "latest" (got "${image}")` });
   }
