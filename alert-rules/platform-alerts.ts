@@ -66,13 +66,16 @@ export function platformAlertsGroup(config: MonitoringConfig): RuleGroup {
       description: `Disk {{ $labels.mountpoint }} on {{ $labels.instance }} is {{ $value | humanizePercentage }} full, above the ${percent(critical.diskUsageRatio)} threshold.`,
       dashboard: 'system',
     }),
+    // Backups come from the backup job's own record in the database, read by the exporter
+    // (shared state: every replica publishes the same values), never from a web process that may
+    // not have run a backup itself: restarts and replicas cannot make a backup look missing.
     alertRule(config, {
       alert: ALERTS.backupVerificationFailed,
       severity: 'warning',
-      expr: `increase(${series(METRICS.backupVerificationFailures)}[1h]) > 0`,
+      expr: `${sharedState('max', METRICS.backupLastFailure, ['job'])} > ${sharedState('max', METRICS.backupLastSuccess, ['job'])}`,
       labels: { reason: 'verification_failed' },
       summary: 'Backups are failing or missing.',
-      description: '{{ $value | humanize }} backup verification failures in the last hour (reported by {{ $labels.job }}).',
+      description: 'The newest backup run recorded by the backup job, at {{ $value | humanizeTimestamp }}, failed or did not pass verification, and no verified backup has been recorded since (read by {{ $labels.job }}).',
       dashboard: 'system',
     }),
     alertRule(config, {
@@ -81,7 +84,7 @@ export function platformAlertsGroup(config: MonitoringConfig): RuleGroup {
       expr: `time() - ${sharedState('max', METRICS.backupLastSuccess, ['job'])} > ${config.alerting.backupMaxAgeHours * 3600}`,
       labels: { reason: 'backup_too_old' },
       summary: 'Backups are failing or missing.',
-      description: `The last verified backup is {{ $value | humanizeDuration }} old, older than the ${num(config.alerting.backupMaxAgeHours)}h limit (reported by {{ $labels.job }}).`,
+      description: `The newest verified backup recorded by the backup job is {{ $value | humanizeDuration }} old, older than the ${num(config.alerting.backupMaxAgeHours)}h limit (read by {{ $labels.job }}; decades old means none was ever recorded).`,
       dashboard: 'system',
     }),
     ...scrapeTargetsDown(config, {

@@ -78,11 +78,13 @@ export const RUNBOOK_CONTENT: Record<AlertName, RunbookContent> = {
   },
   [ALERTS.backupVerificationFailed]: {
     meaning:
-      'Either a backup failed verification in the last hour (`reason="verification_failed"`), or no verified backup succeeded within the configured age (`reason="backup_too_old"`).',
+      'Either the newest backup run failed or did not pass verification (`reason="verification_failed"`, until a later run passes), or the newest verified backup is older than the configured age (`reason="backup_too_old"`; an age of decades means no verified run was ever recorded). Both come from the backup job\'s own record (table `backup_runs`), read by the exporter: an app restart or a replica that never ran a backup cannot raise it.',
     impact: 'No restorable backup: data written since the last good backup could be lost in a disaster.',
     diagnosis: [
-      'Read the backup job\'s logs for the last run and its verification step.',
+      'See the record: `SELECT started_at, finished_at, verified, details FROM backup_runs ORDER BY finished_at DESC LIMIT 5;` (the `details` of a failed run say what failed).',
+      'Read the backup job\'s logs for the last run and its verification step; check that the job is scheduled and ran (CronJob history, `kubectl get jobs`).',
       'Check the backup storage: credentials, free space, retention policy.',
+      'If the record itself is missing (the "Last verified backup" panel shows no data), the exporter cannot read `backup_runs`: read its logs for `business query backupLastSuccess`.',
     ],
     mitigation: ['Fix the cause and run a backup manually, then verify it restores.', 'Keep the alert open until a verified backup exists.'],
   },

@@ -362,21 +362,24 @@ export const METRICS = {
     owner: 'app',
     scope: 'publisher',
   }),
+  // Backups: the backup job records each run in the database (table backup_runs of the reference
+  // schema); the exporter reads that record, so every replica publishes the same values and no
+  // web process restart can make a backup look missing.
   backupLastSuccess: define({
     name: 'immigration_ai_backup_last_success_timestamp_seconds',
     type: 'gauge',
-    help: 'Unix time of the last successful, verified backup.',
+    help: 'Unix time of the newest backup run that completed and passed verification, from the backup job record in the database (0 when none is recorded).',
     labelNames: [],
-    owner: 'app',
+    owner: 'exporter',
     scope: 'shared',
   }),
-  backupVerificationFailures: define({
-    name: 'immigration_ai_backup_verification_failures_total',
-    type: 'counter',
-    help: 'Backups that failed verification.',
+  backupLastFailure: define({
+    name: 'immigration_ai_backup_last_failure_timestamp_seconds',
+    type: 'gauge',
+    help: 'Unix time of the newest backup run that failed or did not pass verification, from the backup job record in the database (0 when none is recorded).',
     labelNames: [],
-    owner: 'app',
-    scope: 'publisher',
+    owner: 'exporter',
+    scope: 'shared',
   }),
   maintenanceMode: define({
     name: 'immigration_ai_maintenance_mode',

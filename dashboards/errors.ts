@@ -7,8 +7,8 @@ import { cell, composeDashboard, row, type LayoutItem } from './compose.js';
 import { ALERTS } from '../contract/alerts.js';
 import { runbook, toDashboard } from './links.js';
 import { LINE_FILTERS, linesPerInterval, logQueries } from './logql.js';
-import { alertSteps, logsPanel, lokiTimeseriesPanel, neutralSteps, statPanel, tablePanel, timeseriesPanel } from './panels.js';
-import { humanSeconds, num, percent, recorded, series } from '../contract/promql.js';
+import { alertSteps, binaryMapping, COLORS, logsPanel, lokiTimeseriesPanel, neutralSteps, stateTimelinePanel, statPanel, tablePanel, timeseriesPanel } from './panels.js';
+import { humanSeconds, num, percent, recorded, series, sharedState } from '../contract/promql.js';
 import { increaseOverRange, perHour, rate } from './grafana-ranges.js';
 import { routeMatcher, routeVariable } from './variables.js';
 
@@ -139,18 +139,32 @@ function exceptionsRow(config: MonitoringConfig): LayoutItem[] {
     ),
     cell(
       timeseriesPanel({
-        title: 'Failed uploads and backup verifications',
-        description: 'Document uploads that failed and backups that failed verification, per hour.',
+        title: 'Failed uploads',
+        description: 'Document uploads that failed, per hour.',
         unit: 'suffix:/h',
-        queries: [
-          { expr: perHour(series(METRICS.documentUploads, 'outcome="failure"')), legend: 'failed uploads' },
-          { expr: perHour(series(METRICS.backupVerificationFailures)), legend: 'failed backup verifications' },
-        ],
+        queries: [{ expr: perHour(series(METRICS.documentUploads, 'outcome="failure"')), legend: 'failed uploads' }],
         thresholds: neutralSteps(),
         min: 0,
-        links: [runbook(config, ALERTS.backupVerificationFailed)],
       }),
-      24,
+      16,
+      7,
+    ),
+    cell(
+      stateTimelinePanel({
+        title: 'Newest backup run',
+        description: `Whether the newest backup run the backup job recorded in the database failed (red) or passed verification (green). ${ALERTS.backupVerificationFailed} fires after 15 minutes of red.`,
+        unit: 'none',
+        queries: [
+          {
+            expr: `${sharedState('max', METRICS.backupLastFailure)} > bool ${sharedState('max', METRICS.backupLastSuccess)}`,
+            legend: 'newest backup run',
+          },
+        ],
+        mappings: binaryMapping(['Failed', COLORS.critical], ['Verified', COLORS.ok]),
+        thresholds: alertSteps(undefined, 1),
+        links: [runbook(config, ALERTS.backupVerificationFailed), toDashboard(config, 'system', 'System overview')],
+      }),
+      8,
       7,
     ),
   ];

@@ -125,7 +125,7 @@ function activityAndOperationsRow(config: MonitoringConfig): LayoutItem[] {
     cell(
       statPanel({
         title: 'Last verified backup',
-        description: `Time since the last successful, verified backup. Orange after ${config.alerting.backupMaxAgeHours} h (${ALERTS.backupVerificationFailed}).`,
+        description: `Time since the newest verified backup the backup job recorded in the database. Orange after ${config.alerting.backupMaxAgeHours} h (${ALERTS.backupVerificationFailed}).`,
         unit: 'dtdurations',
         queries: [{ expr: `time() - ${sharedState('max', METRICS.backupLastSuccess)}`, legend: 'age', instant: true }],
         thresholds: alertSteps(backupMaxAgeSeconds),

@@ -41,6 +41,12 @@ const databaseDown = alert(
   'ImmigrationAiDatabaseDown', { job: EXPORTER.job, component: 'database', severity: 'critical' }, 'The application database is unreachable.',
   'No replica of immigration-ai-exporter reaches the application database: every health check reports no connectivity (health status 0).', 'system-overview',
 );
+const backupTooOld = (age: string) =>
+  alert(
+    'ImmigrationAiBackupVerificationFailed', { job: EXPORTER.job, reason: 'backup_too_old', severity: 'warning' }, 'Backups are failing or missing.',
+    `The newest verified backup recorded by the backup job is ${age} old, older than the 26h limit (read by immigration-ai-exporter; decades old means none was ever recorded).`,
+    'system-overview',
+  );
 /** The scrape-job alerts carry only `job`, so a critical inhibits its warning. */
 const targetsDown = (name: string, job: string, summary: string, allDown: string, someDown: string) => (severity: 'critical' | 'warning', down = 0) =>
   alert(
@@ -403,43 +409,68 @@ const CASES: Record<string, RuleUnitTest[]> = {
   ],
   ImmigrationAiBackupVerificationFailed: [
     {
-      // One verification failure at 70m: the warning waits 15 minutes.
-      interval: '1m',
-      input_series: [{ series: s(m.backupVerificationFailures.name, APP), values: '0x69 1x40' }],
+      // A missed backup still alerts: the newest verified run is 22h old at t=0 (both exporter
+      // replicas read it from the backup job's record) and no new run comes. It passes the 26h
+      // limit at 4h; the warning fires 15 minutes later, once for both replicas.
+      interval: '5m',
+      input_series: [
+        { series: s(m.backupLastSuccess.name, { ...EXPORTER, instance: 'exporter-0:8080' }), values: '-79200x60' },
+        { series: s(m.backupLastSuccess.name, { ...EXPORTER, instance: 'exporter-1:8080' }), values: '-79200x60' },
+        // The newest failed run is older than the newest verified one. (No failure at all is 0,
+        // which in real time is decades ago; promtool's clock starts at 0, so it is written so.)
+        { series: s(m.backupLastFailure.name, { ...EXPORTER, instance: 'exporter-0:8080' }), values: '-1000000000x60' },
+        { series: s(m.backupLastFailure.name, { ...EXPORTER, instance: 'exporter-1:8080' }), values: '-1000000000x60' },
+      ],
       alert_rule_test: [
-        { eval_time: '60m', alertname: 'ImmigrationAiBackupVerificationFailed', exp_alerts: [] },
-        { eval_time: '84m', alertname: 'ImmigrationAiBackupVerificationFailed', exp_alerts: [] },
-        {
-          eval_time: '90m',
-          alertname: 'ImmigrationAiBackupVerificationFailed',
-          exp_alerts: [
-            alert(
-              'ImmigrationAiBackupVerificationFailed', { ...APP, reason: 'verification_failed', severity: 'warning' }, 'Backups are failing or missing.',
-              '1 backup verification failures in the last hour (reported by immigration-ai).', 'system-overview',
-            ),
-          ],
-        },
+        ...silentAt('ImmigrationAiBackupVerificationFailed', [60, 180, 240, 250]),
+        { eval_time: '4h20m', alertname: 'ImmigrationAiBackupVerificationFailed', exp_alerts: [backupTooOld('1d 2h 20m 0s')] },
       ],
     },
     {
-      // Unix time of the last verified backup, set before the test's t=0 so the ages are known:
-      // instance old is 27h47m old at t=0 (over the 26h limit), instance recent 22h13m (within it).
-      interval: '1m',
+      // A backup never recorded at all: the exporter publishes 0 (the query's coalesce), decades
+      // before now. Here 31 years before the test's t=0.
+      interval: '5m',
+      input_series: [{ series: s(m.backupLastSuccess.name, EXPORTER), values: '-1000000000x10' }],
+      alert_rule_test: [{ eval_time: '20m', alertname: 'ImmigrationAiBackupVerificationFailed', exp_alerts: [backupTooOld('11574d 2h 6m 40s')] }],
+    },
+    {
+      // Restarts never fake a missing backup. The record says 2h old. Exporter replica 0 restarts
+      // at 30m (its series is gone for a minute and a half, then back with the same value);
+      // replica 1 is replaced by a new pod at 60m. An app pod that never ran a backup exposes 0
+      // under job immigration-ai, as the app library used to: no rule reads the app for backups.
+      interval: '30s',
       input_series: [
-        { series: s(m.backupLastSuccess.name, { ...APP, instance: 'old' }), values: '-100000x30' },
+        { series: s(m.backupLastSuccess.name, { ...EXPORTER, instance: 'exporter-0:8080' }), values: `-7200x59 _x3 ${'-7200 '.repeat(178)}-7200` },
+        { series: s(m.backupLastSuccess.name, { ...EXPORTER, instance: 'exporter-1:8080' }), values: '-7200x119' },
+        { series: s(m.backupLastSuccess.name, { ...EXPORTER, instance: 'exporter-2:8080' }), values: `_x121 -7200x118` },
+        { series: s(m.backupLastSuccess.name, { ...APP, instance: 'app-0:8000' }), values: '0x240' },
+      ],
+      alert_rule_test: silentAt('ImmigrationAiBackupVerificationFailed', [10, 30, 31, 32, 35, 50, 60, 61, 62, 80, 100, 120]),
+    },
+    {
+      // The newest run fails verification at 2h: a warning 15 minutes later; the next verified
+      // run at 3h resolves it.
+      interval: '5m',
+      input_series: [
+        { series: s(m.backupLastSuccess.name, { ...EXPORTER, instance: 'exporter-0:8080' }), values: '-72000x35 10800x10' },
+        { series: s(m.backupLastSuccess.name, { ...EXPORTER, instance: 'exporter-1:8080' }), values: '-72000x35 10800x10' },
+        { series: s(m.backupLastFailure.name, { ...EXPORTER, instance: 'exporter-0:8080' }), values: '-150000x23 7200x22' },
+        { series: s(m.backupLastFailure.name, { ...EXPORTER, instance: 'exporter-1:8080' }), values: '-150000x23 7200x22' },
       ],
       alert_rule_test: [
-        { eval_time: '14m30s', alertname: 'ImmigrationAiBackupVerificationFailed', exp_alerts: [] },
+        ...silentAt('ImmigrationAiBackupVerificationFailed', [60, 115, 130]),
         {
-          eval_time: '16m',
+          eval_time: '2h20m',
           alertname: 'ImmigrationAiBackupVerificationFailed',
           exp_alerts: [
             alert(
-              'ImmigrationAiBackupVerificationFailed', { job: APP.job, reason: 'backup_too_old', severity: 'warning' }, 'Backups are failing or missing.',
-              'The last verified backup is 1d 4h 2m 40s old, older than the 26h limit (reported by immigration-ai).', 'system-overview',
+              'ImmigrationAiBackupVerificationFailed', { job: EXPORTER.job, reason: 'verification_failed', severity: 'warning' }, 'Backups are failing or missing.',
+              'The newest backup run recorded by the backup job, at 1970-01-01 02:00:00 +0000 UTC, failed or did not pass verification, and no verified backup has been recorded since (read by immigration-ai-exporter).',
+              'system-overview',
             ),
           ],
         },
+        ...silentAt('ImmigrationAiBackupVerificationFailed', [185]),
       ],
     },
   ],

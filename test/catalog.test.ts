@@ -88,7 +88,7 @@ describe('metric catalog', () => {
     ['immigration_ai_agency_client_satisfaction_score', 'gauge', ['agency_id']],
     ['immigration_ai_unauthorized_access_attempts_total', 'counter', ['reason']],
     ['immigration_ai_backup_last_success_timestamp_seconds', 'gauge', []],
-    ['immigration_ai_backup_verification_failures_total', 'counter', []],
+    ['immigration_ai_backup_last_failure_timestamp_seconds', 'gauge', []],
     ['immigration_ai_maintenance_mode', 'gauge', []],
     ['immigration_ai_exporter_build_info', 'gauge', ['version']],
   ];

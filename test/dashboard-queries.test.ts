@@ -172,7 +172,7 @@ describe('shared state is read replica-safely (two exporter replicas publish the
     ['avg by a business label', `avg by (agency_id) (${ACTIVE})`],
     ['topk of the per-agency max', `topk(10, max by (agency_id) (${ACTIVE}))`],
     ['a sum over agencies of the per-agency max', `sum(max by (agency_id) (${ACTIVE}))`],
-    ['arithmetic around the aggregate', 'time() - max by (job) (immigration_ai_backup_last_success_timestamp_seconds{job="immigration-ai"})'],
+    ['arithmetic around the aggregate', 'time() - max by (job) (immigration_ai_backup_last_success_timestamp_seconds{job="immigration-ai-exporter"})'],
     ['absent of the raw series', `absent(${ACTIVE})`],
     ['publisher metrics summed over instances', 'sum(rate(immigration_ai_http_requests_total{job="immigration-ai"}[5m]))'],
   ])('accepts %s', (_name, expr) => {

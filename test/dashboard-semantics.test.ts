@@ -222,10 +222,21 @@ const cases: Case[] = [
     };
   }),
   {
-    name: 'backup age is now minus the last verified backup',
+    name: 'backup age is now minus the newest verified backup in the backup job\'s record',
     expr: query(DASHBOARD_UIDS.system, 'Last verified backup'),
-    series: [[`${METRICS.backupLastSuccess.name}{job="immigration-ai"}`, '300x10']],
+    series: [[`${METRICS.backupLastSuccess.name}{${EXPORTER}}`, '300x10']],
     expected: [['{}', 300]],
+  },
+  {
+    name: 'the newest backup run shows failed when a failure is newer than the newest verified run',
+    expr: query(DASHBOARD_UIDS.errors, 'Newest backup run'),
+    series: [
+      [`${METRICS.backupLastSuccess.name}{${EXPORTER}, instance="exporter-0:8080"}`, '100x10'],
+      [`${METRICS.backupLastSuccess.name}{${EXPORTER}, instance="exporter-1:8080"}`, '100x10'],
+      [`${METRICS.backupLastFailure.name}{${EXPORTER}, instance="exporter-0:8080"}`, '200x10'],
+      [`${METRICS.backupLastFailure.name}{${EXPORTER}, instance="exporter-1:8080"}`, '200x10'],
+    ],
+    expected: [['{}', 1]],
   },
   // Production runs two exporter replicas, and both publish the same shared-state values: a
   // panel shows that value once, never twice it (45 active clients stay 45, not 90).

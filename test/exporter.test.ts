@@ -273,6 +273,29 @@ describe('exporter service', () => {
     expect(await mode()).toBe(1);
   });
 
+  it('publishes the backup job\'s record: the newest verified and failed runs, 0 while none is recorded', async () => {
+    const { exporter, url } = await start({ DATABASE_URL: db.url });
+    cleanups.push(() => exporter.stop());
+    const read = async (): Promise<[number | undefined, number | undefined]> => {
+      const text = (await get(`${url}/metrics`)).body;
+      return [sampleOf(text, 'immigration_ai_backup_last_success_timestamp_seconds'), sampleOf(text, 'immigration_ai_backup_last_failure_timestamp_seconds')];
+    };
+    expect(await read()).toEqual([0, 0]);
+    const c = new pg.Client(db.url);
+    await c.connect();
+    try {
+      await c.query(`INSERT INTO backup_runs (started_at, finished_at, verified, details) VALUES
+        ('2024-05-01T01:00:00Z', '2024-05-01T01:20:00Z', true, NULL),
+        ('2024-04-30T01:00:00Z', '2024-04-30T01:40:00Z', true, NULL),
+        ('2024-05-02T01:00:00Z', '2024-05-02T01:25:00Z', false, 'checksum mismatch')`);
+      await exporter.monitor.runAll();
+      expect(await read()).toEqual([Date.parse('2024-05-01T01:20:00Z') / 1000, Date.parse('2024-05-02T01:25:00Z') / 1000]);
+    } finally {
+      await c.query('DELETE FROM backup_runs');
+      await c.end();
+    }
+  });
+
   it('runs business queries from BUSINESS_QUERIES_FILE and drops rows whose labels are not identifiers', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'iao-bq-'));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));

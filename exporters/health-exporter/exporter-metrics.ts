@@ -37,6 +37,8 @@ export function createExporterMetrics(options: { version: string; maintenanceMod
     agencyActiveClients: g('agencyActiveClients'),
     agencyPendingDocumentReviews: g('agencyPendingDocumentReviews'),
     agencyClientSatisfaction: g('agencyClientSatisfaction'),
+    backupLastSuccess: g('backupLastSuccess'),
+    backupLastFailure: g('backupLastFailure'),
     maintenanceMode: createGauge(METRICS.maintenanceMode, registry, {
       collect() {
         this.set(maintenanceOn(options.maintenanceMode, options.maintenanceModeFile) ? 1 : 0);

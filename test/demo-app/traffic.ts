@@ -61,8 +61,6 @@ export const WARM_UP: RequestSpec[] = [
   { method: 'POST', path: '/api/chat/conversations/77/messages', body: { responder: 'human', responseSeconds: 750 } },
   { method: 'POST', path: '/api/chat/conversations/77/rating', body: { rating: 4 } },
   { method: 'POST', path: '/api/cases/5001/complete', body: { agencyId: 'agency-101', durationDays: 45.6 } },
-  { method: 'POST', path: '/api/admin/backups', body: { verified: true } },
-  { method: 'POST', path: '/api/admin/backups', body: { verified: false } },
 ];
 
 /** The steady mix, by weight. */
@@ -88,7 +86,6 @@ function pick(r: () => number): RequestSpec {
   if (x < 84) return { method: 'POST', path: `/api/chat/conversations/${id()}/rating`, body: { rating: 1 + Math.floor(r() * 5) } };
   if (x < 87) return { method: 'POST', path: `/api/cases/${id()}/complete`, body: { agencyId: AGENCIES[Math.floor(r() * AGENCIES.length)], durationDays: 5 + r() * 120 } };
   if (x < 94) return { method: 'GET', path: `/api/agencies/${AGENCIES[Math.floor(r() * AGENCIES.length)]}/dashboard` };
-  if (x < 95) return { method: 'POST', path: '/api/admin/backups', body: { verified: r() >= 0.05 } };
   return { method: 'GET', path: `/api/unknown/${id()}` };
 }
 
