@@ -185,6 +185,22 @@ export const RUNBOOK_CONTENT: Record<AlertName, RunbookContent> = {
     diagnosis: ['Confirm a maintenance window is planned. If not, someone left maintenance mode on.'],
     mitigation: ['Switch maintenance mode off as soon as the maintenance ends.'],
   },
+  [ALERTS.notificationsDropped]: {
+    meaning:
+      'The SMS bridge did not send some page notifications in the last hour (label `reason`). `rate_limited`: the hourly cap (`suppression.maxAlertsPerHour`, default 10 per sliding hour) was reached. `not_configured`: the bridge has no Twilio credentials or no `SMS_TO` numbers.',
+    impact:
+      'Pages still reach email and Slack (they are not capped), but nobody is texted: whoever relies on SMS, typically at night, is not woken until the hour rolls over (`rate_limited`) or the bridge is fixed (`not_configured`).',
+    diagnosis: [
+      'Look at what is paging: the critical alerts firing now (System Overview, "Alerts firing now"). A storm of distinct alert names each takes an SMS.',
+      `\`kubectl -n ${NS} logs deploy/immigration-ai-sms-bridge\`: "max_alerts_per_hour reached" or "sms bridge not configured" with the missing settings.`,
+      'The "Notifications" row of System Overview shows pages dropped and notifications sent per channel.',
+    ],
+    mitigation: [
+      'Call the on-call person if pages are firing and they may be asleep; handle the storm from email or Slack.',
+      '`not_configured`: create or fix the Secret `sms-bridge-twilio` (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_FROM, SMS_TO), then restart the bridge.',
+      'If the cap is too low for real incidents, raise `suppression.maxAlertsPerHour`; if one noisy alert eats it, fix or suppress that alert.',
+    ],
+  },
   [ALERTS.prometheusRuleEvaluationFailures]: {
     meaning: 'Prometheus fails to evaluate some rules (label `rule_group`).',
     impact: 'Alerts and recordings of that group are not computed: alerts may silently not fire.',

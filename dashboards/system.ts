@@ -6,10 +6,10 @@ import { cell, composeDashboard, row, type LayoutItem } from './compose.js';
 import { ALERTS } from '../contract/alerts.js';
 import { runbook, toDashboard } from './links.js';
 import { activeUsersStat } from './shared-panels.js';
-import { alertSteps, binaryMapping, COLORS, healthySteps, neutralSteps, type Steps, stateTimelinePanel, statPanel, tablePanel } from './panels.js';
+import { alertSteps, binaryMapping, COLORS, healthySteps, neutralSteps, type Steps, stateTimelinePanel, statPanel, tablePanel, timeseriesPanel } from './panels.js';
 import { leMatcher, percent } from '../contract/promql.js';
 import { hist, series, sharedState, upOf } from '../contract/promql.js';
-import { increaseOverRange } from './grafana-ranges.js';
+import { increaseOverRange, rate } from './grafana-ranges.js';
 
 /** Firing alerts, without the always-firing Watchdog (the dead man's switch). */
 const firing = (...matchers: string[]): string => `ALERTS{${['alertstate="firing"', 'alertname!="Watchdog"', ...matchers].join(', ')}}`;
@@ -231,13 +231,49 @@ function currentAlertsRow(config: MonitoringConfig): LayoutItem[] {
   ];
 }
 
+/** Row “Notifications”: how much reaches each channel, and what the SMS cap dropped. */
+function notificationsRow(config: MonitoringConfig): LayoutItem[] {
+  const cap = config.suppression.maxAlertsPerHour;
+  return [
+    row('Notifications'),
+    cell(
+      timeseriesPanel({
+        title: 'Notifications sent per channel',
+        description: `Notifications Alertmanager sent per hour by integration (email, slack, and the HTTP integration that carries the SMS bridge and the heartbeat), all replicas. The dashed line is max_alerts_per_hour (${cap}): the SMS bridge enforces it; email and Slack are bounded by grouping and group_interval, not capped.`,
+        unit: 'suffix:/h',
+        queries: [{ expr: `3600 * sum by (integration) (${rate('alertmanager_notifications_total')})`, legend: '{{integration}}' }],
+        thresholds: alertSteps(cap),
+        showThresholds: true,
+        min: 0,
+        links: [runbook(config, ALERTS.notificationsDropped)],
+      }),
+      16,
+      7,
+    ),
+    cell(
+      statPanel({
+        title: 'Pages not sent by SMS',
+        description: `Page notifications the SMS bridge dropped in the selected time range (its hourly cap, or missing Twilio settings); any drop fires ${ALERTS.notificationsDropped}.`,
+        unit: 'short',
+        decimals: 0,
+        queries: [{ expr: `sum(${increaseOverRange(series(METRICS.smsNotificationsDropped))}) or vector(0)`, legend: 'dropped', instant: true }],
+        thresholds: alertSteps(undefined, 1),
+        background: true,
+        links: [runbook(config, ALERTS.notificationsDropped)],
+      }),
+      8,
+      7,
+    ),
+  ];
+}
+
 export function systemDashboard(config: MonitoringConfig): dashboard.Dashboard {
   return composeDashboard(config, {
     key: 'system',
     title: 'Immigration AI / System Overview',
-    description: 'Overall health, scrape targets, active users, uptime, maintenance, backups and the alerts firing now.',
+    description: 'Overall health, scrape targets, active users, uptime, maintenance, backups, the alerts firing now and the notifications sent.',
     tags: ['overview', 'operations'],
     datasources: { prometheus: true },
-    items: [...healthRow(config), ...activityAndOperationsRow(config), ...serviceLevelObjectivesRow(config), ...currentAlertsRow(config)],
+    items: [...healthRow(config), ...activityAndOperationsRow(config), ...serviceLevelObjectivesRow(config), ...currentAlertsRow(config), ...notificationsRow(config)],
   });
 }

@@ -560,6 +560,34 @@ const CASES: Record<string, RuleUnitTest[]> = {
       ],
     },
   ],
+  ImmigrationAiNotificationsDropped: [
+    {
+      // The SMS bridge's cap (10 per sliding hour) drops 3 pages at 20m, and the bridge restarts at
+      // 40m (its counters start over). The warning fires at the first evaluation after the drop,
+      // with no delay, and clears an hour later; the not_configured reason is its own alert.
+      interval: '1m',
+      input_series: [
+        { series: s(m.smsNotificationsDropped.name, { job: 'immigration-ai-sms-bridge', instance: 'bridge:9095', reason: 'rate_limited' }), values: '0x19 3x20 0x60' },
+        { series: s(m.smsNotificationsDropped.name, { job: 'immigration-ai-sms-bridge', instance: 'bridge:9095', reason: 'not_configured' }), values: '0x100' },
+      ],
+      alert_rule_test: [
+        ...silentAt('ImmigrationAiNotificationsDropped', [10, 19]),
+        {
+          eval_time: '20m',
+          alertname: 'ImmigrationAiNotificationsDropped',
+          exp_alerts: [
+            alert(
+              'ImmigrationAiNotificationsDropped', { job: 'immigration-ai-sms-bridge', reason: 'rate_limited', severity: 'warning' }, 'Pages are not sent by SMS.',
+              'The SMS bridge dropped 3 page notification(s) in the last hour, reason rate_limited: rate_limited means the hourly cap of 10 SMS was reached and further pages reach email and Slack only until the hour rolls over; not_configured means the bridge lacks its Twilio settings.',
+              'system-overview',
+            ),
+          ],
+        },
+        // The restart at 40m resets the counter: increase() does not count it as new drops.
+        ...silentAt('ImmigrationAiNotificationsDropped', [81, 90]),
+      ],
+    },
+  ],
   Watchdog: [
     {
       interval: '1m',

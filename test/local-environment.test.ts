@@ -53,7 +53,7 @@ describe('local environment', () => {
     // first replica; at or above group_interval it would re-check at the first one's next flush and send twice.
     const replicas = local.replicas.alertmanager;
     for (const r of Object.values(t.routes)) expect(r.groupIntervalSeconds).toBeGreaterThan((replicas - 1) * ALERTMANAGER_PEER_TIMEOUT_SECONDS);
-    expect(t.routes.heartbeat.repeatIntervalSeconds).toBe(local.channels.heartbeat.repeatIntervalSeconds);
+    expect(t.routes.heartbeat.repeatEverySeconds).toBe(local.channels.heartbeat.repeatIntervalSeconds);
   });
 
   it('production keeps the monitoring guide timings (30 s / 10 s group_wait, 5m windows)', () => {

@@ -2,6 +2,7 @@ import Ajv, { type ErrorObject } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { ConfigProblem } from './errors.js';
 import { ENV_VAR_FIELDS } from './env-vars.js';
+import { notificationTimingProblems } from './notification-timing.js';
 import { CONFIG_SCHEMA } from './schema.js';
 import type { MonitoringConfig } from './types.js';
 
@@ -71,6 +72,7 @@ export function validateConfig(config: MonitoringConfig, fromEnv: ReadonlySet<st
       message: `the low-traffic window (${lowTraffic.windowSeconds} s) must be at least the rate window alerting.rateWindowSeconds (${rateWindowSeconds} s): it counts the requests behind the 5m figures`,
     });
   }
+  for (const p of notificationTimingProblems(config)) problems.push({ ...p, where: whereOf(p.where, fromEnv) });
   for (const [name, image] of Object.entries(config.images)) {
     if (/:latest$/.test(image)) problems.push({ where: `images.${name}`, message: `must be pinned to a version, not "latest" (got "${image}")` });
   }

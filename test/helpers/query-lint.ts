@@ -20,8 +20,8 @@ import { RECORDED, RECORDED_NAMES } from '../../contract/recording-rules.js';
 import { ALL_METRICS, SHARED_STATE_METRICS, seriesNames } from '../../contract/metric-catalog.js';
 import { type DashboardQuery, DEFAULT_MACROS, defaultVariableValues, listQueries, type MacroValues, substitute, type Substituted } from './dashboard-queries.js';
 
-/** Series every Prometheus has, or every prom-client process exposes. */
-export const STANDARD_SERIES: readonly string[] = ['up', 'ALERTS', 'ALERTS_FOR_STATE'];
+/** Series every Prometheus has, or every prom-client process exposes, and the one tool series a dashboard reads. */
+export const STANDARD_SERIES: readonly string[] = ['up', 'ALERTS', 'ALERTS_FOR_STATE', 'alertmanager_notifications_total'];
 export const STANDARD_PREFIXES: readonly string[] = ['process_', 'nodejs_'];
 
 /** Labels every scraped series carries besides its own. */

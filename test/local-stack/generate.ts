@@ -80,6 +80,7 @@ export function generateLocalFiles(config: MonitoringConfig, t: Topology): Gener
         targets: {
           exporter: [`127.0.0.1:${t.ports.exporter}`],
           app: [`127.0.0.1:${t.ports.app}`],
+          smsBridge: [`127.0.0.1:${t.ports.smsBridge}`],
           prometheus: t.ports.prometheus.map((p) => `127.0.0.1:${p}`),
           alertmanager: alertmanagers,
         },

@@ -20,9 +20,10 @@ export function checkHeartbeat(ctx: ScenarioContext, since: number, until = Date
   for (const d of beats) if (d.alertnames.join() !== WATCHDOG) problems.push(`the dead man's switch got ${d.alertnames.join(',') || 'no alert'}`);
   for (const d of all) if (d.channel !== 'heartbeat' && d.alertnames.includes(WATCHDOG)) problems.push(`the Watchdog reached ${d.channel}`);
   const intervals = beats.slice(1).map((d, i) => (d.t - beats[i].t) / 1000);
-  // Alertmanager re-sends once repeat_interval has passed, at the group's next flush (every group_interval);
-  // a failover adds up to (replicas - 1) peer timeouts.
-  const expected = Math.ceil(route.repeatIntervalSeconds / route.groupIntervalSeconds) * route.groupIntervalSeconds;
+  // Alertmanager re-sends once repeat_interval has passed, at the group's next flush (every group_interval):
+  // the configured period exactly; a failover adds up to (replicas - 1) peer timeouts, a replica
+  // whose flushes are not aligned with the others' may come up to repeat_interval early.
+  const expected = route.repeatEverySeconds;
   const maxAllowed = expected + route.groupIntervalSeconds + ctx.timing.peerTimeoutSeconds * ctx.stack.alertmanagers.length + 2;
   const minAllowed = route.repeatIntervalSeconds - 1;
   for (const [i, s] of intervals.entries()) {
