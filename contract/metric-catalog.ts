@@ -72,6 +72,14 @@ export const METRICS = {
     owner: 'exporter',
     scope: 'shared',
   }),
+  healthCheckResultAge: define({
+    name: 'immigration_ai_health_check_result_age_seconds',
+    type: 'gauge',
+    help: 'Seconds since this exporter replica last completed each check (database, database_content, storage, system); database and system follow the scrapes, database_content and storage HEALTH_CHECK_INTERVAL.',
+    labelNames: ['check'],
+    owner: 'exporter',
+    scope: 'publisher',
+  }),
   healthCheckDuration: define({
     name: 'immigration_ai_health_check_duration_seconds',
     type: 'gauge',

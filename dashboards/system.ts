@@ -81,7 +81,19 @@ function healthRow(config: MonitoringConfig): LayoutItem[] {
         thresholds: healthySteps(),
         links: [runbook(config, ALERTS.databaseDown)],
       }),
-      24,
+      16,
+      6,
+    ),
+    cell(
+      timeseriesPanel({
+        title: 'Check result age',
+        description: `Seconds since each check last completed, on the stalest exporter replica. database and system are probes re-run by scrapes; database_content (size, business figures, backup record) and storage run every ${config.healthCheckIntervalSeconds} s (HEALTH_CHECK_INTERVAL): their figures are up to that old.`,
+        unit: 's',
+        queries: [{ expr: `max by (check) (${series(METRICS.healthCheckResultAge)})`, legend: '{{check}}' }],
+        thresholds: neutralSteps(),
+        min: 0,
+      }),
+      8,
       6,
     ),
   ];

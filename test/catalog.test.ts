@@ -55,6 +55,7 @@ describe('metric catalog', () => {
   const contract: [string, string, string[]][] = [
     ['immigration_ai_health_status', 'gauge', ['component']],
     ['immigration_ai_health_check_duration_seconds', 'gauge', ['component']],
+    ['immigration_ai_health_check_result_age_seconds', 'gauge', ['check']],
     ['immigration_ai_database_connections', 'gauge', ['state']],
     ['immigration_ai_database_lock_waits', 'gauge', []],
     ['immigration_ai_database_size_bytes', 'gauge', []],
