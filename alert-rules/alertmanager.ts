@@ -107,13 +107,16 @@ function routes(config: MonitoringConfig): Route[] {
   return list;
 }
 
-/** Critical silences the matching warning; maintenance silences everything but the Watchdog. */
+/**
+ * Critical silences the matching warning; maintenance silences everything but the Watchdog, itself
+ * and the warning that it has been on too long.
+ */
 function inhibitRules(): InhibitRule[] {
   return [
     { source_matchers: [matcher('severity', '=', 'critical')], target_matchers: [matcher('severity', '=', 'warning')], equal: INHIBIT_EQUAL_LABELS },
     {
       source_matchers: [matcher('alertname', '=', ALERTS.maintenanceMode)],
-      target_matchers: [matcher('alertname', '!~', `${ALERTS.watchdog}|${ALERTS.maintenanceMode}`)],
+      target_matchers: [matcher('alertname', '!~', `${ALERTS.watchdog}|${ALERTS.maintenanceMode}|${ALERTS.maintenanceTooLong}`)],
       equal: ['cluster'],
     },
   ];

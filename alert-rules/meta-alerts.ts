@@ -2,7 +2,7 @@ import type { MonitoringConfig } from '../contract/config/index.js';
 import { alertRule } from './define.js';
 import { promDuration } from '../contract/duration.js';
 import { METRICS } from '../contract/metric-catalog.js';
-import { series, sharedState } from '../contract/promql.js';
+import { num, series, sharedState } from '../contract/promql.js';
 import type { AlertingRule, RuleGroup } from '../contract/rules.js';
 import { ALERTS } from '../contract/alerts.js';
 
@@ -30,6 +30,16 @@ export function metaAlertsGroup(config: MonitoringConfig): RuleGroup {
       expr: `${sharedState('max', METRICS.maintenanceMode, ['job'])} == 1`,
       summary: 'Planned maintenance is on and alerts are silenced.',
       description: '{{ $labels.job }} reports maintenance mode: every alert except Watchdog is inhibited until it ends.',
+      dashboard: 'system',
+    }),
+    alertRule(config, {
+      alert: ALERTS.maintenanceTooLong,
+      severity: 'warning',
+      // Forgotten maintenance silences everything; the inhibit rule leaves this one alone.
+      forSeconds: Math.round(config.alerting.maintenanceMaxHours * 3600),
+      expr: `${sharedState('max', METRICS.maintenanceMode, ['job'])} == 1`,
+      summary: 'Maintenance mode has been on for a long time.',
+      description: `{{ $labels.job }} has reported maintenance mode for more than ${num(config.alerting.maintenanceMaxHours)}h: every alert except Watchdog and this one is inhibited. End it if the maintenance is over.`,
       dashboard: 'system',
     }),
     alertRule(config, {

@@ -182,8 +182,24 @@ export const RUNBOOK_CONTENT: Record<AlertName, RunbookContent> = {
   [ALERTS.maintenanceMode]: {
     meaning: 'The platform reports planned maintenance (`immigration_ai_maintenance_mode == 1`).',
     impact: 'Every other alert except Watchdog is inhibited while it fires: real problems are not notified.',
-    diagnosis: ['Confirm a maintenance window is planned. If not, someone left maintenance mode on.'],
-    mitigation: ['Switch maintenance mode off as soon as the maintenance ends.'],
+    diagnosis: [
+      'Confirm a maintenance window is planned. If not, someone left maintenance mode on.',
+      `The toggle: \`kubectl -n ${NS} get configmap immigration-ai-exporter-maintenance -o jsonpath='{.data.maintenance-mode}'\` (or \`MAINTENANCE_MODE\` on the exporter Deployment). ImmigrationAiMaintenanceTooLong warns after 4 hours.`,
+    ],
+    mitigation: [`Switch it off as soon as the maintenance ends: \`kubectl -n ${NS} patch configmap immigration-ai-exporter-maintenance --type merge -p '{"data":{"maintenance-mode":"off"}}'\`.`],
+  },
+  [ALERTS.maintenanceTooLong]: {
+    meaning:
+      'The exporter has reported maintenance mode for longer than `alerting.maintenanceMaxHours` (4 hours by default). While it is on, every other alert except Watchdog is inhibited; this warning is the one exception.',
+    impact: 'Real problems are not notified: a forgotten maintenance mode silences the whole platform\'s alerting.',
+    diagnosis: [
+      'Ask in the team channel whether a maintenance window is still running.',
+      `\`kubectl -n ${NS} get configmap immigration-ai-exporter-maintenance -o jsonpath='{.data.maintenance-mode}'\`, and \`exporter.maintenanceMode\` in the config; \`MAINTENANCE_MODE\` on the exporter Deployment.`,
+    ],
+    mitigation: [
+      `End it: \`kubectl -n ${NS} patch configmap immigration-ai-exporter-maintenance --type merge -p '{"data":{"maintenance-mode":"off"}}'\` (and \`exporter.maintenanceMode: false\` where GitOps applies the config); the exporter picks it up within about a minute.`,
+      'If the maintenance really lasts longer, silence this alert in Alertmanager for the planned remainder rather than raising the limit.',
+    ],
   },
   [ALERTS.notificationsDropped]: {
     meaning:

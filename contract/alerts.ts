@@ -22,6 +22,8 @@ export const ALERTS = {
   // The monitoring itself
   exporterDown: 'ImmigrationAiExporterDown',
   maintenanceMode: 'ImmigrationAiMaintenanceMode',
+  /** Maintenance mode on for longer than alerting.maintenanceMaxHours: not inhibited by maintenance itself. */
+  maintenanceTooLong: 'ImmigrationAiMaintenanceTooLong',
   /** Pages the SMS bridge did not send (its hourly cap, or no Twilio settings). */
   notificationsDropped: 'ImmigrationAiNotificationsDropped',
   /** Always firing: the dead man's switch. Routed to the heartbeat receiver, never inhibited. */

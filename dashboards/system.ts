@@ -129,7 +129,7 @@ function activityAndOperationsRow(config: MonitoringConfig): LayoutItem[] {
         mappings: binaryMapping(['On', COLORS.warning], ['Off', COLORS.ok]),
         thresholds: alertSteps(1),
         background: true,
-        links: [runbook(config, ALERTS.maintenanceMode)],
+        links: [runbook(config, ALERTS.maintenanceMode), runbook(config, ALERTS.maintenanceTooLong)],
       }),
       6,
       5,

@@ -536,6 +536,36 @@ const CASES: Record<string, RuleUnitTest[]> = {
       ],
     },
   ],
+  ImmigrationAiMaintenanceTooLong: [
+    {
+      // Maintenance from 10m (both replicas read the same toggle): a warning once it has lasted
+      // 4 hours, at 4h10m, once; nothing for a 3-hour window (from 10m to 3h10m in the second series).
+      interval: '5m',
+      input_series: [
+        { series: s(m.maintenanceMode.name, { ...EXPORTER, instance: 'exporter-0:8080' }), values: '0 0 1x60' },
+        { series: s(m.maintenanceMode.name, { ...EXPORTER, instance: 'exporter-1:8080' }), values: '0 0 1x60' },
+      ],
+      alert_rule_test: [
+        ...silentAt('ImmigrationAiMaintenanceTooLong', [60, 240, 245]),
+        {
+          eval_time: '4h15m',
+          alertname: 'ImmigrationAiMaintenanceTooLong',
+          exp_alerts: [
+            alert(
+              'ImmigrationAiMaintenanceTooLong', { job: EXPORTER.job, severity: 'warning' }, 'Maintenance mode has been on for a long time.',
+              'immigration-ai-exporter has reported maintenance mode for more than 4h: every alert except Watchdog and this one is inhibited. End it if the maintenance is over.',
+              'system-overview',
+            ),
+          ],
+        },
+      ],
+    },
+    {
+      interval: '5m',
+      input_series: [{ series: s(m.maintenanceMode.name, EXPORTER), values: '0 0 1x36 0x30' }],
+      alert_rule_test: silentAt('ImmigrationAiMaintenanceTooLong', [120, 180, 185, 240, 300]),
+    },
+  ],
   ImmigrationAiMaintenanceMode: [
     {
       // Both exporter replicas read the same toggle: one alert, not two.

@@ -206,9 +206,10 @@ describe('generated Alertmanager config, live (Alertmanager 0.25 with loopback s
     expect(amLog).not.toMatch(/hooks\.slack\.com|smtp\.gmail\.com|api\.opsgenie\.com/);
   }, 60_000);
 
-  it('maintenance mode inhibits every alert but Watchdog', async () => {
+  it('maintenance mode inhibits every alert but Watchdog and the warning that it lasts too long', async () => {
     await post([
       { labels: { alertname: 'ImmigrationAiMaintenanceMode', severity: 'none', job: 'immigration-ai-exporter' } },
+      { labels: { alertname: 'ImmigrationAiMaintenanceTooLong', severity: 'warning', job: 'immigration-ai-exporter' } },
       { labels: { alertname: 'ImmigrationAiDiskAlmostFull', severity: 'critical', mountpoint: '/data' } },
       { labels: { alertname: 'Watchdog', severity: 'none' } },
     ]);
@@ -221,5 +222,7 @@ describe('generated Alertmanager config, live (Alertmanager 0.25 with loopback s
     expect(watchdog.status.state).toBe('active');
     const [maintenance] = await alertsNamed('ImmigrationAiMaintenanceMode');
     expect(maintenance.status.state).toBe('active');
+    const [tooLong] = await alertsNamed('ImmigrationAiMaintenanceTooLong');
+    expect(tooLong.status.state).toBe('active');
   }, 30_000);
 });

@@ -221,7 +221,7 @@ describe('inhibition rules', () => {
     expect(rules[0].equal).toEqual(expect.arrayContaining(['alertname', 'cluster', 'instance', 'method', 'route', 'mountpoint']));
     expect(rules[1]).toEqual({
       source_matchers: ['alertname="ImmigrationAiMaintenanceMode"'],
-      target_matchers: ['alertname!~"Watchdog|ImmigrationAiMaintenanceMode"'],
+      target_matchers: ['alertname!~"Watchdog|ImmigrationAiMaintenanceMode|ImmigrationAiMaintenanceTooLong"'],
       equal: ['cluster'],
     });
   });

@@ -39,11 +39,20 @@ export const DEFAULT_CONFIG: Omit<MonitoringConfig, 'environment'> = {
     // failures in an hour never page. A busy endpoint reaches 5 failures within seconds.
     lowTraffic: { windowSeconds: 3600, minFailedRequests: 5, minRequests: 30 },
     backupMaxAgeHours: 26,
+    maintenanceMaxHours: 4,
     slo: {
       availabilityObjective: 0.995,
       latencyObjective: 0.99,
       latencyThresholdSeconds: 2.5,
     },
+  },
+  exporter: {
+    storage: {
+      kind: 'none',
+      directory: { claimName: 'immigration-ai-files', mountPath: '/data/storage' },
+      s3: { endpoint: 'https://s3.amazonaws.com', buckets: [], region: 'us-east-1' },
+    },
+    maintenanceMode: false,
   },
   channels: {
     email: {
