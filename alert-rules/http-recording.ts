@@ -38,7 +38,11 @@ export function httpRecordingGroup(config: MonitoringConfig): RuleGroup {
     },
     // Counts behind the 5m figures, for the per-endpoint alerts' low-traffic guard.
     { record: RECORDED.httpRequestsIncrease1h, expr: `sum by (${BY_ENDPOINT}) (increase(${series(req)}[${guard}]))` },
-    { record: RECORDED.httpErrorsIncrease1h, expr: `sum by (${BY_ENDPOINT}) (increase(${series(req, 'status_code=~"5.."')}[${guard}]))` },
+    {
+      // 0, not nothing, for an endpoint without 5xx (as the errors rate), so dashboards list it.
+      record: RECORDED.httpErrorsIncrease1h,
+      expr: `sum by (${BY_ENDPOINT}) (increase(${series(req, 'status_code=~"5.."')}[${guard}])) or 0 * ${RECORDED.httpRequestsIncrease1h}`,
+    },
     ...RECORDED_QUANTILES.map((q) => ({
       record: RECORDED.httpDurationQuantile5m,
       expr: `histogram_quantile(${q}, sum by (${BY_ENDPOINT}, le) (rate(${hist(dur, 'bucket')}[${w}])))`,

@@ -7,7 +7,7 @@ import { cell, composeDashboard, row, type LayoutItem } from './compose.js';
 import { ALERTS } from '../contract/alerts.js';
 import { runbook, toDashboard } from './links.js';
 import { LINE_FILTERS, linesPerInterval, logQueries } from './logql.js';
-import { alertSteps, binaryMapping, COLORS, logsPanel, lokiTimeseriesPanel, neutralSteps, stateTimelinePanel, statPanel, tablePanel, timeseriesPanel } from './panels.js';
+import { alertSteps, barGaugePanel, binaryMapping, COLORS, logsPanel, lokiTimeseriesPanel, neutralSteps, stateTimelinePanel, statPanel, tablePanel, timeseriesPanel } from './panels.js';
 import { humanSeconds, num, percent, recorded, series, sharedState } from '../contract/promql.js';
 import { increaseOverRange, perHour, rate } from './grafana-ranges.js';
 import { routeMatcher, routeVariable } from './variables.js';
@@ -89,11 +89,11 @@ function errorsByEndpointRow(config: MonitoringConfig): LayoutItem[] {
     cell(
       tablePanel({
         title: 'Endpoints with the highest error ratio',
-        description: `The ten endpoints with the highest 5xx ratio now, among those with at least ${lowTraffic.minFailedRequests} failed requests in the last ${humanSeconds(lowTraffic.windowSeconds)} (the alert's low-traffic guard).`,
+        description: `The ten endpoints with the highest 5xx ratio now, among those with at least ${lowTraffic.minRequests} requests in the last ${humanSeconds(lowTraffic.windowSeconds)} (enough to read a ratio by). ${ALERTS.endpointErrorRateHigh} also needs ${lowTraffic.minFailedRequests} failed requests in that window.`,
         unit: 'percentunit',
         queries: [
           {
-            expr: `topk(10, ${recorded(RECORDED.httpErrorRatio5m, routeMatcher)} and on (job, method, route) ${recorded(RECORDED.httpErrorsIncrease1h, routeMatcher)} >= ${num(lowTraffic.minFailedRequests)})`,
+            expr: `topk(10, ${recorded(RECORDED.httpErrorRatio5m, routeMatcher)} and on (job, method, route) ${recorded(RECORDED.httpRequestsIncrease1h, routeMatcher)} >= ${num(lowTraffic.minRequests)})`,
             instant: true,
             table: true,
           },
@@ -103,7 +103,21 @@ function errorsByEndpointRow(config: MonitoringConfig): LayoutItem[] {
         sortBy: 'Value',
         links: errorRunbook,
       }),
-      24,
+      16,
+      8,
+    ),
+    cell(
+      barGaugePanel({
+        title: 'Failed requests in the low-traffic window',
+        description: `5xx answers per endpoint in the last ${humanSeconds(lowTraffic.windowSeconds)}, the ten highest. ${ALERTS.endpointErrorRateHigh} may fire on an endpoint from ${lowTraffic.minFailedRequests} (orange): below that, one stray failure on a quiet endpoint is not a page.`,
+        unit: 'short',
+        decimals: 0,
+        queries: [{ expr: `topk(10, ${recorded(RECORDED.httpErrorsIncrease1h, routeMatcher)})`, legend: perEndpoint, instant: true }],
+        thresholds: alertSteps(lowTraffic.minFailedRequests),
+        min: 0,
+        links: errorRunbook,
+      }),
+      8,
       8,
     ),
   ];

@@ -38,15 +38,15 @@ interface Case {
 
 const cases: Case[] = [
   {
-    name: 'top error ratio table skips endpoints below the low-traffic guard (too few failures in the window)',
+    name: 'top error ratio table skips endpoints with too few requests in the low-traffic window to read a ratio by',
     expr: query(DASHBOARD_UIDS.errors, 'Endpoints with the highest error ratio'),
     series: [
       [`${RECORDED.httpErrorRatio5m}{${APP}, method="GET", route="/a"}`, '0.2x10'],
-      [`${RECORDED.httpErrorsIncrease1h}{${APP}, method="GET", route="/a"}`, '400x10'],
+      [`${RECORDED.httpRequestsIncrease1h}{${APP}, method="GET", route="/a"}`, '400x10'],
       [`${RECORDED.httpErrorRatio5m}{${APP}, method="POST", route="/b"}`, '0.5x10'],
-      [`${RECORDED.httpErrorsIncrease1h}{${APP}, method="POST", route="/b"}`, `${config.alerting.lowTraffic.minFailedRequests - 1}x10`],
+      [`${RECORDED.httpRequestsIncrease1h}{${APP}, method="POST", route="/b"}`, `${config.alerting.lowTraffic.minRequests - 1}x10`],
       [`${RECORDED.httpErrorRatio5m}{${APP}, method="GET", route="/c"}`, '0.01x10'],
-      [`${RECORDED.httpErrorsIncrease1h}{${APP}, method="GET", route="/c"}`, `${config.alerting.lowTraffic.minFailedRequests}x10`],
+      [`${RECORDED.httpRequestsIncrease1h}{${APP}, method="GET", route="/c"}`, `${config.alerting.lowTraffic.minRequests}x10`],
     ],
     expected: [
       [`${RECORDED.httpErrorRatio5m}{${APP}, method="GET", route="/a"}`, 0.2],
