@@ -13,7 +13,7 @@ import { RECORDED_NAMES } from '../contract/recording-rules.js';
 import { generateLocalFiles, localConfig } from './local-stack/generate.js';
 import { ALERTMANAGER_PEER_TIMEOUT_SECONDS } from './local-stack/servers.js';
 import { pipelineTiming } from './local-stack/timing.js';
-import { allocateTopology, type Topology } from './local-stack/topology.js';
+import { ALERTMANAGER_REPLICAS, allocateTopology, EXPORTER_REPLICAS, PROMETHEUS_REPLICAS, type Topology } from './local-stack/topology.js';
 import { requireTool } from './helpers/tools.js';
 import { loadConfig } from '../contract/config/index.js';
 
@@ -39,6 +39,12 @@ describe('local environment', () => {
     const http = buildRuleGroups(local).find((g) => g.rules.some((r) => 'record' in r && r.record === RECORDED_NAMES[0]));
     for (const r of http?.rules ?? []) expect(r.expr).not.toContain('[5m]');
     expect(http?.rules.some((r) => r.expr.includes('[20s]'))).toBe(true);
+  });
+
+  it('runs production\'s replica counts where they matter: 2 Prometheus, 3 Alertmanagers, 2 exporters', () => {
+    expect([local.replicas.prometheus, local.replicas.alertmanager, local.replicas.exporter]).toEqual([production.replicas.prometheus, production.replicas.alertmanager, production.replicas.exporter]);
+    expect([PROMETHEUS_REPLICAS, ALERTMANAGER_REPLICAS, EXPORTER_REPLICAS]).toEqual([local.replicas.prometheus, local.replicas.alertmanager, local.replicas.exporter]);
+    expect(topology.ports.exporter).toHaveLength(2);
   });
 
   it('routes like production, only faster: same receivers, shorter waits', () => {

@@ -82,7 +82,9 @@ export const ENVIRONMENT_OVERRIDES: Record<EnvironmentName, DeepPartial<Monitori
     },
     security: { tls: { enabled: false, host: 'localhost' } },
     links: { grafanaUrl: 'http://localhost:3000' },
-    replicas: { prometheus: 2, alertmanager: 3, grafana: 1, exporter: 1 },
+    // Production's topology where it matters: two exporter replicas publishing the same shared
+    // state (nothing may double, every page goes out once), two Prometheus, three Alertmanagers.
+    replicas: { prometheus: 2, alertmanager: 3, grafana: 1, exporter: 2 },
     storage: { prometheusGi: 1, alertmanagerGi: 1, lokiGi: 1, grafanaGi: 1 },
   },
 };

@@ -123,6 +123,11 @@ export function createDemoApp(logger: Logger): DemoApp {
     recorders.caseCompleted({ agencyId: b.agencyId ?? 'agency-123', durationSeconds: num(b.durationDays, 45.6) * 86400 });
     res.status(204).end();
   });
+  // Submitting a completed case file to the authorities: a few a day per agency, the kind of
+  // low-traffic endpoint the per-endpoint alerts must still watch.
+  route('post', '/api/cases/:id/submit', (_req, res) => {
+    res.status(202).json({ ok: true });
+  });
   route('get', '/api/agencies/:id/dashboard', (_req, res) => {
     res.json({ ok: true });
   });

@@ -12,7 +12,7 @@ export interface HeartbeatReport {
   problems: string[];
 }
 
-export function checkHeartbeat(ctx: ScenarioContext, since: number, until = Date.now()): HeartbeatReport {
+export function checkHeartbeat(ctx: ScenarioContext, since: number, until: number = Date.now()): HeartbeatReport {
   const route = ctx.timing.routes.heartbeat;
   const all = readDeliveries(ctx.stack.topology).filter((d) => d.t >= since && d.t <= until);
   const beats = all.filter((d) => d.channel === 'heartbeat');
@@ -30,6 +30,11 @@ export function checkHeartbeat(ctx: ScenarioContext, since: number, until = Date
     if (s < minAllowed) problems.push(`heartbeats ${i} and ${i + 1} came ${s.toFixed(1)} s apart: a duplicate (repeat interval ${route.repeatIntervalSeconds} s)`);
     if (s > maxAllowed) problems.push(`heartbeats ${i} and ${i + 1} came ${s.toFixed(1)} s apart, more than ${maxAllowed} s: the dead man's switch would have fired`);
   }
+  // The repeat period is what the config says (contract/config/notification-timing.ts): most beats
+  // come exactly one period apart, not one group_interval later (they used to: 10 s configured, up to 15 s seen).
+  const sorted = [...intervals].sort((a, b) => a - b);
+  const median = sorted.length > 0 ? sorted[Math.floor(sorted.length / 2)] : expected;
+  if (Math.abs(median - expected) > 1) problems.push(`the heartbeat repeats every ${median.toFixed(1)} s (median), not every ${expected} s as configured`);
   // Counted from the first beat: the very first send may wait for Prometheus' resend delay (see LocalStack.boot).
   const span = beats.length > 0 ? (until - beats[0].t) / 1000 : (until - since) / 1000;
   if (beats.length === 0 || beats.length < Math.floor(span / maxAllowed)) problems.push(`only ${beats.length} heartbeats in ${span.toFixed(0)} s`);
