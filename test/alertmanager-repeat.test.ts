@@ -3,8 +3,11 @@
  * 0.25) in compressed time: the `local` environment's Watchdog route (a beat every 10 s, flushes
  * every 5 s) is the same shape as production's cooldown (15 min on a 5 min grid) and is generated
  * by the same function. A control run with repeat_interval written as the period itself (what the
- * generator used to do) shows the repeat slipping a whole group_interval, because Alertmanager
- * compares against the time the previous notification finished sending.
+ * generator used to do) is reported next to it: its repeat usually slips a whole group_interval,
+ * because Alertmanager compares against the time the previous notification finished sending, but
+ * whether it slips is a race between that send's duration and the flush timer's drift (on a busy
+ * machine it sometimes does not). The generated setting leaves half a group_interval of slack, so
+ * it repeats on the period whatever the race does: that is what is asserted.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -125,7 +128,7 @@ describe('repeat interval on the real Alertmanager', () => {
     const [generated, control] = await Promise.all([intervals('generated', 4, 60_000), intervals('control', 3, 60_000)]);
     process.stdout.write(`repeat every ${period} s configured: generated config ${generated.map((s) => s.toFixed(2)).join(', ')} s; period as repeat_interval ${control.map((s) => s.toFixed(2)).join(', ')} s\n`);
     for (const s of generated) expect(s).toBeCloseTo(period, 0);
-    // What the generator used to write lands one flush late: 15 s instead of 10.
-    for (const s of control) expect(s).toBeGreaterThan(period + 2);
+    // The control only shows the old behaviour (usually 15 s, one flush late); never later than that.
+    for (const s of control) expect(s).toBeLessThan(period + 5 + 1);
   }, 90_000);
 });
