@@ -1,6 +1,6 @@
 import { ALERTS } from '../contract/alerts.js';
 import { type AlertmanagerArtifact, type AlertmanagerConfig, type InhibitRule, matcher, type Receiver, type Route } from '../contract/alertmanager.js';
-import type { MonitoringConfig } from '../contract/config/index.js';
+import { type MonitoringConfig, notificationTiming } from '../contract/config/index.js';
 import { amDuration, promDuration } from '../contract/duration.js';
 import { NOTIFICATION_TEMPLATES, TEMPLATE_FILE } from './alertmanager-templates.js';
 
@@ -14,11 +14,12 @@ export const RECEIVERS = { critical: 'critical', warning: 'warning', heartbeat: 
 export const INHIBIT_EQUAL_LABELS = ['alertname', 'cluster', 'job', 'instance', 'component', 'mountpoint', 'method', 'route', 'reason', 'slo'];
 
 /**
- * Per alert group, Alertmanager sends at most one notification per group_interval. Stretching it
- * to 60/max_alerts_per_hour minutes keeps every group within the monitoring guide's hourly cap (5m minimum).
+ * Per alert group, Alertmanager sends at most one notification per group_interval, and repeats a
+ * firing group only at those flushes: group_interval divides the cooldown (the largest whole number
+ * of minutes from 5 to 60 / max_alerts_per_hour that does), see contract/config/notification-timing.ts.
  */
 export function groupIntervalSeconds(config: MonitoringConfig): number {
-  return config.alerting.routing.groupIntervalSeconds ?? Math.max(300, Math.ceil(60 / config.suppression.maxAlertsPerHour) * 60);
+  return notificationTiming(config).groupIntervalSeconds;
 }
 
 function receivers(config: MonitoringConfig): Receiver[] {
@@ -89,7 +90,8 @@ function routes(config: MonitoringConfig): Route[] {
       group_by: ['alertname', 'cluster'],
       group_wait: '0s',
       group_interval: promDuration(config.alerting.routing.heartbeatGroupIntervalSeconds),
-      repeat_interval: promDuration(config.channels.heartbeat.repeatIntervalSeconds),
+      // A little under the heartbeat period, so the beat lands on the flush one period later (see notificationTiming).
+      repeat_interval: amDuration(notificationTiming(config).heartbeatRepeatIntervalSeconds),
     },
   ];
   // Planned maintenance declared in the config: everything but Watchdog is dropped at routing time.
@@ -105,13 +107,16 @@ function routes(config: MonitoringConfig): Route[] {
   return list;
 }
 
-/** Critical silences the matching warning; maintenance silences everything but the Watchdog. */
+/**
+ * Critical silences the matching warning; maintenance silences everything but the Watchdog, itself
+ * and the warning that it has been on too long.
+ */
 function inhibitRules(): InhibitRule[] {
   return [
     { source_matchers: [matcher('severity', '=', 'critical')], target_matchers: [matcher('severity', '=', 'warning')], equal: INHIBIT_EQUAL_LABELS },
     {
       source_matchers: [matcher('alertname', '=', ALERTS.maintenanceMode)],
-      target_matchers: [matcher('alertname', '!~', `${ALERTS.watchdog}|${ALERTS.maintenanceMode}`)],
+      target_matchers: [matcher('alertname', '!~', `${ALERTS.watchdog}|${ALERTS.maintenanceMode}|${ALERTS.maintenanceTooLong}`)],
       equal: ['cluster'],
     },
   ];
@@ -127,7 +132,8 @@ export function buildAlertmanagerConfig(config: MonitoringConfig): AlertmanagerC
       group_by: ['alertname', 'cluster', 'severity'],
       group_wait: amDuration(config.alerting.routing.groupWaitSeconds),
       group_interval: promDuration(groupIntervalSeconds(config)),
-      repeat_interval: promDuration(config.suppression.cooldownMinutes * 60),
+      // ALERT_COOLDOWN_MINUTES minus a little slack: the repeat lands on the flush exactly one cooldown later.
+      repeat_interval: amDuration(notificationTiming(config).repeatIntervalSeconds),
       routes: routes(config),
     },
     inhibit_rules: inhibitRules(),

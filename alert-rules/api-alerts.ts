@@ -8,19 +8,25 @@ import type { AlertingRule, RuleGroup } from '../contract/rules.js';
 import { ALERTS } from '../contract/alerts.js';
 
 /**
- * Per-endpoint API alerts, built on the shared recording rules. Endpoints below
- * alerting.minRequestRatePerSecond are ignored: two failures out of three requests are not a page.
+ * Per-endpoint API alerts, built on the shared recording rules. The 5m figure decides; the
+ * low-traffic guard (alerting.lowTraffic) asks for enough events behind it over a longer window:
+ * at least N failed requests for the error ratio (one failure among 5 requests is 20%, but not a
+ * page), at least M requests for the mean latency. A busy endpoint meets the guard within seconds,
+ * so it alerts on the 5m figure alone.
  */
 export function apiAlertsGroup(config: MonitoringConfig): RuleGroup {
   const { critical, warning } = config.alerting.thresholds;
-  const busyEnough = `on (job, method, route) ${RECORDED.httpRequestsRate5m} >= ${num(config.alerting.minRequestRatePerSecond)}`;
+  const { lowTraffic } = config.alerting;
+  const enoughFailures = `on (job, method, route) ${RECORDED.httpErrorsIncrease1h} >= ${num(lowTraffic.minFailedRequests)}`;
+  const enoughRequests = `on (job, method, route) ${RECORDED.httpRequestsIncrease1h} >= ${num(lowTraffic.minRequests)}`;
+  const window = humanSeconds(lowTraffic.windowSeconds);
   const errorRate = ([['warning', warning.errorRateRatio], ['critical', critical.errorRateRatio]] as const).map(([severity, threshold]) =>
     alertRule(config, {
       alert: ALERTS.endpointErrorRateHigh,
       severity,
-      expr: `${RECORDED.httpErrorRatio5m} > ${num(threshold)} and ${busyEnough}`,
+      expr: `${RECORDED.httpErrorRatio5m} > ${num(threshold)} and ${enoughFailures}`,
       summary: 'An API endpoint answers too many requests with server errors.',
-      description: `{{ $labels.method }} {{ $labels.route }} answers {{ $value | humanizePercentage }} of its requests with 5xx, above the ${percent(threshold)} ${severity} threshold.`,
+      description: `{{ $labels.method }} {{ $labels.route }} answers {{ $value | humanizePercentage }} of its requests with 5xx, above the ${percent(threshold)} ${severity} threshold (with at least ${num(lowTraffic.minFailedRequests)} failed requests in the last ${window}).`,
       dashboard: 'errors',
     }),
   );
@@ -29,7 +35,7 @@ export function apiAlertsGroup(config: MonitoringConfig): RuleGroup {
     alertRule(config, {
       alert: ALERTS.apiSlow,
       severity: 'warning',
-      expr: `${RECORDED.httpDurationMean5m} > ${num(warning.apiResponseSeconds)} and ${busyEnough}`,
+      expr: `${RECORDED.httpDurationMean5m} > ${num(warning.apiResponseSeconds)} and ${enoughRequests}`,
       summary: 'An API endpoint responds slowly.',
       description: `{{ $labels.method }} {{ $labels.route }} answers in {{ $value | humanizeDuration }} on average, above the ${humanSeconds(warning.apiResponseSeconds)} threshold.`,
       dashboard: 'performance',

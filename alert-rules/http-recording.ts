@@ -15,8 +15,9 @@ const BY_ENDPOINT = 'job, method, route';
  * contract/recording-rules.ts). Order matters: later rules reuse earlier ones within the group.
  */
 export function httpRecordingGroup(config: MonitoringConfig): RuleGroup {
-  // 5m everywhere but in the time-compressed local environment (the names keep saying 5m).
+  // 5m and 1h everywhere but in the time-compressed local environment (the names keep saying 5m and 1h).
   const w = promDuration(config.alerting.rateWindowSeconds);
+  const guard = promDuration(config.alerting.lowTraffic.windowSeconds);
   const req = METRICS.httpRequests;
   const dur = METRICS.httpRequestDuration;
   const rules: RecordingRule[] = [
@@ -34,6 +35,13 @@ export function httpRecordingGroup(config: MonitoringConfig): RuleGroup {
     {
       record: RECORDED.httpDurationMean5m,
       expr: `sum by (${BY_ENDPOINT}) (rate(${hist(dur, 'sum')}[${w}])) / sum by (${BY_ENDPOINT}) (rate(${hist(dur, 'count')}[${w}]))`,
+    },
+    // Counts behind the 5m figures, for the per-endpoint alerts' low-traffic guard.
+    { record: RECORDED.httpRequestsIncrease1h, expr: `sum by (${BY_ENDPOINT}) (increase(${series(req)}[${guard}]))` },
+    {
+      // 0, not nothing, for an endpoint without 5xx (as the errors rate), so dashboards list it.
+      record: RECORDED.httpErrorsIncrease1h,
+      expr: `sum by (${BY_ENDPOINT}) (increase(${series(req, 'status_code=~"5.."')}[${guard}])) or 0 * ${RECORDED.httpRequestsIncrease1h}`,
     },
     ...RECORDED_QUANTILES.map((q) => ({
       record: RECORDED.httpDurationQuantile5m,

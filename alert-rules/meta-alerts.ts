@@ -2,7 +2,7 @@ import type { MonitoringConfig } from '../contract/config/index.js';
 import { alertRule } from './define.js';
 import { promDuration } from '../contract/duration.js';
 import { METRICS } from '../contract/metric-catalog.js';
-import { series } from '../contract/promql.js';
+import { num, series, sharedState } from '../contract/promql.js';
 import type { AlertingRule, RuleGroup } from '../contract/rules.js';
 import { ALERTS } from '../contract/alerts.js';
 
@@ -27,9 +27,33 @@ export function metaAlertsGroup(config: MonitoringConfig): RuleGroup {
     alertRule(config, {
       alert: ALERTS.maintenanceMode,
       severity: 'none',
-      expr: `${series(METRICS.maintenanceMode)} == 1`,
+      expr: `${sharedState('max', METRICS.maintenanceMode, ['job'])} == 1`,
       summary: 'Planned maintenance is on and alerts are silenced.',
-      description: '{{ $labels.job }} on {{ $labels.instance }} reports maintenance mode: every alert except Watchdog is inhibited until it ends.',
+      description: '{{ $labels.job }} reports maintenance mode: every alert except Watchdog is inhibited until it ends.',
+      dashboard: 'system',
+    }),
+    alertRule(config, {
+      alert: ALERTS.maintenanceTooLong,
+      severity: 'warning',
+      // Forgotten maintenance silences everything; the inhibit rule leaves this one alone.
+      forSeconds: Math.round(config.alerting.maintenanceMaxHours * 3600),
+      expr: `${sharedState('max', METRICS.maintenanceMode, ['job'])} == 1`,
+      summary: 'Maintenance mode has been on for a long time.',
+      description: `{{ $labels.job }} has reported maintenance mode for more than ${num(config.alerting.maintenanceMaxHours)}h: every alert except Watchdog and this one is inhibited. End it if the maintenance is over.`,
+      dashboard: 'system',
+    }),
+    alertRule(config, {
+      alert: ALERTS.notificationsDropped,
+      severity: 'warning',
+      // A dropped page is a fact, not a condition that may pass: waiting would only delay the news
+      // that pages now reach email and Slack only. Email and Slack are not capped (docs/on-call.md),
+      // so this warning itself always gets through.
+      forSeconds: 0,
+      expr: `sum by (job, reason) (increase(${series(METRICS.smsNotificationsDropped)}[1h])) > 0`,
+      summary: 'Pages are not sent by SMS.',
+      description:
+        `The SMS bridge dropped {{ $value | humanize }} page notification(s) in the last hour, reason {{ $labels.reason }}: rate_limited means the hourly cap of ${config.suppression.maxAlertsPerHour} SMS was reached ` +
+        'and further pages reach email and Slack only until the hour rolls over; not_configured means the bridge lacks its Twilio settings.',
       dashboard: 'system',
     }),
     alertRule(config, {

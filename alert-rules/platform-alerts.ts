@@ -1,14 +1,16 @@
 import { METRICS, SCRAPE_JOBS } from '../contract/metric-catalog.js';
 import type { MonitoringConfig } from '../contract/config/index.js';
 import { alertRule } from './define.js';
-import { humanSeconds, num, percent, series } from '../contract/promql.js';
+import { humanSeconds, num, percent, series, sharedState, upOf } from '../contract/promql.js';
 import type { AlertingRule, RuleGroup } from '../contract/rules.js';
 import { ALERTS, type AlertName } from '../contract/alerts.js';
 
 /**
  * Health of the platform the exporter watches: database, host resources, backups, and the
- * exporter itself. Gauges are not aggregated: each exporter replica's series alerts on its own
- * (labels such as `instance` come along but no rule selects on them).
+ * exporter itself. Shared state (the database, backups: catalog scope `shared`) is published by
+ * every exporter replica alike, so those rules aggregate over the replicas and fire once, only
+ * when every replica agrees (`max` of "is up", `min` of a duration). Host resources describe each
+ * replica's own node and alert per instance.
  */
 export function platformAlertsGroup(config: MonitoringConfig): RuleGroup {
   const { critical, warning } = config.alerting.thresholds;
@@ -30,22 +32,28 @@ export function platformAlertsGroup(config: MonitoringConfig): RuleGroup {
         dashboard: 'system',
       }),
     );
-  const exporterUp = `up{job="${SCRAPE_JOBS.exporter}"}`;
   const rules: AlertingRule[] = [
+    ...scrapeTargetsDown(config, {
+      alert: ALERTS.appDown,
+      job: SCRAPE_JOBS.app,
+      summary: 'The application does not answer Prometheus.',
+      allDown: 'the app is down or unreachable for everyone, and its HTTP and SLO alerts cannot fire (they need its series)',
+      someDown: 'the other pods still serve, with less capacity',
+    }),
     alertRule(config, {
       alert: ALERTS.databaseDown,
       severity: 'critical',
-      expr: `${series(METRICS.healthStatus, ...db)} == 0`,
+      expr: `${sharedState('max', METRICS.healthStatus, ['job', 'component'], ...db)} == 0`,
       summary: 'The application database is unreachable.',
-      description: 'The health check run by {{ $labels.job }} on {{ $labels.instance }} reports no database connectivity (health status {{ $value }}).',
+      description: 'No replica of {{ $labels.job }} reaches the application database: every health check reports no connectivity (health status {{ $value }}).',
       dashboard: 'system',
     }),
     alertRule(config, {
       alert: ALERTS.databaseSlow,
       severity: 'warning',
-      expr: `${series(METRICS.healthCheckDuration, ...db)} > ${num(warning.databaseResponseSeconds)}`,
+      expr: `${sharedState('min', METRICS.healthCheckDuration, ['job', 'component'], ...db)} > ${num(warning.databaseResponseSeconds)}`,
       summary: 'The database responds slowly.',
-      description: `The database answered the health check of {{ $labels.instance }} in {{ $value | humanizeDuration }}, above the ${humanSeconds(warning.databaseResponseSeconds)} threshold.`,
+      description: `The database answered the health checks of every {{ $labels.job }} replica in {{ $value | humanizeDuration }} or more, above the ${humanSeconds(warning.databaseResponseSeconds)} threshold.`,
       dashboard: 'performance',
     }),
     ...resourceAlerts(ALERTS.highCpuUsage, 'CPU', METRICS.systemCpuUsage, warning.cpuUsageRatio, critical.cpuUsageRatio),
@@ -58,34 +66,74 @@ export function platformAlertsGroup(config: MonitoringConfig): RuleGroup {
       description: `Disk {{ $labels.mountpoint }} on {{ $labels.instance }} is {{ $value | humanizePercentage }} full, above the ${percent(critical.diskUsageRatio)} threshold.`,
       dashboard: 'system',
     }),
+    // Backups come from the backup job's own record in the database, read by the exporter
+    // (shared state: every replica publishes the same values), never from a web process that may
+    // not have run a backup itself: restarts and replicas cannot make a backup look missing.
     alertRule(config, {
       alert: ALERTS.backupVerificationFailed,
       severity: 'warning',
-      expr: `increase(${series(METRICS.backupVerificationFailures)}[1h]) > 0`,
+      expr: `${sharedState('max', METRICS.backupLastFailure, ['job'])} > ${sharedState('max', METRICS.backupLastSuccess, ['job'])}`,
       labels: { reason: 'verification_failed' },
       summary: 'Backups are failing or missing.',
-      description: '{{ $value | humanize }} backup verification failures in the last hour (reported by {{ $labels.job }}).',
+      description: 'The newest backup run recorded by the backup job, at {{ $value | humanizeTimestamp }}, failed or did not pass verification, and no verified backup has been recorded since (read by {{ $labels.job }}).',
       dashboard: 'system',
     }),
     alertRule(config, {
       alert: ALERTS.backupVerificationFailed,
       severity: 'warning',
-      expr: `time() - ${series(METRICS.backupLastSuccess)} > ${config.alerting.backupMaxAgeHours * 3600}`,
+      expr: `time() - ${sharedState('max', METRICS.backupLastSuccess, ['job'])} > ${config.alerting.backupMaxAgeHours * 3600}`,
       labels: { reason: 'backup_too_old' },
       summary: 'Backups are failing or missing.',
-      description: `The last verified backup is {{ $value | humanizeDuration }} old, older than the ${num(config.alerting.backupMaxAgeHours)}h limit (reported by {{ $labels.job }}).`,
+      description: `The newest verified backup recorded by the backup job is {{ $value | humanizeDuration }} old, older than the ${num(config.alerting.backupMaxAgeHours)}h limit (read by {{ $labels.job }}; decades old means none was ever recorded).`,
       dashboard: 'system',
     }),
-    alertRule(config, {
+    ...scrapeTargetsDown(config, {
       alert: ALERTS.exporterDown,
-      severity: 'critical',
-      // `absent` catches the exporter vanishing from service discovery, where `up` has no series at all.
-      expr: `${exporterUp} == 0 or absent(${exporterUp})`,
+      job: SCRAPE_JOBS.exporter,
       summary: 'The metrics exporter is down.',
-      description:
-        'Prometheus cannot scrape {{ with $labels.instance }}target {{ . }} of {{ else }}any target of {{ end }}job {{ $labels.job }}: health, database and host metrics are stale and their alerts cannot fire.',
-      dashboard: 'system',
+      allDown: 'health, database, storage and business metrics are missing and their alerts cannot fire',
+      someDown: 'the other replicas still publish every metric',
     }),
   ];
   return { name: 'immigration-ai-platform.alerts', rules };
+}
+
+interface TargetsDown {
+  alert: AlertName;
+  job: string;
+  /** Static, shared by both severities. */
+  summary: string;
+  /** What it means when no target answers. */
+  allDown: string;
+  /** What it means when some targets answer. */
+  someDown: string;
+}
+
+/**
+ * A scrape job's targets, aggregated to the job: critical when none answers, or the job has no
+ * target at all (`absent`: every pod gone from service discovery, where `up` has no series);
+ * warning when at least one is down (one pod of several). Both carry only `job`, so the critical
+ * inhibits its warning through the shared inhibit rule (same alertname and labels), and a dead
+ * job pages once, not once per pod.
+ */
+function scrapeTargetsDown(config: MonitoringConfig, t: TargetsDown): AlertingRule[] {
+  const up = upOf(t.job);
+  return [
+    alertRule(config, {
+      alert: t.alert,
+      severity: 'critical',
+      expr: `max by (job) (${up}) == 0 or absent(${up})`,
+      summary: t.summary,
+      description: `No target of job {{ $labels.job }} answers Prometheus' scrapes, or service discovery finds none: ${t.allDown}.`,
+      dashboard: 'system',
+    }),
+    alertRule(config, {
+      alert: t.alert,
+      severity: 'warning',
+      expr: `count by (job) (${up} == 0) > 0`,
+      summary: t.summary,
+      description: `{{ $value }} target(s) of job {{ $labels.job }} do not answer Prometheus' scrapes; ${t.someDown}.`,
+      dashboard: 'system',
+    }),
+  ];
 }

@@ -78,17 +78,21 @@ export const RUNBOOK_CONTENT: Record<AlertName, RunbookContent> = {
   },
   [ALERTS.backupVerificationFailed]: {
     meaning:
-      'Either a backup failed verification in the last hour (`reason="verification_failed"`), or no verified backup succeeded within the configured age (`reason="backup_too_old"`).',
+      'Either the newest backup run failed or did not pass verification (`reason="verification_failed"`, until a later run passes), or the newest verified backup is older than the configured age (`reason="backup_too_old"`; an age of decades means no verified run was ever recorded). Both come from the backup job\'s own record (table `backup_runs`), read by the exporter: an app restart or a replica that never ran a backup cannot raise it.',
     impact: 'No restorable backup: data written since the last good backup could be lost in a disaster.',
     diagnosis: [
-      'Read the backup job\'s logs for the last run and its verification step.',
+      'See the record: `SELECT started_at, finished_at, verified, details FROM backup_runs ORDER BY finished_at DESC LIMIT 5;` (the `details` of a failed run say what failed).',
+      'Read the backup job\'s logs for the last run and its verification step; check that the job is scheduled and ran (CronJob history, `kubectl get jobs`).',
       'Check the backup storage: credentials, free space, retention policy.',
+      'If the record itself is missing (the "Last verified backup" panel shows no data), the exporter cannot read `backup_runs`: read its logs for `business query backupLastSuccess`.',
     ],
     mitigation: ['Fix the cause and run a backup manually, then verify it restores.', 'Keep the alert open until a verified backup exists.'],
   },
   [ALERTS.exporterDown]: {
-    meaning: 'Prometheus cannot scrape the immigration-ai exporter, or finds no exporter target at all.',
-    impact: 'Database, storage, host and maintenance metrics are missing, so their alerts cannot fire: you are blind on the platform.',
+    meaning:
+      'Critical: Prometheus cannot scrape any replica of the immigration-ai exporter, or finds no exporter target at all. Warning: some replicas (production runs two) do not answer while the others do.',
+    impact:
+      'Critical: database, storage, business and maintenance metrics are missing, so their alerts cannot fire: you are blind on the platform. Warning: nothing is missing yet (every replica publishes every metric), but one more failure makes it critical.',
     diagnosis: [
       `\`kubectl -n ${NS} get pods -l app.kubernetes.io/name=immigration-ai-exporter\` and its logs.`,
       'Open Prometheus → Status → Targets and read the scrape error of job `immigration-ai-exporter`.',
@@ -96,8 +100,26 @@ export const RUNBOOK_CONTENT: Record<AlertName, RunbookContent> = {
     ],
     mitigation: ['Restart the exporter deployment; roll back its last change if it crashes on start.'],
   },
+  [ALERTS.appDown]: {
+    meaning:
+      'Critical: no target of job `immigration-ai` (the app\'s pods, found through the scrape annotations of its Services) answers Prometheus, or service discovery finds none at all. Warning: at least one pod does not answer while others may.',
+    impact:
+      'Critical: the platform is down or unreachable for every user, and the per-endpoint and SLO alerts are silent because they need the app\'s own series. Warning: fewer pods serve; users may see slower answers, and one more failure may take the platform down.',
+    diagnosis: [
+      'Open Prometheus → Status → Targets, job `immigration-ai`: the scrape error (connection refused, timeout, 5xx on /metrics) or no target at all.',
+      '`kubectl -n immigration-ai get pods -o wide`: crash loops, pending pods, failed probes; `kubectl -n immigration-ai describe pod <pod>` and its previous logs (`kubectl logs --previous`).',
+      'No target at all: check the app\'s Deployment and Service, its `prometheus.io/scrape` annotation, and whether a rollout or scale-down removed every pod.',
+      'Targets down but users fine: the metrics port or path changed, or a NetworkPolicy in the app\'s namespace blocks Prometheus.',
+    ],
+    mitigation: [
+      'Roll back the last deployment if the pods crash since a rollout (`kubectl -n immigration-ai rollout undo deployment/<app>`).',
+      'Scale the app back up, or fix what keeps pods from starting (image, Secret, resources, node capacity).',
+      'Tell users through the status page while the app is down.',
+    ],
+  },
   [ALERTS.endpointErrorRateHigh]: {
-    meaning: 'One endpoint (`method`, `route`) answers more than the warning (default 5%) or critical (default 10%) share of its requests with 5xx. Endpoints below the minimum request rate are ignored. The table below has each environment\'s values.',
+    meaning:
+      'One endpoint (`method`, `route`) answers more than the warning (default 5%) or critical (default 10%) share of its requests with 5xx over 5 minutes, and failed at least 5 requests in the last hour (the low-traffic guard, `alerting.lowTraffic`). A busy endpoint meets the guard within seconds; an endpoint at 1 request a minute failing half of them pages about 13 minutes in, while one to four failed requests an hour never page. The table below has each environment\'s values.',
     impact: 'Users of that feature get errors; at the critical level the feature is broken for many of them.',
     diagnosis: [
       'Open the "Error tracking" dashboard for the endpoint.',
@@ -108,7 +130,8 @@ export const RUNBOOK_CONTENT: Record<AlertName, RunbookContent> = {
     mitigation: ['Roll back the last deployment if it caused the errors.', 'Fail over or disable the broken dependency or feature.'],
   },
   [ALERTS.apiSlow]: {
-    meaning: 'The average response time of one endpoint is above the threshold (2 s by default) for 15 minutes.',
+    meaning:
+      'The average response time of one endpoint over 5 minutes is above the threshold (2 s by default) for 15 minutes, on an endpoint that served at least 30 requests in the last hour (the low-traffic guard: fewer are too few to judge a mean by). One slow request among many never lasts the 15 minutes.',
     impact: 'Users of that endpoint wait; clients may time out and retry, adding load.',
     diagnosis: [
       'Open the "Performance" dashboard: p50/p95/p99 of the endpoint, and the database response time.',
@@ -159,8 +182,40 @@ export const RUNBOOK_CONTENT: Record<AlertName, RunbookContent> = {
   [ALERTS.maintenanceMode]: {
     meaning: 'The platform reports planned maintenance (`immigration_ai_maintenance_mode == 1`).',
     impact: 'Every other alert except Watchdog is inhibited while it fires: real problems are not notified.',
-    diagnosis: ['Confirm a maintenance window is planned. If not, someone left maintenance mode on.'],
-    mitigation: ['Switch maintenance mode off as soon as the maintenance ends.'],
+    diagnosis: [
+      'Confirm a maintenance window is planned. If not, someone left maintenance mode on.',
+      `The toggle: \`kubectl -n ${NS} get configmap immigration-ai-exporter-maintenance -o jsonpath='{.data.maintenance-mode}'\` (or \`MAINTENANCE_MODE\` on the exporter Deployment). ImmigrationAiMaintenanceTooLong warns after 4 hours.`,
+    ],
+    mitigation: [`Switch it off as soon as the maintenance ends: \`kubectl -n ${NS} patch configmap immigration-ai-exporter-maintenance --type merge -p '{"data":{"maintenance-mode":"off"}}'\`.`],
+  },
+  [ALERTS.maintenanceTooLong]: {
+    meaning:
+      'The exporter has reported maintenance mode for longer than `alerting.maintenanceMaxHours` (4 hours by default). While it is on, every other alert except Watchdog is inhibited; this warning is the one exception.',
+    impact: 'Real problems are not notified: a forgotten maintenance mode silences the whole platform\'s alerting.',
+    diagnosis: [
+      'Ask in the team channel whether a maintenance window is still running.',
+      `\`kubectl -n ${NS} get configmap immigration-ai-exporter-maintenance -o jsonpath='{.data.maintenance-mode}'\`, and \`exporter.maintenanceMode\` in the config; \`MAINTENANCE_MODE\` on the exporter Deployment.`,
+    ],
+    mitigation: [
+      `End it: \`kubectl -n ${NS} patch configmap immigration-ai-exporter-maintenance --type merge -p '{"data":{"maintenance-mode":"off"}}'\` (and \`exporter.maintenanceMode: false\` where GitOps applies the config); the exporter picks it up within about a minute.`,
+      'If the maintenance really lasts longer, silence this alert in Alertmanager for the planned remainder rather than raising the limit.',
+    ],
+  },
+  [ALERTS.notificationsDropped]: {
+    meaning:
+      'The SMS bridge did not send some page notifications in the last hour (label `reason`). `rate_limited`: the hourly cap (`suppression.maxAlertsPerHour`, default 10 per sliding hour) was reached. `not_configured`: the bridge has no Twilio credentials or no `SMS_TO` numbers.',
+    impact:
+      'Pages still reach email and Slack (they are not capped), but nobody is texted: whoever relies on SMS, typically at night, is not woken until the hour rolls over (`rate_limited`) or the bridge is fixed (`not_configured`).',
+    diagnosis: [
+      'Look at what is paging: the critical alerts firing now (System Overview, "Alerts firing now"). A storm of distinct alert names each takes an SMS.',
+      `\`kubectl -n ${NS} logs deploy/immigration-ai-sms-bridge\`: "max_alerts_per_hour reached" or "sms bridge not configured" with the missing settings.`,
+      'The "Notifications" row of System Overview shows pages dropped and notifications sent per channel.',
+    ],
+    mitigation: [
+      'Call the on-call person if pages are firing and they may be asleep; handle the storm from email or Slack.',
+      '`not_configured`: create or fix the Secret `sms-bridge-twilio` (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_FROM, SMS_TO), then restart the bridge.',
+      'If the cap is too low for real incidents, raise `suppression.maxAlertsPerHour`; if one noisy alert eats it, fix or suppress that alert.',
+    ],
   },
   [ALERTS.prometheusRuleEvaluationFailures]: {
     meaning: 'Prometheus fails to evaluate some rules (label `rule_group`).',

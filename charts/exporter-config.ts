@@ -1,6 +1,7 @@
 import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
-import { EXPORTER } from '../contract/components.js';
+import { EXPORTER, EXPORTER_MAINTENANCE } from '../contract/components.js';
+import type { ExporterStorageConfig } from '../contract/config/index.js';
 import type { ChartContext } from './lib/labels.js';
 import { emit, meta } from './lib/workload.js';
 
@@ -12,9 +13,29 @@ export interface ExporterSettings {
   logLevel: 'info' | 'debug';
   /** Where the exporter ships its own logs (pino-loki), labelled job="immigration-ai". */
   lokiUrl: string;
+  /** What the storage check lists (its credentials, for S3, are in the exporter's Secret). */
+  storage: ExporterStorageConfig;
+  /** The maintenance toggle's value as applied (the key of the maintenance ConfigMap). */
+  maintenanceMode: boolean;
 }
 
-/** Non-secret settings of the exporter (and of the report CronJobs), read as environment variables (`envFrom`). */
+/** The storage check's environment: STORAGE_DIR for a mounted directory, S3_* for S3, nothing for none. */
+export function storageEnv(storage: ExporterStorageConfig): Record<string, string> {
+  switch (storage.kind) {
+    case 'directory':
+      return { STORAGE_DIR: storage.directory.mountPath };
+    case 's3':
+      return { S3_ENDPOINT: storage.s3.endpoint, S3_BUCKETS: storage.s3.buckets.join(','), AWS_REGION: storage.s3.region };
+    case 'none':
+      return {};
+  }
+}
+
+/**
+ * Non-secret settings of the exporter (and of the report CronJobs), read as environment variables
+ * (`envFrom`), and the maintenance toggle: a ConfigMap of its own, mounted as a folder, so it can
+ * be patched on its own (`kubectl patch`, docs/on-call.md) and the kubelet refreshes the file.
+ */
 export class ExporterConfigChart extends Chart {
   constructor(scope: Construct, id: string, ctx: ChartContext, settings: ExporterSettings) {
     super(scope, id, { disableResourceNameHashes: true });
@@ -28,7 +49,16 @@ export class ExporterConfigChart extends Chart {
         LOG_LEVEL: settings.logLevel,
         MONITORING_ENVIRONMENT: ctx.environment,
         LOKI_URL: settings.lokiUrl,
+        MAINTENANCE_MODE_FILE: `${EXPORTER_MAINTENANCE.mountDir}/${EXPORTER_MAINTENANCE.key}`,
+        ...storageEnv(settings.storage),
       },
+      immutable: false,
+    });
+    emit(this, 'maintenance', {
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: meta(ctx, EXPORTER.name, EXPORTER_MAINTENANCE.configMap),
+      data: { [EXPORTER_MAINTENANCE.key]: settings.maintenanceMode ? 'on' : 'off' },
       immutable: false,
     });
   }

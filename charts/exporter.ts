@@ -1,6 +1,6 @@
 import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
-import { EXPORTER } from '../contract/components.js';
+import { EXPORTER, EXPORTER_MAINTENANCE } from '../contract/components.js';
 import { IMAGE_COMMANDS, IMAGE_UID } from '../contract/image.js';
 import { EXPORTER_SECRET } from '../contract/secrets.js';
 import { EXPORTER_CONFIGMAP } from './exporter-config.js';
@@ -10,6 +10,8 @@ import { COMPONENT_BUDGET, container, deployment, httpProbe, namedPort, podDisru
 export interface ExporterProps {
   image: string;
   replicas: number;
+  /** A volume whose subfolders the storage check lists (exporter.storage.kind `directory`), mounted read-only. */
+  storageClaim?: { claimName: string; mountPath: string };
 }
 
 /**
@@ -41,10 +43,20 @@ export class ExporterChart extends Chart {
           readinessProbe: httpProbe('/api/health/system', EXPORTER.portName, { period: 15 }),
           // /healthz answers while the process serves, whatever its dependencies do: an outage never restarts it.
           livenessProbe: httpProbe('/healthz', EXPORTER.portName, { period: 20, failures: 6 }),
-          volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
+          volumeMounts: [
+            { name: 'tmp', mountPath: '/tmp' },
+            // The whole ConfigMap as a folder (not a subPath): the kubelet then refreshes the file
+            // when the key is patched, and the exporter reads it at every scrape.
+            { name: 'maintenance', mountPath: EXPORTER_MAINTENANCE.mountDir, readOnly: true },
+            ...(props.storageClaim ? [{ name: 'storage', mountPath: props.storageClaim.mountPath, readOnly: true }] : []),
+          ],
         }),
       ],
-      volumes: [{ name: 'tmp', emptyDir: { sizeLimit: '64Mi' } }],
+      volumes: [
+        { name: 'tmp', emptyDir: { sizeLimit: '64Mi' } },
+        { name: 'maintenance', configMap: { name: EXPORTER_MAINTENANCE.configMap } },
+        ...(props.storageClaim ? [{ name: 'storage', persistentVolumeClaim: { claimName: props.storageClaim.claimName, readOnly: true } }] : []),
+      ],
     });
     deployment(this, ctx, c, { replicas: props.replicas, template });
     service(this, ctx, c, c, [namedPort(EXPORTER.portName, EXPORTER.port)], {

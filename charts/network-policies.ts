@@ -35,6 +35,8 @@ export interface NetworkProps {
   grafanaReplicas: number;
   smsBridge: boolean;
   ldap: boolean;
+  /** The S3 endpoint's port when it is not 443 (exporter.storage.kind `s3`). */
+  exporterStoragePort?: number;
 }
 
 export function flows(ctx: ChartContext, props: NetworkProps): Flow[] {
@@ -68,7 +70,7 @@ export function flows(ctx: ChartContext, props: NetworkProps): Flow[] {
     { from: alloy, to: anywhere, ports: tcp(443, 6443), why: 'Kubernetes API for pod discovery' },
     { from: exporter, to: loki, ports: tcp(LOKI.port), why: 'the exporter ships its own logs' },
     { from: app, to: loki, ports: tcp(LOKI.port), why: 'the app ships its logs (pino-loki)' },
-    { from: exporter, to: anywhere, ports: tcp(5432, 443), why: 'PostgreSQL health checks; S3 storage checks' },
+    { from: exporter, to: anywhere, ports: tcp(5432, 443, ...(props.exporterStoragePort !== undefined && props.exporterStoragePort !== 5432 ? [props.exporterStoragePort] : [])), why: 'PostgreSQL health checks; S3 storage checks' },
     { from: reports, to: prometheus, ports: tcp(PROMETHEUS.port), why: 'query the report figures' },
     { from: reports, to: anywhere, ports: tcp(smtp, 443), why: 'send the report by email and Slack' },
   ];

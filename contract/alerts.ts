@@ -5,6 +5,8 @@
  */
 export const ALERTS = {
   // The application and its dependencies
+  /** Critical: no target of job `immigration-ai` answers (or none exists); warning: some of them. */
+  appDown: 'ImmigrationAiAppDown',
   databaseDown: 'ImmigrationAiDatabaseDown',
   databaseSlow: 'ImmigrationAiDatabaseSlow',
   endpointErrorRateHigh: 'ImmigrationAiEndpointErrorRateHigh',
@@ -20,6 +22,10 @@ export const ALERTS = {
   // The monitoring itself
   exporterDown: 'ImmigrationAiExporterDown',
   maintenanceMode: 'ImmigrationAiMaintenanceMode',
+  /** Maintenance mode on for longer than alerting.maintenanceMaxHours: not inhibited by maintenance itself. */
+  maintenanceTooLong: 'ImmigrationAiMaintenanceTooLong',
+  /** Pages the SMS bridge did not send (its hourly cap, or no Twilio settings). */
+  notificationsDropped: 'ImmigrationAiNotificationsDropped',
   /** Always firing: the dead man's switch. Routed to the heartbeat receiver, never inhibited. */
   watchdog: 'Watchdog',
   prometheusRuleEvaluationFailures: 'PrometheusRuleEvaluationFailures',

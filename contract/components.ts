@@ -10,6 +10,11 @@ export const LOKI = { name: 'loki', headless: 'loki-headless', port: 3100, portN
 export const ALLOY = { name: 'alloy', port: 12345, portName: 'http-metrics' } as const;
 /** The exporter: health checks and platform metrics. */
 export const EXPORTER = { name: 'immigration-ai-exporter', port: 8080, portName: 'http-metrics' } as const;
+/**
+ * The exporter's maintenance toggle in Kubernetes: a ConfigMap key mounted as MAINTENANCE_MODE_FILE
+ * (the whole ConfigMap as a folder, so the kubelet refreshes the file when the key changes).
+ */
+export const EXPORTER_MAINTENANCE = { configMap: 'immigration-ai-exporter-maintenance', key: 'maintenance-mode', mountDir: '/etc/immigration-ai/maintenance' } as const;
 /** The Alertmanager webhook receiver that sends SMS through Twilio. */
 export const SMS_BRIDGE = { name: 'immigration-ai-sms-bridge', port: 9095, portName: 'http', path: '/alerts' } as const;
 /** The scheduled daily and weekly reports (CronJobs). */

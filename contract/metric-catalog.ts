@@ -19,12 +19,29 @@ export const SCRAPE_JOBS = { exporter: 'immigration-ai-exporter', app: 'immigrat
 /** Scrape jobs of the monitoring tools themselves; their metrics are the tools' own, not in this catalog. */
 export const TOOL_JOBS = { prometheus: 'prometheus', alertmanager: 'alertmanager', grafana: 'grafana', loki: 'loki', alloy: 'alloy' } as const;
 
+/**
+ * What a metric's value describes, which decides how queries may combine the replicas that
+ * publish it (production runs two exporter replicas, and the app several pods):
+ * - `shared`: state outside the publishing process: the database (health, connections, locks,
+ *   size), storage, business figures counted in the database, the backup job's record, the
+ *   maintenance toggle. Every replica publishes the same value, so rules and dashboards aggregate
+ *   it with `max`, `min` or `avg` over the replicas, never `sum` (two replicas would double it).
+ *   `immigration_ai_health_status{component="system"}` is the one per-host value among them
+ *   (the node of each replica): `min` over replicas reads it as "the worst node".
+ * - `publisher`: the publishing process or the host it runs on: its HTTP requests, its own query
+ *   timings, the CPU and memory of its node, its build. Each replica's value is its own, and
+ *   counters add up across replicas.
+ * test/helpers/query-lint.ts enforces the `shared` rule on every rule and dashboard query.
+ */
+export type MetricScope = 'shared' | 'publisher';
+
 export interface MetricDefinition<L extends string = string> {
   readonly name: string;
   readonly type: MetricType;
   readonly help: string;
   readonly labelNames: readonly L[];
   readonly owner: MetricOwner;
+  readonly scope: MetricScope;
   /** Histogram bucket upper bounds, in the metric's base unit. */
   readonly buckets?: readonly number[];
 }
@@ -53,6 +70,15 @@ export const METRICS = {
     help: 'Health of a component from the last health check: 1 healthy, 0 unhealthy.',
     labelNames: ['component'],
     owner: 'exporter',
+    scope: 'shared',
+  }),
+  healthCheckResultAge: define({
+    name: 'immigration_ai_health_check_result_age_seconds',
+    type: 'gauge',
+    help: 'Seconds since this exporter replica last completed each check (database, database_content, storage, system); database and system follow the scrapes, database_content and storage HEALTH_CHECK_INTERVAL.',
+    labelNames: ['check'],
+    owner: 'exporter',
+    scope: 'publisher',
   }),
   healthCheckDuration: define({
     name: 'immigration_ai_health_check_duration_seconds',
@@ -60,6 +86,7 @@ export const METRICS = {
     help: 'Duration of the last health check of a component (for the database: its response time).',
     labelNames: ['component'],
     owner: 'exporter',
+    scope: 'shared',
   }),
 
   // Database (exporter)
@@ -69,6 +96,7 @@ export const METRICS = {
     help: 'Database connections by state, from pg_stat_activity.',
     labelNames: ['state'],
     owner: 'exporter',
+    scope: 'shared',
   }),
   databaseLockWaits: define({
     name: 'immigration_ai_database_lock_waits',
@@ -76,6 +104,7 @@ export const METRICS = {
     help: 'Lock requests currently waiting, from pg_locks.',
     labelNames: [],
     owner: 'exporter',
+    scope: 'shared',
   }),
   databaseSize: define({
     name: 'immigration_ai_database_size_bytes',
@@ -83,6 +112,7 @@ export const METRICS = {
     help: 'Size of the application database, from pg_database_size.',
     labelNames: [],
     owner: 'exporter',
+    scope: 'shared',
   }),
   databaseQueryDuration: define({
     name: 'immigration_ai_database_query_duration_seconds',
@@ -90,6 +120,7 @@ export const METRICS = {
     help: 'Duration of the queries the exporter runs against the database, by operation.',
     labelNames: ['operation'],
     owner: 'exporter',
+    scope: 'publisher',
     buckets: QUERY_DURATION_BUCKETS,
   }),
 
@@ -100,6 +131,7 @@ export const METRICS = {
     help: 'Storage buckets that answered the last health check.',
     labelNames: [],
     owner: 'exporter',
+    scope: 'shared',
   }),
   storageObjects: define({
     name: 'immigration_ai_storage_objects',
@@ -107,6 +139,7 @@ export const METRICS = {
     help: 'Objects stored per bucket.',
     labelNames: ['bucket'],
     owner: 'exporter',
+    scope: 'shared',
   }),
   storageUsed: define({
     name: 'immigration_ai_storage_used_bytes',
@@ -114,6 +147,7 @@ export const METRICS = {
     help: 'Bytes stored per bucket.',
     labelNames: ['bucket'],
     owner: 'exporter',
+    scope: 'shared',
   }),
 
   // System (exporter)
@@ -123,6 +157,7 @@ export const METRICS = {
     help: 'Host CPU usage over the last sampling interval (0..1).',
     labelNames: [],
     owner: 'exporter',
+    scope: 'publisher',
   }),
   systemMemoryUsage: define({
     name: 'immigration_ai_system_memory_usage_ratio',
@@ -130,6 +165,7 @@ export const METRICS = {
     help: 'Host memory in use (0..1).',
     labelNames: [],
     owner: 'exporter',
+    scope: 'publisher',
   }),
   systemMemoryAvailable: define({
     name: 'immigration_ai_system_memory_available_bytes',
@@ -137,6 +173,7 @@ export const METRICS = {
     help: 'Host memory available to new work.',
     labelNames: [],
     owner: 'exporter',
+    scope: 'publisher',
   }),
   systemDiskUsage: define({
     name: 'immigration_ai_system_disk_usage_ratio',
@@ -144,6 +181,7 @@ export const METRICS = {
     help: 'Disk usage per mountpoint (0..1).',
     labelNames: ['mountpoint'],
     owner: 'exporter',
+    scope: 'publisher',
   }),
   systemDiskFree: define({
     name: 'immigration_ai_system_disk_free_bytes',
@@ -151,6 +189,7 @@ export const METRICS = {
     help: 'Free disk space per mountpoint.',
     labelNames: ['mountpoint'],
     owner: 'exporter',
+    scope: 'publisher',
   }),
   systemUptime: define({
     name: 'immigration_ai_system_uptime_seconds',
@@ -158,6 +197,7 @@ export const METRICS = {
     help: 'Host uptime.',
     labelNames: [],
     owner: 'exporter',
+    scope: 'publisher',
   }),
 
   // HTTP (app)
@@ -167,6 +207,7 @@ export const METRICS = {
     help: 'HTTP requests served, by method, route template and status code.',
     labelNames: ['method', 'route', 'status_code'],
     owner: 'app',
+    scope: 'publisher',
   }),
   httpRequestDuration: define({
     name: 'immigration_ai_http_request_duration_seconds',
@@ -174,6 +215,7 @@ export const METRICS = {
     help: 'HTTP request duration by method and route template.',
     labelNames: ['method', 'route'],
     owner: 'app',
+    scope: 'publisher',
     buckets: HTTP_DURATION_BUCKETS,
   }),
 
@@ -184,6 +226,7 @@ export const METRICS = {
     help: 'Distinct users active within the window (e.g. 24h), from the database.',
     labelNames: ['window'],
     owner: 'exporter',
+    scope: 'shared',
   }),
   userRegistrations: define({
     name: 'immigration_ai_user_registrations_total',
@@ -191,6 +234,7 @@ export const METRICS = {
     help: 'User registrations completed.',
     labelNames: [],
     owner: 'app',
+    scope: 'publisher',
   }),
   sessionDuration: define({
     name: 'immigration_ai_session_duration_seconds',
@@ -198,6 +242,7 @@ export const METRICS = {
     help: 'Duration of ended user sessions.',
     labelNames: [],
     owner: 'app',
+    scope: 'publisher',
     buckets: SESSION_BUCKETS,
   }),
 
@@ -208,6 +253,7 @@ export const METRICS = {
     help: 'Document uploads by outcome (success, failure).',
     labelNames: ['outcome'],
     owner: 'app',
+    scope: 'publisher',
   }),
   documentUploadSize: define({
     name: 'immigration_ai_document_upload_size_bytes',
@@ -215,6 +261,7 @@ export const METRICS = {
     help: 'Size of uploaded documents.',
     labelNames: [],
     owner: 'app',
+    scope: 'publisher',
     buckets: UPLOAD_SIZE_BUCKETS,
   }),
   documentProcessingDuration: define({
@@ -223,6 +270,7 @@ export const METRICS = {
     help: 'Time to process an uploaded document (scan, OCR, classification).',
     labelNames: [],
     owner: 'app',
+    scope: 'publisher',
     buckets: PROCESSING_BUCKETS,
   }),
   documentVirusDetections: define({
@@ -231,6 +279,7 @@ export const METRICS = {
     help: 'Uploaded documents rejected by the virus scanner.',
     labelNames: [],
     owner: 'app',
+    scope: 'publisher',
   }),
 
   // Chat (app)
@@ -240,6 +289,7 @@ export const METRICS = {
     help: 'Chat conversations started.',
     labelNames: [],
     owner: 'app',
+    scope: 'publisher',
   }),
   chatResponses: define({
     name: 'immigration_ai_chat_responses_total',
@@ -247,6 +297,7 @@ export const METRICS = {
     help: 'Chat responses by responder (ai, human).',
     labelNames: ['responder'],
     owner: 'app',
+    scope: 'publisher',
   }),
   chatResponseDuration: define({
     name: 'immigration_ai_chat_response_duration_seconds',
@@ -254,6 +305,7 @@ export const METRICS = {
     help: 'Time from a user message to the response, by responder (ai, human).',
     labelNames: ['responder'],
     owner: 'app',
+    scope: 'publisher',
     buckets: CHAT_RESPONSE_BUCKETS,
   }),
   chatSatisfactionRating: define({
@@ -262,6 +314,7 @@ export const METRICS = {
     help: 'User satisfaction ratings of chat conversations (1..5).',
     labelNames: [],
     owner: 'app',
+    scope: 'publisher',
     buckets: RATING_BUCKETS,
   }),
 
@@ -272,6 +325,7 @@ export const METRICS = {
     help: 'Active clients per agency, from the database.',
     labelNames: ['agency_id'],
     owner: 'exporter',
+    scope: 'shared',
   }),
   agencyPendingDocumentReviews: define({
     name: 'immigration_ai_agency_pending_document_reviews',
@@ -279,6 +333,7 @@ export const METRICS = {
     help: 'Documents waiting for an agency review, from the database.',
     labelNames: ['agency_id'],
     owner: 'exporter',
+    scope: 'shared',
   }),
   agencyCasesCompleted: define({
     name: 'immigration_ai_agency_cases_completed_total',
@@ -286,6 +341,7 @@ export const METRICS = {
     help: 'Cases completed per agency.',
     labelNames: ['agency_id'],
     owner: 'app',
+    scope: 'publisher',
   }),
   agencyCaseCompletionDuration: define({
     name: 'immigration_ai_agency_case_completion_duration_seconds',
@@ -293,6 +349,7 @@ export const METRICS = {
     help: 'Time from opening to completing a case, per agency.',
     labelNames: ['agency_id'],
     owner: 'app',
+    scope: 'publisher',
     buckets: CASE_DURATION_BUCKETS,
   }),
   agencyClientSatisfaction: define({
@@ -301,6 +358,7 @@ export const METRICS = {
     help: 'Average client satisfaction score per agency (1..5), from the database.',
     labelNames: ['agency_id'],
     owner: 'exporter',
+    scope: 'shared',
   }),
 
   // Security and operations
@@ -310,20 +368,26 @@ export const METRICS = {
     help: 'Rejected access attempts by reason (e.g. invalid_token, forbidden, bad_credentials).',
     labelNames: ['reason'],
     owner: 'app',
+    scope: 'publisher',
   }),
+  // Backups: the backup job records each run in the database (table backup_runs of the reference
+  // schema); the exporter reads that record, so every replica publishes the same values and no
+  // web process restart can make a backup look missing.
   backupLastSuccess: define({
     name: 'immigration_ai_backup_last_success_timestamp_seconds',
     type: 'gauge',
-    help: 'Unix time of the last successful, verified backup.',
+    help: 'Unix time of the newest backup run that completed and passed verification, from the backup job record in the database (0 when none is recorded).',
     labelNames: [],
-    owner: 'app',
+    owner: 'exporter',
+    scope: 'shared',
   }),
-  backupVerificationFailures: define({
-    name: 'immigration_ai_backup_verification_failures_total',
-    type: 'counter',
-    help: 'Backups that failed verification.',
+  backupLastFailure: define({
+    name: 'immigration_ai_backup_last_failure_timestamp_seconds',
+    type: 'gauge',
+    help: 'Unix time of the newest backup run that failed or did not pass verification, from the backup job record in the database (0 when none is recorded).',
     labelNames: [],
-    owner: 'app',
+    owner: 'exporter',
+    scope: 'shared',
   }),
   maintenanceMode: define({
     name: 'immigration_ai_maintenance_mode',
@@ -331,6 +395,7 @@ export const METRICS = {
     help: 'Maintenance mode: 1 while planned maintenance is on, else 0.',
     labelNames: [],
     owner: 'exporter',
+    scope: 'shared',
   }),
   exporterBuildInfo: define({
     name: 'immigration_ai_exporter_build_info',
@@ -338,6 +403,7 @@ export const METRICS = {
     help: 'Always 1; the version label carries the exporter version.',
     labelNames: ['version'],
     owner: 'exporter',
+    scope: 'publisher',
   }),
 
   // SMS bridge (Alertmanager webhook -> Twilio)
@@ -347,6 +413,7 @@ export const METRICS = {
     help: 'SMS messages the bridge handed to Twilio, by outcome (sent, failed).',
     labelNames: ['outcome'],
     owner: 'sms-bridge',
+    scope: 'publisher',
   }),
   smsNotificationsDropped: define({
     name: 'immigration_ai_sms_notifications_dropped_total',
@@ -354,6 +421,7 @@ export const METRICS = {
     help: 'Alert notifications the SMS bridge did not send, by reason (rate_limited, not_configured).',
     labelNames: ['reason'],
     owner: 'sms-bridge',
+    scope: 'publisher',
   }),
 } as const;
 
@@ -368,3 +436,6 @@ export function seriesNames(def: MetricDefinition): string[] {
 
 /** The scrape job under which a metric appears. */
 export const jobOf = (def: MetricDefinition): string => SCRAPE_JOBS[def.owner];
+
+/** Metrics whose value describes shared state (see MetricScope): aggregate over replicas with max, min or avg. */
+export const SHARED_STATE_METRICS: readonly MetricDefinition[] = ALL_METRICS.filter((m) => m.scope === 'shared');

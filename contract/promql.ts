@@ -18,6 +18,18 @@ export function series(def: MetricDefinition, ...matchers: string[]): string {
   return selector(def.name, jobOf(def), matchers);
 }
 
+/** Aggregations that read shared state once, however many replicas publish it. */
+export type ReplicaSafeAggregation = 'max' | 'min' | 'avg';
+
+/**
+ * A shared-state metric (catalog scope `shared`) read once however many replicas publish it:
+ * `max(series)` or `max by (a, b) (series)`. Only max, min and avg: a sum would add the replicas up.
+ */
+export function sharedState(agg: ReplicaSafeAggregation, def: MetricDefinition, by: readonly string[] = [], ...matchers: string[]): string {
+  if (def.scope !== 'shared') throw new Error(`${def.name} describes its publisher, not shared state: aggregate it as the question needs`);
+  return by.length === 0 ? `${agg}(${series(def, ...matchers)})` : `${agg} by (${by.join(', ')}) (${series(def, ...matchers)})`;
+}
+
 /** A histogram's `_bucket`, `_sum` or `_count` series. */
 export function hist(def: MetricDefinition, part: 'bucket' | 'sum' | 'count', ...matchers: string[]): string {
   if (def.type !== 'histogram') throw new Error(`${def.name} is not a histogram`);

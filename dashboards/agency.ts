@@ -5,7 +5,7 @@ import type { MonitoringConfig } from '../contract/config/index.js';
 import { cell, composeDashboard, row, type LayoutItem } from './compose.js';
 import { toDashboard } from './links.js';
 import { barGaugePanel, gaugePanel, neutralSteps, satisfactionSteps, statPanel, timeseriesPanel } from './panels.js';
-import { series } from '../contract/promql.js';
+import { series, sharedState } from '../contract/promql.js';
 import { increaseOverRange, perHour, quantile, quantileOverRange } from './grafana-ranges.js';
 import { agencyMatcher, agencyVariable } from './variables.js';
 
@@ -19,7 +19,7 @@ function agencyNowRow(config: MonitoringConfig): LayoutItem[] {
         title: 'Active clients',
         description: 'Clients of the agency with an active case.',
         unit: 'short',
-        queries: [{ expr: `sum(${series(METRICS.agencyActiveClients, agencyMatcher)})`, legend: 'active clients' }],
+        queries: [{ expr: sharedState('max', METRICS.agencyActiveClients, [], agencyMatcher), legend: 'active clients' }],
         thresholds: neutralSteps(),
         sparkline: true,
       }),
@@ -31,7 +31,7 @@ function agencyNowRow(config: MonitoringConfig): LayoutItem[] {
         title: 'Pending reviews',
         description: 'Documents waiting for the agency to review them.',
         unit: 'short',
-        queries: [{ expr: `sum(${series(METRICS.agencyPendingDocumentReviews, agencyMatcher)})`, legend: 'pending reviews' }],
+        queries: [{ expr: sharedState('max', METRICS.agencyPendingDocumentReviews, [], agencyMatcher), legend: 'pending reviews' }],
         thresholds: neutralSteps(),
         sparkline: true,
       }),
@@ -69,7 +69,7 @@ function agencyNowRow(config: MonitoringConfig): LayoutItem[] {
         description: 'Average client satisfaction score of the agency (1..5).',
         unit: 'short',
         decimals: 2,
-        queries: [{ expr: `avg(${series(METRICS.agencyClientSatisfaction, agencyMatcher)})`, legend: 'satisfaction', instant: true }],
+        queries: [{ expr: sharedState('avg', METRICS.agencyClientSatisfaction, [], agencyMatcher), legend: 'satisfaction', instant: true }],
         thresholds: satisfactionSteps(),
         min: 1,
         max: 5,
@@ -91,8 +91,8 @@ function trendsRow(config: MonitoringConfig): LayoutItem[] {
         description: 'Active clients and documents waiting for review over time.',
         unit: 'short',
         queries: [
-          { expr: `sum(${series(METRICS.agencyActiveClients, agencyMatcher)})`, legend: 'active clients' },
-          { expr: `sum(${series(METRICS.agencyPendingDocumentReviews, agencyMatcher)})`, legend: 'pending reviews' },
+          { expr: sharedState('max', METRICS.agencyActiveClients, [], agencyMatcher), legend: 'active clients' },
+          { expr: sharedState('max', METRICS.agencyPendingDocumentReviews, [], agencyMatcher), legend: 'pending reviews' },
         ],
         thresholds: neutralSteps(),
         min: 0,
@@ -133,7 +133,7 @@ function trendsRow(config: MonitoringConfig): LayoutItem[] {
         description: 'Average client satisfaction score over time (1..5).',
         unit: 'short',
         decimals: 2,
-        queries: [{ expr: `avg(${series(METRICS.agencyClientSatisfaction, agencyMatcher)})`, legend: 'satisfaction' }],
+        queries: [{ expr: sharedState('avg', METRICS.agencyClientSatisfaction, [], agencyMatcher), legend: 'satisfaction' }],
         thresholds: satisfactionSteps(),
         min: 1,
         max: 5,
@@ -153,7 +153,7 @@ function allAgenciesRow(config: MonitoringConfig): LayoutItem[] {
         title: 'Most pending reviews',
         description: 'The ten agencies with the most documents waiting for review: pick one in the Agency selector.',
         unit: 'short',
-        queries: [{ expr: `topk(10, ${series(METRICS.agencyPendingDocumentReviews)})`, legend: '{{agency_id}}', instant: true }],
+        queries: [{ expr: `topk(10, ${sharedState('max', METRICS.agencyPendingDocumentReviews, ['agency_id'])})`, legend: '{{agency_id}}', instant: true }],
         thresholds: neutralSteps(),
         min: 0,
         links: [toDashboard(config, 'business', 'Business metrics')],

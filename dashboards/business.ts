@@ -6,7 +6,7 @@ import { cell, composeDashboard, row, type LayoutItem } from './compose.js';
 import { toDashboard } from './links.js';
 import { activeUsersStat } from './shared-panels.js';
 import { barGaugePanel, COLORS, gaugePanel, neutralSteps, satisfactionSteps, statPanel, timeseriesPanel } from './panels.js';
-import { series } from '../contract/promql.js';
+import { series, sharedState } from '../contract/promql.js';
 import { mean, perHour, quantile, rate } from './grafana-ranges.js';
 
 /** Row “Users”. */
@@ -223,7 +223,7 @@ function casesAndSatisfactionRow(config: MonitoringConfig): LayoutItem[] {
         description: 'Average client satisfaction score (1..5) of the ten lowest-rated agencies.',
         unit: 'short',
         decimals: 2,
-        queries: [{ expr: `bottomk(10, ${series(METRICS.agencyClientSatisfaction)})`, legend: '{{agency_id}}', instant: true }],
+        queries: [{ expr: `bottomk(10, ${sharedState('avg', METRICS.agencyClientSatisfaction, ['agency_id'])})`, legend: '{{agency_id}}', instant: true }],
         thresholds: satisfactionSteps(),
         min: 1,
         max: 5,

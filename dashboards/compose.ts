@@ -13,7 +13,7 @@ import { METRICS } from '../contract/metric-catalog.js';
 import { DASHBOARD_UIDS, type DashboardKey, DATASOURCE_UIDS } from '../contract/dashboards.js';
 import { COMMON_TAG, DATASOURCE_TYPES, DATASOURCE_VARIABLES } from './constants.js';
 import { type PanelBuilderLike, PROMETHEUS } from './panels.js';
-import { series } from '../contract/promql.js';
+import { sharedState } from '../contract/promql.js';
 
 export const GRID_COLUMNS = 24;
 
@@ -105,7 +105,7 @@ export function composeDashboard(config: MonitoringConfig, spec: DashboardSpec):
         .datasource(PROMETHEUS)
         .enable(true)
         .iconColor('purple')
-        .expr(`${series(METRICS.maintenanceMode)} == 1`)
+        .expr(`${sharedState('max', METRICS.maintenanceMode)} == 1`)
         .step('1m')
         .titleFormat('Maintenance mode'),
     );

@@ -7,8 +7,8 @@ import { cell, composeDashboard, row, type LayoutItem } from './compose.js';
 import { ALERTS } from '../contract/alerts.js';
 import { runbook, toDashboard } from './links.js';
 import { LINE_FILTERS, linesPerInterval, logQueries } from './logql.js';
-import { alertSteps, logsPanel, lokiTimeseriesPanel, neutralSteps, statPanel, tablePanel, timeseriesPanel } from './panels.js';
-import { percent, recorded, series } from '../contract/promql.js';
+import { alertSteps, barGaugePanel, binaryMapping, COLORS, logsPanel, lokiTimeseriesPanel, neutralSteps, stateTimelinePanel, statPanel, tablePanel, timeseriesPanel } from './panels.js';
+import { humanSeconds, num, percent, recorded, series, sharedState } from '../contract/promql.js';
 import { increaseOverRange, perHour, rate } from './grafana-ranges.js';
 import { routeMatcher, routeVariable } from './variables.js';
 
@@ -18,6 +18,7 @@ function errorsByEndpointRow(config: MonitoringConfig): LayoutItem[] {
   const errorSteps = alertSteps(warning.errorRateRatio, critical.errorRateRatio);
   const errorRunbook = [runbook(config, ALERTS.endpointErrorRateHigh)];
   const perEndpoint = '{{method}} {{route}}';
+  const { lowTraffic } = config.alerting;
   return [
     row('Errors by endpoint'),
     cell(
@@ -41,7 +42,7 @@ function errorsByEndpointRow(config: MonitoringConfig): LayoutItem[] {
     cell(
       timeseriesPanel({
         title: 'Error ratio per endpoint',
-        description: `Share of 5xx responses per endpoint over 5 minutes: the expression of ${ALERTS.endpointErrorRateHigh} (warning ${percent(warning.errorRateRatio)}, critical ${percent(critical.errorRateRatio)}; endpoints below ${config.alerting.minRequestRatePerSecond} req/s do not page).`,
+        description: `Share of 5xx responses per endpoint over 5 minutes: the expression of ${ALERTS.endpointErrorRateHigh} (warning ${percent(warning.errorRateRatio)}, critical ${percent(critical.errorRateRatio)}; an endpoint pages only with at least ${lowTraffic.minFailedRequests} failed requests in the last ${humanSeconds(lowTraffic.windowSeconds)}).`,
         unit: 'percentunit',
         queries: [{ expr: recorded(RECORDED.httpErrorRatio5m, routeMatcher), legend: perEndpoint }],
         thresholds: errorSteps,
@@ -88,11 +89,11 @@ function errorsByEndpointRow(config: MonitoringConfig): LayoutItem[] {
     cell(
       tablePanel({
         title: 'Endpoints with the highest error ratio',
-        description: `The ten endpoints with the highest 5xx ratio now, among those serving at least ${config.alerting.minRequestRatePerSecond} req/s (the alert's low-traffic guard).`,
+        description: `The ten endpoints with the highest 5xx ratio now, among those with at least ${lowTraffic.minRequests} requests in the last ${humanSeconds(lowTraffic.windowSeconds)} (enough to read a ratio by). ${ALERTS.endpointErrorRateHigh} also needs ${lowTraffic.minFailedRequests} failed requests in that window.`,
         unit: 'percentunit',
         queries: [
           {
-            expr: `topk(10, ${recorded(RECORDED.httpErrorRatio5m, routeMatcher)} and on (job, method, route) ${recorded(RECORDED.httpRequestsRate5m, routeMatcher)} >= ${config.alerting.minRequestRatePerSecond})`,
+            expr: `topk(10, ${recorded(RECORDED.httpErrorRatio5m, routeMatcher)} and on (job, method, route) ${recorded(RECORDED.httpRequestsIncrease1h, routeMatcher)} >= ${num(lowTraffic.minRequests)})`,
             instant: true,
             table: true,
           },
@@ -102,7 +103,21 @@ function errorsByEndpointRow(config: MonitoringConfig): LayoutItem[] {
         sortBy: 'Value',
         links: errorRunbook,
       }),
-      24,
+      16,
+      8,
+    ),
+    cell(
+      barGaugePanel({
+        title: 'Failed requests in the low-traffic window',
+        description: `5xx answers per endpoint in the last ${humanSeconds(lowTraffic.windowSeconds)}, the ten highest. ${ALERTS.endpointErrorRateHigh} may fire on an endpoint from ${lowTraffic.minFailedRequests} (orange): below that, one stray failure on a quiet endpoint is not a page.`,
+        unit: 'short',
+        decimals: 0,
+        queries: [{ expr: `topk(10, ${recorded(RECORDED.httpErrorsIncrease1h, routeMatcher)})`, legend: perEndpoint, instant: true }],
+        thresholds: alertSteps(lowTraffic.minFailedRequests),
+        min: 0,
+        links: errorRunbook,
+      }),
+      8,
       8,
     ),
   ];
@@ -138,18 +153,32 @@ function exceptionsRow(config: MonitoringConfig): LayoutItem[] {
     ),
     cell(
       timeseriesPanel({
-        title: 'Failed uploads and backup verifications',
-        description: 'Document uploads that failed and backups that failed verification, per hour.',
+        title: 'Failed uploads',
+        description: 'Document uploads that failed, per hour.',
         unit: 'suffix:/h',
-        queries: [
-          { expr: perHour(series(METRICS.documentUploads, 'outcome="failure"')), legend: 'failed uploads' },
-          { expr: perHour(series(METRICS.backupVerificationFailures)), legend: 'failed backup verifications' },
-        ],
+        queries: [{ expr: perHour(series(METRICS.documentUploads, 'outcome="failure"')), legend: 'failed uploads' }],
         thresholds: neutralSteps(),
         min: 0,
-        links: [runbook(config, ALERTS.backupVerificationFailed)],
       }),
-      24,
+      16,
+      7,
+    ),
+    cell(
+      stateTimelinePanel({
+        title: 'Newest backup run',
+        description: `Whether the newest backup run the backup job recorded in the database failed (red) or passed verification (green). ${ALERTS.backupVerificationFailed} fires after 15 minutes of red.`,
+        unit: 'none',
+        queries: [
+          {
+            expr: `${sharedState('max', METRICS.backupLastFailure)} > bool ${sharedState('max', METRICS.backupLastSuccess)}`,
+            legend: 'newest backup run',
+          },
+        ],
+        mappings: binaryMapping(['Failed', COLORS.critical], ['Verified', COLORS.ok]),
+        thresholds: alertSteps(undefined, 1),
+        links: [runbook(config, ALERTS.backupVerificationFailed), toDashboard(config, 'system', 'System overview')],
+      }),
+      8,
       7,
     ),
   ];

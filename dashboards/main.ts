@@ -13,7 +13,7 @@ import { ALERTS } from '../contract/alerts.js';
 import { runbook, toDashboard } from './links.js';
 import { activeUsersStat } from './shared-panels.js';
 import { alertSteps, binaryMapping, COLORS, healthySteps, statPanel, timeseriesPanel } from './panels.js';
-import { percent, recorded, series } from '../contract/promql.js';
+import { percent, recorded, sharedState } from '../contract/promql.js';
 
 export function mainDashboard(config: MonitoringConfig): dashboard.Dashboard {
   const { warning, critical } = config.alerting.thresholds;
@@ -29,7 +29,7 @@ export function mainDashboard(config: MonitoringConfig): dashboard.Dashboard {
           title: 'System Health Overview',
           description: 'Last health check per component (database, storage, system): green is healthy, red is unhealthy.',
           unit: 'none',
-          queries: [{ expr: series(METRICS.healthStatus), legend: '{{component}}', instant: true }],
+          queries: [{ expr: sharedState('min', METRICS.healthStatus, ['component']), legend: '{{component}}', instant: true }],
           mappings: binaryMapping(['Healthy', COLORS.ok], ['Unhealthy', COLORS.critical]),
           thresholds: healthySteps(),
           background: true,

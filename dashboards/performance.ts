@@ -7,7 +7,7 @@ import { cell, composeDashboard, type LayoutItem, row } from './compose.js';
 import { ALERTS, type AlertName } from '../contract/alerts.js';
 import { runbook, toDashboard } from './links.js';
 import { alertSteps, barGaugePanel, binaryMapping, COLORS, gaugePanel, healthySteps, neutralSteps, statPanel, tablePanel, timeseriesPanel } from './panels.js';
-import { num, percent, recorded, series } from '../contract/promql.js';
+import { humanSeconds, num, percent, recorded, series, sharedState } from '../contract/promql.js';
 import { quantile, rate } from './grafana-ranges.js';
 import { routeMatcher, routeVariable } from './variables.js';
 
@@ -121,9 +121,15 @@ function apiResponseTimes(config: MonitoringConfig): LayoutItem[] {
     cell(
       tablePanel({
         title: 'Slowest endpoints',
-        description: 'The ten endpoints with the highest mean response time now.',
+        description: `The ten endpoints with the highest mean response time now, among those with at least ${config.alerting.lowTraffic.minRequests} requests in the last ${humanSeconds(config.alerting.lowTraffic.windowSeconds)} (the low-traffic guard of ${ALERTS.apiSlow}).`,
         unit: 's',
-        queries: [{ expr: `topk(10, ${recorded(RECORDED.httpDurationMean5m, routeMatcher)})`, instant: true, table: true }],
+        queries: [
+          {
+            expr: `topk(10, ${recorded(RECORDED.httpDurationMean5m, routeMatcher)} and on (job, method, route) ${recorded(RECORDED.httpRequestsIncrease1h, routeMatcher)} >= ${num(config.alerting.lowTraffic.minRequests)})`,
+            instant: true,
+            table: true,
+          },
+        ],
         thresholds: alertSteps(warning.apiResponseSeconds),
         hideColumns: ['Time', 'job'],
         sortBy: 'Value',
@@ -143,9 +149,9 @@ function databasePerformance(config: MonitoringConfig): LayoutItem[] {
     cell(
       statPanel({
         title: 'Database',
-        description: 'Database connectivity from the last health check.',
+        description: `Database connectivity from the last health check: Down when no exporter replica reaches the database, as ${ALERTS.databaseDown} reads it.`,
         unit: 'none',
-        queries: [{ expr: `min(${series(METRICS.healthStatus, 'component="database"')})`, legend: 'database', instant: true }],
+        queries: [{ expr: sharedState('max', METRICS.healthStatus, [], 'component="database"'), legend: 'database', instant: true }],
         mappings: binaryMapping(['Up', COLORS.ok], ['Down', COLORS.critical]),
         thresholds: healthySteps(),
         background: true,
@@ -157,9 +163,9 @@ function databasePerformance(config: MonitoringConfig): LayoutItem[] {
     cell(
       timeseriesPanel({
         title: 'Database response time',
-        description: `Duration of the database health check. The dashed line is the ${warning.databaseResponseSeconds} s threshold of ${ALERTS.databaseSlow}.`,
+        description: `Duration of the database health check, from the exporter replica that measured the shortest (the database is slow when every replica finds it slow). The dashed line is the ${warning.databaseResponseSeconds} s threshold of ${ALERTS.databaseSlow}.`,
         unit: 's',
-        queries: [{ expr: series(METRICS.healthCheckDuration, 'component="database"'), legend: 'health check' }],
+        queries: [{ expr: sharedState('min', METRICS.healthCheckDuration, [], 'component="database"'), legend: 'health check' }],
         thresholds: alertSteps(warning.databaseResponseSeconds),
         showThresholds: true,
         min: 0,
@@ -186,7 +192,7 @@ function databasePerformance(config: MonitoringConfig): LayoutItem[] {
         title: 'Database connections',
         description: 'Connections by state, from pg_stat_activity.',
         unit: 'short',
-        queries: [{ expr: `sum by (state) (${series(METRICS.databaseConnections)})`, legend: '{{state}}' }],
+        queries: [{ expr: sharedState('max', METRICS.databaseConnections, ['state']), legend: '{{state}}' }],
         thresholds: neutralSteps(),
         stack: true,
         min: 0,
@@ -199,7 +205,7 @@ function databasePerformance(config: MonitoringConfig): LayoutItem[] {
         title: 'Lock waits',
         description: 'Lock requests waiting, from pg_locks.',
         unit: 'short',
-        queries: [{ expr: series(METRICS.databaseLockWaits), legend: 'waiting' }],
+        queries: [{ expr: sharedState('max', METRICS.databaseLockWaits), legend: 'waiting' }],
         thresholds: neutralSteps(),
         min: 0,
       }),
@@ -211,7 +217,7 @@ function databasePerformance(config: MonitoringConfig): LayoutItem[] {
         title: 'Database size',
         description: 'Size of the application database, from pg_database_size.',
         unit: 'bytes',
-        queries: [{ expr: series(METRICS.databaseSize), legend: 'size' }],
+        queries: [{ expr: sharedState('max', METRICS.databaseSize), legend: 'size' }],
         thresholds: neutralSteps(),
         min: 0,
       }),
@@ -231,7 +237,7 @@ function storageUsage(config: MonitoringConfig): LayoutItem[] {
         title: 'Storage buckets available',
         description: 'Buckets that answered the last storage health check.',
         unit: 'short',
-        queries: [{ expr: `max(${series(METRICS.storageBucketsAvailable)})`, legend: 'buckets', instant: true }],
+        queries: [{ expr: sharedState('max', METRICS.storageBucketsAvailable), legend: 'buckets', instant: true }],
         thresholds: healthySteps(),
         background: true,
       }),
@@ -243,7 +249,7 @@ function storageUsage(config: MonitoringConfig): LayoutItem[] {
         title: 'Storage used per bucket',
         description: 'Bytes stored per bucket.',
         unit: 'bytes',
-        queries: [{ expr: series(METRICS.storageUsed), legend: '{{bucket}}' }],
+        queries: [{ expr: sharedState('max', METRICS.storageUsed, ['bucket']), legend: '{{bucket}}' }],
         thresholds: neutralSteps(),
         stack: true,
         min: 0,
@@ -256,7 +262,7 @@ function storageUsage(config: MonitoringConfig): LayoutItem[] {
         title: 'Objects per bucket',
         description: 'Objects stored per bucket.',
         unit: 'short',
-        queries: [{ expr: series(METRICS.storageObjects), legend: '{{bucket}}' }],
+        queries: [{ expr: sharedState('max', METRICS.storageObjects, ['bucket']), legend: '{{bucket}}' }],
         thresholds: neutralSteps(),
         stack: true,
         min: 0,

@@ -4,7 +4,7 @@
 import type * as stat from '@grafana/grafana-foundation-sdk/stat';
 import { METRICS } from '../contract/metric-catalog.js';
 import { neutralSteps, type PanelLink, statPanel } from './panels.js';
-import { series } from '../contract/promql.js';
+import { sharedState } from '../contract/promql.js';
 
 /** Distinct active users per window (the exporter counts them from the database). */
 export function activeUsersStat(title: string, description: string, links: PanelLink[] = []): stat.PanelBuilder {
@@ -12,7 +12,7 @@ export function activeUsersStat(title: string, description: string, links: Panel
     title,
     description,
     unit: 'short',
-    queries: [{ expr: `max by (window) (${series(METRICS.activeUsers)})`, legend: '{{window}}' }],
+    queries: [{ expr: sharedState('max', METRICS.activeUsers, ['window']), legend: '{{window}}' }],
     thresholds: neutralSteps(),
     sparkline: true,
     ...(links.length > 0 ? { links } : {}),

@@ -6,10 +6,10 @@ import { cell, composeDashboard, row, type LayoutItem } from './compose.js';
 import { ALERTS } from '../contract/alerts.js';
 import { runbook, toDashboard } from './links.js';
 import { activeUsersStat } from './shared-panels.js';
-import { alertSteps, binaryMapping, COLORS, healthySteps, neutralSteps, type Steps, stateTimelinePanel, statPanel, tablePanel } from './panels.js';
+import { alertSteps, binaryMapping, COLORS, healthySteps, neutralSteps, type Steps, stateTimelinePanel, statPanel, tablePanel, timeseriesPanel } from './panels.js';
 import { leMatcher, percent } from '../contract/promql.js';
-import { hist, series, upOf } from '../contract/promql.js';
-import { increaseOverRange } from './grafana-ranges.js';
+import { hist, series, sharedState, upOf } from '../contract/promql.js';
+import { increaseOverRange, rate } from './grafana-ranges.js';
 
 /** Firing alerts, without the always-firing Watchdog (the dead man's switch). */
 const firing = (...matchers: string[]): string => `ALERTS{${['alertstate="firing"', 'alertname!="Watchdog"', ...matchers].join(', ')}}`;
@@ -30,7 +30,7 @@ function healthRow(config: MonitoringConfig): LayoutItem[] {
         title: 'Overall health',
         description: 'Healthy only when every component passed its last health check (the minimum over components).',
         unit: 'none',
-        queries: [{ expr: `min(${series(METRICS.healthStatus)})`, legend: 'overall', instant: true }],
+        queries: [{ expr: sharedState('min', METRICS.healthStatus), legend: 'overall', instant: true }],
         mappings: binaryMapping(['Healthy', COLORS.ok], ['Degraded', COLORS.critical]),
         thresholds: healthySteps(),
         background: true,
@@ -44,7 +44,7 @@ function healthRow(config: MonitoringConfig): LayoutItem[] {
         title: 'Components',
         description: 'Last health check per component.',
         unit: 'none',
-        queries: [{ expr: series(METRICS.healthStatus), legend: '{{component}}', instant: true }],
+        queries: [{ expr: sharedState('min', METRICS.healthStatus, ['component']), legend: '{{component}}', instant: true }],
         mappings: healthy,
         thresholds: healthySteps(),
         background: true,
@@ -56,7 +56,7 @@ function healthRow(config: MonitoringConfig): LayoutItem[] {
     cell(
       statPanel({
         title: 'Scrape targets',
-        description: 'Whether Prometheus reaches the exporter and the application metrics endpoint (Down also when the target is not discovered at all).',
+        description: `Whether Prometheus reaches every exporter replica and every application pod (Down also when the job has no target at all). One target down is a warning of ${ALERTS.exporterDown} or ${ALERTS.appDown}; every target down pages.`,
         unit: 'none',
         queries: [
           // A target that is absent (not discovered) is as down as one that fails: `or vector(0)`.
@@ -66,7 +66,7 @@ function healthRow(config: MonitoringConfig): LayoutItem[] {
         mappings: binaryMapping(['Up', COLORS.ok], ['Down', COLORS.critical]),
         thresholds: healthySteps(),
         background: true,
-        links: [runbook(config, ALERTS.exporterDown)],
+        links: [runbook(config, ALERTS.exporterDown), runbook(config, ALERTS.appDown)],
       }),
       8,
       5,
@@ -76,12 +76,24 @@ function healthRow(config: MonitoringConfig): LayoutItem[] {
         title: 'Component health over time',
         description: 'Health check results per component; red stretches are outages.',
         unit: 'none',
-        queries: [{ expr: series(METRICS.healthStatus), legend: '{{component}}' }],
+        queries: [{ expr: sharedState('min', METRICS.healthStatus, ['component']), legend: '{{component}}' }],
         mappings: healthy,
         thresholds: healthySteps(),
         links: [runbook(config, ALERTS.databaseDown)],
       }),
-      24,
+      16,
+      6,
+    ),
+    cell(
+      timeseriesPanel({
+        title: 'Check result age',
+        description: `Seconds since each check last completed, on the stalest exporter replica. database and system are probes re-run by scrapes; database_content (size, business figures, backup record) and storage run every ${config.healthCheckIntervalSeconds} s (HEALTH_CHECK_INTERVAL): their figures are up to that old.`,
+        unit: 's',
+        queries: [{ expr: `max by (check) (${series(METRICS.healthCheckResultAge)})`, legend: '{{check}}' }],
+        thresholds: neutralSteps(),
+        min: 0,
+      }),
+      8,
       6,
     ),
   ];
@@ -113,11 +125,11 @@ function activityAndOperationsRow(config: MonitoringConfig): LayoutItem[] {
         title: 'Maintenance mode',
         description: `While on, ${ALERTS.maintenanceMode} silences every notification except the Watchdog.`,
         unit: 'none',
-        queries: [{ expr: `max(${series(METRICS.maintenanceMode)})`, legend: 'maintenance', instant: true }],
+        queries: [{ expr: sharedState('max', METRICS.maintenanceMode), legend: 'maintenance', instant: true }],
         mappings: binaryMapping(['On', COLORS.warning], ['Off', COLORS.ok]),
         thresholds: alertSteps(1),
         background: true,
-        links: [runbook(config, ALERTS.maintenanceMode)],
+        links: [runbook(config, ALERTS.maintenanceMode), runbook(config, ALERTS.maintenanceTooLong)],
       }),
       6,
       5,
@@ -125,9 +137,9 @@ function activityAndOperationsRow(config: MonitoringConfig): LayoutItem[] {
     cell(
       statPanel({
         title: 'Last verified backup',
-        description: `Time since the last successful, verified backup. Orange after ${config.alerting.backupMaxAgeHours} h (${ALERTS.backupVerificationFailed}).`,
+        description: `Time since the newest verified backup the backup job recorded in the database. Orange after ${config.alerting.backupMaxAgeHours} h (${ALERTS.backupVerificationFailed}).`,
         unit: 'dtdurations',
-        queries: [{ expr: `time() - max(${series(METRICS.backupLastSuccess)})`, legend: 'age', instant: true }],
+        queries: [{ expr: `time() - ${sharedState('max', METRICS.backupLastSuccess)}`, legend: 'age', instant: true }],
         thresholds: alertSteps(backupMaxAgeSeconds),
         links: [runbook(config, ALERTS.backupVerificationFailed)],
       }),
@@ -231,13 +243,49 @@ function currentAlertsRow(config: MonitoringConfig): LayoutItem[] {
   ];
 }
 
+/** Row “Notifications”: how much reaches each channel, and what the SMS cap dropped. */
+function notificationsRow(config: MonitoringConfig): LayoutItem[] {
+  const cap = config.suppression.maxAlertsPerHour;
+  return [
+    row('Notifications'),
+    cell(
+      timeseriesPanel({
+        title: 'Notifications sent per channel',
+        description: `Notifications Alertmanager sent per hour by integration (email, slack, and the HTTP integration that carries the SMS bridge and the heartbeat), all replicas. The dashed line is max_alerts_per_hour (${cap}): the SMS bridge enforces it; email and Slack are bounded by grouping and group_interval, not capped.`,
+        unit: 'suffix:/h',
+        queries: [{ expr: `3600 * sum by (integration) (${rate('alertmanager_notifications_total')})`, legend: '{{integration}}' }],
+        thresholds: alertSteps(cap),
+        showThresholds: true,
+        min: 0,
+        links: [runbook(config, ALERTS.notificationsDropped)],
+      }),
+      16,
+      7,
+    ),
+    cell(
+      statPanel({
+        title: 'Pages not sent by SMS',
+        description: `Page notifications the SMS bridge dropped in the selected time range (its hourly cap, or missing Twilio settings); any drop fires ${ALERTS.notificationsDropped}.`,
+        unit: 'short',
+        decimals: 0,
+        queries: [{ expr: `sum(${increaseOverRange(series(METRICS.smsNotificationsDropped))}) or vector(0)`, legend: 'dropped', instant: true }],
+        thresholds: alertSteps(undefined, 1),
+        background: true,
+        links: [runbook(config, ALERTS.notificationsDropped)],
+      }),
+      8,
+      7,
+    ),
+  ];
+}
+
 export function systemDashboard(config: MonitoringConfig): dashboard.Dashboard {
   return composeDashboard(config, {
     key: 'system',
     title: 'Immigration AI / System Overview',
-    description: 'Overall health, scrape targets, active users, uptime, maintenance, backups and the alerts firing now.',
+    description: 'Overall health, scrape targets, active users, uptime, maintenance, backups, the alerts firing now and the notifications sent.',
     tags: ['overview', 'operations'],
     datasources: { prometheus: true },
-    items: [...healthRow(config), ...activityAndOperationsRow(config), ...serviceLevelObjectivesRow(config), ...currentAlertsRow(config)],
+    items: [...healthRow(config), ...activityAndOperationsRow(config), ...serviceLevelObjectivesRow(config), ...currentAlertsRow(config), ...notificationsRow(config)],
   });
 }

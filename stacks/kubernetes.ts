@@ -5,8 +5,8 @@
 import { App, type Chart } from 'cdk8s';
 import { AlertmanagerChart } from '../charts/alertmanager.js';
 import { AlloyChart } from '../charts/alloy.js';
-import { ExporterConfigChart } from '../charts/exporter-config.js';
-import { ExporterChart } from '../charts/exporter.js';
+import { ExporterConfigChart, type ExporterSettings } from '../charts/exporter-config.js';
+import { ExporterChart, type ExporterProps } from '../charts/exporter.js';
 import { GrafanaChart } from '../charts/grafana.js';
 import type { ChartContext } from '../charts/lib/labels.js';
 import { LokiChart } from '../charts/loki.js';
@@ -31,6 +31,33 @@ export const prometheusGlobals = (config: MonitoringConfig) => ({
   cluster: config.cluster,
 });
 
+/** The exporter's ConfigMaps, from the config. */
+const exporterSettings = (config: MonitoringConfig, lokiUrl: string): ExporterSettings => ({
+  healthCheckIntervalSeconds: config.healthCheckIntervalSeconds,
+  logLevel: config.environment === 'production' ? 'info' : 'debug',
+  lokiUrl,
+  storage: config.exporter.storage,
+  maintenanceMode: config.exporter.maintenanceMode,
+});
+
+const exporterProps = (config: MonitoringConfig): ExporterProps => {
+  const { storage } = config.exporter;
+  return {
+    image: config.images.exporter,
+    replicas: config.replicas.exporter,
+    ...(storage.kind === 'directory' ? { storageClaim: storage.directory } : {}),
+  };
+};
+
+/** The S3 endpoint's port when it is not one the exporter may already reach (443, and 5432 for the database). */
+function storagePort(config: MonitoringConfig): number | undefined {
+  const { storage } = config.exporter;
+  if (storage.kind !== 's3') return undefined;
+  const u = new URL(storage.s3.endpoint);
+  const port = u.port === '' ? (u.protocol === 'https:' ? 443 : 80) : Number(u.port);
+  return port === 443 ? undefined : port;
+}
+
 /** Profile `standalone`: the whole stack. Each chart becomes one file under k8s/. */
 export function composeCharts(config: MonitoringConfig, artifacts: Artifacts): Chart[] {
   const app = new App();
@@ -40,11 +67,7 @@ export function composeCharts(config: MonitoringConfig, artifacts: Artifacts): C
   const { images, replicas, storage, kubernetes: k8s, channels } = config;
   const loki = lokiUrl(config.namespace);
   charts.push(
-    new ExporterConfigChart(app, 'exporter-config', ctx, {
-      healthCheckIntervalSeconds: config.healthCheckIntervalSeconds,
-      logLevel: config.environment === 'production' ? 'info' : 'debug',
-      lokiUrl: loki,
-    }),
+    new ExporterConfigChart(app, 'exporter-config', ctx, exporterSettings(config, loki)),
     new PrometheusChart(app, 'prometheus', ctx, {
       image: images.prometheus,
       reloaderImage: images.configReloader,
@@ -87,7 +110,7 @@ export function composeCharts(config: MonitoringConfig, artifacts: Artifacts): C
     new AlloyChart(app, 'alloy', ctx, {
       image: images.alloy, namespace: k8s.logCollectorNamespace, appNamespace: k8s.appNamespace, cluster: config.cluster, lokiUrl: loki,
     }),
-    new ExporterChart(app, 'exporter', ctx, { image: images.exporter, replicas: replicas.exporter }),
+    new ExporterChart(app, 'exporter', ctx, exporterProps(config)),
     new ReportsChart(app, 'reports', ctx, { image: images.exporter, prometheusUrl: prometheusUrl(config.namespace), email: channels.email, slack: channels.slack }),
     new NetworkPoliciesChart(app, 'network-policies', ctx, {
       appNamespace: k8s.appNamespace,
@@ -97,6 +120,7 @@ export function composeCharts(config: MonitoringConfig, artifacts: Artifacts): C
       grafanaReplicas: replicas.grafana,
       smsBridge: channels.sms.enabled,
       ldap: config.security.ldap.enabled,
+      exporterStoragePort: storagePort(config),
     }),
   );
   return charts;
@@ -114,12 +138,8 @@ export function composeOperatorCharts(config: MonitoringConfig, artifacts: Artif
   const loki = lokiUrl(config.namespace);
   const charts: Chart[] = [
     new NamespaceChart(app, 'namespace', ctx),
-    new ExporterConfigChart(app, 'exporter-config', ctx, {
-      healthCheckIntervalSeconds: config.healthCheckIntervalSeconds,
-      logLevel: config.environment === 'production' ? 'info' : 'debug',
-      lokiUrl: loki,
-    }),
-    new ExporterChart(app, 'exporter', ctx, { image: config.images.exporter, replicas: config.replicas.exporter }),
+    new ExporterConfigChart(app, 'exporter-config', ctx, exporterSettings(config, loki)),
+    new ExporterChart(app, 'exporter', ctx, exporterProps(config)),
     new OperatorPrometheusChart(app, 'prometheus', ctx, { ...operator, ruleGroups: artifacts.ruleGroups }),
     new OperatorAlertmanagerChart(app, 'alertmanager', ctx, { ...operator, alertmanager: artifacts.alertmanager }),
   ];

@@ -9,7 +9,7 @@ import { RECORDED } from '../contract/recording-rules.js';
 import { rulesTree } from './helpers/rendered.js';
 import { METRICS } from '../contract/metric-catalog.js';
 import { loadConfig } from '../contract/config/index.js';
-import { runPromtoolTests, seriesOf as s, type ExpectedAlert, type RuleUnitTest } from './helpers/promtool-tests.js';
+import { runPromtoolTests, seriesOf as s, type ExpectedAlert, type InputSeries, type RuleUnitTest } from './helpers/promtool-tests.js';
 import { writeTempTree } from './helpers/rules-on-disk.js';
 
 const config = loadConfig('production', {});
@@ -37,6 +37,35 @@ function alert(
   };
 }
 
+const databaseDown = alert(
+  'ImmigrationAiDatabaseDown', { job: EXPORTER.job, component: 'database', severity: 'critical' }, 'The application database is unreachable.',
+  'No replica of immigration-ai-exporter reaches the application database: every health check reports no connectivity (health status 0).', 'system-overview',
+);
+const backupTooOld = (age: string) =>
+  alert(
+    'ImmigrationAiBackupVerificationFailed', { job: EXPORTER.job, reason: 'backup_too_old', severity: 'warning' }, 'Backups are failing or missing.',
+    `The newest verified backup recorded by the backup job is ${age} old, older than the 26h limit (read by immigration-ai-exporter; decades old means none was ever recorded).`,
+    'system-overview',
+  );
+/** The scrape-job alerts carry only `job`, so a critical inhibits its warning. */
+const targetsDown = (name: string, job: string, summary: string, allDown: string, someDown: string) => (severity: 'critical' | 'warning', down = 0) =>
+  alert(
+    name,
+    { job, severity },
+    summary,
+    severity === 'critical'
+      ? `No target of job ${job} answers Prometheus' scrapes, or service discovery finds none: ${allDown}.`
+      : `${down} target(s) of job ${job} do not answer Prometheus' scrapes; ${someDown}.`,
+    'system-overview',
+  );
+const appDown = targetsDown(
+  'ImmigrationAiAppDown', APP.job, 'The application does not answer Prometheus.',
+  'the app is down or unreachable for everyone, and its HTTP and SLO alerts cannot fire (they need its series)', 'the other pods still serve, with less capacity',
+);
+const exporterDown = targetsDown(
+  'ImmigrationAiExporterDown', EXPORTER.job, 'The metrics exporter is down.',
+  'health, database, storage and business metrics are missing and their alerts cannot fire', 'the other replicas still publish every metric',
+);
 const cpu = (instance: string, severity: string, value: string, threshold: string) =>
   alert('ImmigrationAiHighCpuUsage', { ...EXPORTER, instance, severity }, 'CPU usage is high.', `CPU usage on ${instance} is ${value}, above the ${threshold} ${severity} threshold.`, 'system-overview');
 const mem = (instance: string, severity: string, value: string, threshold: string) =>
@@ -46,7 +75,7 @@ const errorRate = (method: string, route: string, severity: string, value: strin
     'ImmigrationAiEndpointErrorRateHigh',
     { job: APP.job, method, route, severity },
     'An API endpoint answers too many requests with server errors.',
-    `${method} ${route} answers ${value} of its requests with 5xx, above the ${threshold} ${severity} threshold.`,
+    `${method} ${route} answers ${value} of its requests with 5xx, above the ${threshold} ${severity} threshold (with at least 5 failed requests in the last 1h).`,
     'error-tracking',
   );
 const burn = (alertname: string, slo: string, long: string, short: string, severity: string, summary: string, text: string) =>
@@ -70,6 +99,49 @@ const traffic = (method: string, route: string, ok: number, errors: number, minu
   { series: s(m.httpRequests.name, { ...APP, method, route, status_code: '500' }), values: `0+${errors}x${minutes}` },
 ];
 
+/**
+ * A low-traffic endpoint as Prometheus scrapes it in production: one request at every whole
+ * minute (or every `everyMinutes`), samples every 30 s (the scrape interval). `fails(minute)` says which requests answer
+ * 500, `seconds(minute)` how long each takes. The 500 series is born with its first failure
+ * (value 1, no earlier sample), as the app exposes it, unless `earlierFailures` created it long
+ * before. The histogram's _sum and _count feed the mean latency.
+ */
+function perMinute(
+  method: string,
+  route: string,
+  minutes: number,
+  opts: { fails?: (minute: number) => boolean; seconds?: (minute: number) => number; earlierFailures?: number; everyMinutes?: number } = {},
+): InputSeries[] {
+  const { fails = () => false, seconds = () => 0.2, earlierFailures = 0, everyMinutes = 1 } = opts;
+  const total: string[] = [];
+  const errors: string[] = [];
+  const sum: string[] = [];
+  let requests = 0;
+  let failed = earlierFailures;
+  let busy = 0;
+  for (let i = 0; i <= minutes * 2; i++) {
+    const minute = i / 2;
+    if (i % 2 === 0 && minute >= 1 && minute % everyMinutes === 0) {
+      requests++;
+      busy += seconds(minute);
+      if (fails(minute)) failed++;
+    }
+    total.push(String(requests));
+    errors.push(failed > 0 ? String(failed) : '_');
+    sum.push(String(Math.round(busy * 1000) / 1000));
+  }
+  const labels = { ...APP, method, route };
+  return [
+    { series: s(m.httpRequests.name, { ...labels, status_code: '200' }), values: total.map((t, i) => String(Number(t) - (errors[i] === '_' ? 0 : Number(errors[i]) - earlierFailures))).join(' ') },
+    ...(errors.some((e) => e !== '_') ? [{ series: s(m.httpRequests.name, { ...labels, status_code: '500' }), values: errors.join(' ') }] : []),
+    { series: s(`${m.httpRequestDuration.name}_sum`, labels), values: sum.join(' ') },
+    { series: s(`${m.httpRequestDuration.name}_count`, labels), values: total.join(' ') },
+  ];
+}
+
+/** No alert of this name at any of these times (minutes). */
+const silentAt = (alertname: string, minutes: number[]) => minutes.map((t) => ({ eval_time: `${Math.round(t * 60)}s`, alertname, exp_alerts: [] }));
+
 /** Unit tests per alert name; the coverage test below demands one entry per generated alert. */
 const CASES: Record<string, RuleUnitTest[]> = {
   ImmigrationAiDatabaseDown: [
@@ -83,16 +155,20 @@ const CASES: Record<string, RuleUnitTest[]> = {
         { eval_time: '1m', alertname: 'ImmigrationAiDatabaseDown', exp_alerts: [] },
         // Down since 2m: pending for the 1m delay, firing within two minutes of the outage.
         { eval_time: '2m30s', alertname: 'ImmigrationAiDatabaseDown', exp_alerts: [] },
-        {
-          eval_time: '3m',
-          alertname: 'ImmigrationAiDatabaseDown',
-          exp_alerts: [
-            alert(
-              'ImmigrationAiDatabaseDown', { ...EXPORTER, component: 'database', severity: 'critical' }, 'The application database is unreachable.',
-              'The health check run by immigration-ai-exporter on exporter-0:9464 reports no database connectivity (health status 0).', 'system-overview',
-            ),
-          ],
-        },
+        { eval_time: '3m', alertname: 'ImmigrationAiDatabaseDown', exp_alerts: [databaseDown] },
+      ],
+    },
+    {
+      // Two exporter replicas (production): one that cannot reach the database is not an outage;
+      // when neither can, the page is one alert, not one per replica.
+      interval: '1m',
+      input_series: [
+        { series: s(m.healthStatus.name, { ...EXPORTER, instance: 'exporter-0:8080', component: 'database' }), values: '1 1 0x20' },
+        { series: s(m.healthStatus.name, { ...EXPORTER, instance: 'exporter-1:8080', component: 'database' }), values: '1x10 0x12' },
+      ],
+      alert_rule_test: [
+        { eval_time: '8m', alertname: 'ImmigrationAiDatabaseDown', exp_alerts: [] },
+        { eval_time: '12m', alertname: 'ImmigrationAiDatabaseDown', exp_alerts: [databaseDown] },
       ],
     },
   ],
@@ -100,9 +176,9 @@ const CASES: Record<string, RuleUnitTest[]> = {
     {
       interval: '1m',
       input_series: [
-        { series: s(m.healthCheckDuration.name, { ...EXPORTER, instance: 'slow:9464', component: 'database' }), values: '1.2x30' },
-        { series: s(m.healthCheckDuration.name, { ...EXPORTER, instance: 'fine:9464', component: 'database' }), values: '0.9x30' },
-        { series: s(m.healthCheckDuration.name, { ...EXPORTER, instance: 'slow:9464', component: 'storage' }), values: '5x30' },
+        { series: s(m.healthCheckDuration.name, { ...EXPORTER, instance: 'exporter-0:8080', component: 'database' }), values: '1.2x30' },
+        { series: s(m.healthCheckDuration.name, { ...EXPORTER, instance: 'exporter-1:8080', component: 'database' }), values: '1.5x30' },
+        { series: s(m.healthCheckDuration.name, { ...EXPORTER, instance: 'exporter-0:8080', component: 'storage' }), values: '5x30' },
       ],
       alert_rule_test: [
         { eval_time: '14m30s', alertname: 'ImmigrationAiDatabaseSlow', exp_alerts: [] },
@@ -111,12 +187,21 @@ const CASES: Record<string, RuleUnitTest[]> = {
           alertname: 'ImmigrationAiDatabaseSlow',
           exp_alerts: [
             alert(
-              'ImmigrationAiDatabaseSlow', { ...EXPORTER, instance: 'slow:9464', component: 'database', severity: 'warning' }, 'The database responds slowly.',
-              'The database answered the health check of slow:9464 in 1.2s, above the 1s threshold.', 'performance',
+              'ImmigrationAiDatabaseSlow', { job: EXPORTER.job, component: 'database', severity: 'warning' }, 'The database responds slowly.',
+              'The database answered the health checks of every immigration-ai-exporter replica in 1.2s or more, above the 1s threshold.', 'performance',
             ),
           ],
         },
       ],
+    },
+    {
+      // One replica's slow path (its node, its network) is not a slow database.
+      interval: '1m',
+      input_series: [
+        { series: s(m.healthCheckDuration.name, { ...EXPORTER, instance: 'exporter-0:8080', component: 'database' }), values: '1.2x30' },
+        { series: s(m.healthCheckDuration.name, { ...EXPORTER, instance: 'exporter-1:8080', component: 'database' }), values: '0.9x30' },
+      ],
+      alert_rule_test: [{ eval_time: '20m', alertname: 'ImmigrationAiDatabaseSlow', exp_alerts: [] }],
     },
   ],
   ImmigrationAiHighCpuUsage: [
@@ -184,12 +269,13 @@ const CASES: Record<string, RuleUnitTest[]> = {
   ],
   ImmigrationAiEndpointErrorRateHigh: [
     {
+      // Busy endpoints (100 requests a minute) alert on the 5m ratio alone, as they always did:
+      // the low-traffic guard's 5 failures are there within the first minute.
       interval: '1m',
       input_series: [
         ...traffic('GET', '/api/cases', 89, 11, 40), // 11%: warning and critical
         ...traffic('POST', '/api/documents', 91, 9, 40), // 9%: warning only
         ...traffic('GET', '/api/health', 96, 4, 40), // 4%: nothing
-        ...traffic('GET', '/api/rare', 2.67, 0.33, 40), // 11% but 0.05 req/s: below the low-traffic guard
       ],
       alert_rule_test: [
         { eval_time: '5m', alertname: 'ImmigrationAiEndpointErrorRateHigh', exp_alerts: [errorRate('GET', '/api/cases', 'critical', '11%', '10%')] },
@@ -203,6 +289,36 @@ const CASES: Record<string, RuleUnitTest[]> = {
           ],
         },
       ],
+    },
+    {
+      // The guide's upload endpoint at this platform's traffic: 1 request a minute (about 1,500 a
+      // day), healthy for two hours, then every second request fails from 2h01m. The 5m ratio is
+      // 40-60% from the first failure, but one failed request is not a page: the guard waits for
+      // 5 failures counted in the last hour (the first failure creates the 500 series, which
+      // increase() cannot count, so the sixth, at 2h11m). Critical 1 minute later: the page is out
+      // 12.5 minutes after the fault started, within 15.
+      interval: '30s',
+      input_series: perMinute('POST', '/api/documents/upload', 140, { fails: (t) => t > 120 && t % 2 === 1 }),
+      alert_rule_test: [
+        ...silentAt('ImmigrationAiEndpointErrorRateHigh', [120, 122, 126, 130, 131.5]),
+        { eval_time: '132m30s', alertname: 'ImmigrationAiEndpointErrorRateHigh', exp_alerts: [errorRate('POST', '/api/documents/upload', 'critical', '40%', '10%')] },
+        // The 5m ratio at times where it reads the same whichever evaluation the recording comes from.
+        { eval_time: '134m30s', alertname: 'ImmigrationAiEndpointErrorRateHigh', exp_alerts: [errorRate('POST', '/api/documents/upload', 'critical', '40%', '10%')] },
+      ],
+    },
+    {
+      // The same endpoint with one failed request in an hour (its 500 series exists from
+      // failures two hours earlier, so increase() sees this one): 20% of the 5m window for five
+      // minutes, but never an alert, warning or critical.
+      interval: '30s',
+      input_series: perMinute('POST', '/api/documents/upload', 180, { fails: (t) => t === 10 || t === 12 || t === 150 }),
+      alert_rule_test: silentAt('ImmigrationAiEndpointErrorRateHigh', [150, 150.5, 151, 152, 153, 154, 155, 156, 160, 170, 180]),
+    },
+    {
+      // Four failures in an hour, each its own 20% spike of the 5m ratio: still no alert.
+      interval: '30s',
+      input_series: perMinute('POST', '/api/documents/upload', 180, { fails: (t) => [10, 110, 125, 140, 155].includes(t) }),
+      alert_rule_test: silentAt('ImmigrationAiEndpointErrorRateHigh', [111, 126, 141, 142, 155.5, 156, 157, 160, 170]),
     },
   ],
   ImmigrationAiApiSlow: [
@@ -229,6 +345,41 @@ const CASES: Record<string, RuleUnitTest[]> = {
           ],
         },
       ],
+    },
+    {
+      // 1 request a minute, every one taking 2.5 s from 1h01m: the 5m mean passes 2 s after four
+      // slow requests, and the warning fires its 15 minutes later (60 requests an hour meet the guard).
+      interval: '30s',
+      input_series: perMinute('POST', '/api/documents/upload', 100, { seconds: (t) => (t > 60 ? 2.5 : 0.2) }),
+      alert_rule_test: [
+        // (promtool evaluates the rule groups in no fixed order, so a recording reaches the alert in
+        // the same or the next evaluation: times near a transition are avoided.)
+        ...silentAt('ImmigrationAiApiSlow', [60, 70, 78]),
+        {
+          eval_time: '82m',
+          alertname: 'ImmigrationAiApiSlow',
+          exp_alerts: [
+            alert(
+              'ImmigrationAiApiSlow', { job: APP.job, method: 'POST', route: '/api/documents/upload', severity: 'warning' }, 'An API endpoint responds slowly.',
+              'POST /api/documents/upload answers in 2.5s on average, above the 2s threshold.', 'performance',
+            ),
+          ],
+        },
+      ],
+    },
+    {
+      // The same endpoint with one 30 s request in an hour: its 5m mean is 6 s for five minutes,
+      // which never lasts the warning's 15 minutes.
+      interval: '30s',
+      input_series: perMinute('POST', '/api/documents/upload', 150, { seconds: (t) => (t === 100 ? 30 : 0.2) }),
+      alert_rule_test: silentAt('ImmigrationAiApiSlow', [100.5, 102, 104, 106, 110, 116, 120, 130]),
+    },
+    {
+      // A request every three minutes (20 an hour), every one slow: below the guard's 30 requests
+      // an hour, too few to judge a mean by, so never an alert however long it lasts.
+      interval: '30s',
+      input_series: perMinute('GET', '/api/reports/:id', 120, { seconds: () => 5, everyMinutes: 3 }),
+      alert_rule_test: silentAt('ImmigrationAiApiSlow', [30, 60, 90, 120]),
     },
   ],
   ImmigrationAiUnauthorizedAccessSpike: [
@@ -261,90 +412,171 @@ const CASES: Record<string, RuleUnitTest[]> = {
   ],
   ImmigrationAiBackupVerificationFailed: [
     {
-      // One verification failure at 70m: the warning waits 15 minutes.
-      interval: '1m',
-      input_series: [{ series: s(m.backupVerificationFailures.name, APP), values: '0x69 1x40' }],
+      // A missed backup still alerts: the newest verified run is 22h old at t=0 (both exporter
+      // replicas read it from the backup job's record) and no new run comes. It passes the 26h
+      // limit at 4h; the warning fires 15 minutes later, once for both replicas.
+      interval: '5m',
+      input_series: [
+        { series: s(m.backupLastSuccess.name, { ...EXPORTER, instance: 'exporter-0:8080' }), values: '-79200x60' },
+        { series: s(m.backupLastSuccess.name, { ...EXPORTER, instance: 'exporter-1:8080' }), values: '-79200x60' },
+        // The newest failed run is older than the newest verified one. (No failure at all is 0,
+        // which in real time is decades ago; promtool's clock starts at 0, so it is written so.)
+        { series: s(m.backupLastFailure.name, { ...EXPORTER, instance: 'exporter-0:8080' }), values: '-1000000000x60' },
+        { series: s(m.backupLastFailure.name, { ...EXPORTER, instance: 'exporter-1:8080' }), values: '-1000000000x60' },
+      ],
       alert_rule_test: [
-        { eval_time: '60m', alertname: 'ImmigrationAiBackupVerificationFailed', exp_alerts: [] },
-        { eval_time: '84m', alertname: 'ImmigrationAiBackupVerificationFailed', exp_alerts: [] },
-        {
-          eval_time: '90m',
-          alertname: 'ImmigrationAiBackupVerificationFailed',
-          exp_alerts: [
-            alert(
-              'ImmigrationAiBackupVerificationFailed', { ...APP, reason: 'verification_failed', severity: 'warning' }, 'Backups are failing or missing.',
-              '1 backup verification failures in the last hour (reported by immigration-ai).', 'system-overview',
-            ),
-          ],
-        },
+        ...silentAt('ImmigrationAiBackupVerificationFailed', [60, 180, 240, 250]),
+        { eval_time: '4h20m', alertname: 'ImmigrationAiBackupVerificationFailed', exp_alerts: [backupTooOld('1d 2h 20m 0s')] },
       ],
     },
     {
-      // Unix time of the last verified backup, set before the test's t=0 so the ages are known:
-      // instance old is 27h47m old at t=0 (over the 26h limit), instance recent 22h13m (within it).
-      interval: '1m',
+      // A backup never recorded at all: the exporter publishes 0 (the query's coalesce), decades
+      // before now. Here 31 years before the test's t=0.
+      interval: '5m',
+      input_series: [{ series: s(m.backupLastSuccess.name, EXPORTER), values: '-1000000000x10' }],
+      alert_rule_test: [{ eval_time: '20m', alertname: 'ImmigrationAiBackupVerificationFailed', exp_alerts: [backupTooOld('11574d 2h 6m 40s')] }],
+    },
+    {
+      // Restarts never fake a missing backup. The record says 2h old. Exporter replica 0 restarts
+      // at 30m (its series is gone for a minute and a half, then back with the same value);
+      // replica 1 is replaced by a new pod at 60m. An app pod that never ran a backup exposes 0
+      // under job immigration-ai, as the app library used to: no rule reads the app for backups.
+      interval: '30s',
       input_series: [
-        { series: s(m.backupLastSuccess.name, { ...APP, instance: 'old' }), values: '-100000x30' },
-        { series: s(m.backupLastSuccess.name, { ...APP, instance: 'recent' }), values: '-80000x30' },
+        { series: s(m.backupLastSuccess.name, { ...EXPORTER, instance: 'exporter-0:8080' }), values: `-7200x59 _x3 ${'-7200 '.repeat(178)}-7200` },
+        { series: s(m.backupLastSuccess.name, { ...EXPORTER, instance: 'exporter-1:8080' }), values: '-7200x119' },
+        { series: s(m.backupLastSuccess.name, { ...EXPORTER, instance: 'exporter-2:8080' }), values: `_x121 -7200x118` },
+        { series: s(m.backupLastSuccess.name, { ...APP, instance: 'app-0:8000' }), values: '0x240' },
+      ],
+      alert_rule_test: silentAt('ImmigrationAiBackupVerificationFailed', [10, 30, 31, 32, 35, 50, 60, 61, 62, 80, 100, 120]),
+    },
+    {
+      // The newest run fails verification at 2h: a warning 15 minutes later; the next verified
+      // run at 3h resolves it.
+      interval: '5m',
+      input_series: [
+        { series: s(m.backupLastSuccess.name, { ...EXPORTER, instance: 'exporter-0:8080' }), values: '-72000x35 10800x10' },
+        { series: s(m.backupLastSuccess.name, { ...EXPORTER, instance: 'exporter-1:8080' }), values: '-72000x35 10800x10' },
+        { series: s(m.backupLastFailure.name, { ...EXPORTER, instance: 'exporter-0:8080' }), values: '-150000x23 7200x22' },
+        { series: s(m.backupLastFailure.name, { ...EXPORTER, instance: 'exporter-1:8080' }), values: '-150000x23 7200x22' },
       ],
       alert_rule_test: [
-        { eval_time: '14m30s', alertname: 'ImmigrationAiBackupVerificationFailed', exp_alerts: [] },
+        ...silentAt('ImmigrationAiBackupVerificationFailed', [60, 115, 130]),
         {
-          eval_time: '16m',
+          eval_time: '2h20m',
           alertname: 'ImmigrationAiBackupVerificationFailed',
           exp_alerts: [
             alert(
-              'ImmigrationAiBackupVerificationFailed', { job: APP.job, instance: 'old', reason: 'backup_too_old', severity: 'warning' }, 'Backups are failing or missing.',
-              'The last verified backup is 1d 4h 2m 40s old, older than the 26h limit (reported by immigration-ai).', 'system-overview',
+              'ImmigrationAiBackupVerificationFailed', { job: EXPORTER.job, reason: 'verification_failed', severity: 'warning' }, 'Backups are failing or missing.',
+              'The newest backup run recorded by the backup job, at 1970-01-01 02:00:00 +0000 UTC, failed or did not pass verification, and no verified backup has been recorded since (read by immigration-ai-exporter).',
+              'system-overview',
             ),
           ],
         },
+        ...silentAt('ImmigrationAiBackupVerificationFailed', [185]),
       ],
     },
   ],
   ImmigrationAiExporterDown: [
     {
+      // Two replicas: one down is a warning after 15 minutes; both down page after 1 minute, once.
       interval: '1m',
       input_series: [
-        { series: s('up', { ...EXPORTER, instance: 'a:9464' }), values: '1 1 0x10' },
-        { series: s('up', { ...EXPORTER, instance: 'b:9464' }), values: '1x12' },
+        { series: s('up', { ...EXPORTER, instance: 'a:8080' }), values: '1 1 0x30' },
+        { series: s('up', { ...EXPORTER, instance: 'b:8080' }), values: '1x20 0x12' },
       ],
       alert_rule_test: [
-        { eval_time: '2m30s', alertname: 'ImmigrationAiExporterDown', exp_alerts: [] },
-        {
-          eval_time: '3m',
-          alertname: 'ImmigrationAiExporterDown',
-          exp_alerts: [
-            alert(
-              'ImmigrationAiExporterDown', { ...EXPORTER, instance: 'a:9464', severity: 'critical' }, 'The metrics exporter is down.',
-              'Prometheus cannot scrape target a:9464 of job immigration-ai-exporter: health, database and host metrics are stale and their alerts cannot fire.', 'system-overview',
-            ),
-          ],
-        },
+        { eval_time: '10m', alertname: 'ImmigrationAiExporterDown', exp_alerts: [] },
+        { eval_time: '18m', alertname: 'ImmigrationAiExporterDown', exp_alerts: [exporterDown('warning', 1)] },
+        { eval_time: '21m30s', alertname: 'ImmigrationAiExporterDown', exp_alerts: [exporterDown('warning', 2)] },
+        { eval_time: '22m', alertname: 'ImmigrationAiExporterDown', exp_alerts: [exporterDown('warning', 2), exporterDown('critical')] },
       ],
     },
     {
       // No exporter target at all (only the app is scraped).
       interval: '1m',
       input_series: [{ series: s('up', APP), values: '1x10' }],
+      alert_rule_test: [{ eval_time: '2m', alertname: 'ImmigrationAiExporterDown', exp_alerts: [exporterDown('critical')] }],
+    },
+  ],
+  ImmigrationAiAppDown: [
+    {
+      // Three app pods at the production scrape interval: one crash-looping pod is a warning,
+      // after the warning delay; the critical waits until none answers, then pages once.
+      interval: '30s',
+      input_series: [
+        { series: s('up', { ...APP, instance: 'app-0:8000' }), values: '1x4 0x80' },
+        { series: s('up', { ...APP, instance: 'app-1:8000' }), values: '1x60 0x24' },
+        { series: s('up', { ...APP, instance: 'app-2:8000' }), values: '1x60 0x12 1x12' },
+      ],
       alert_rule_test: [
+        { eval_time: '10m', alertname: 'ImmigrationAiAppDown', exp_alerts: [] },
+        { eval_time: '17m30s', alertname: 'ImmigrationAiAppDown', exp_alerts: [appDown('warning', 1)] },
+        // All three down at 30m: pending for the critical's minute, then firing (the warning, on
+        // its own count of 3, is inhibited by it in Alertmanager: same alertname and labels).
+        { eval_time: '30m30s', alertname: 'ImmigrationAiAppDown', exp_alerts: [appDown('warning', 3)] },
+        { eval_time: '31m30s', alertname: 'ImmigrationAiAppDown', exp_alerts: [appDown('warning', 3), appDown('critical')] },
+        // One pod back at 36m: no longer a page.
+        { eval_time: '37m', alertname: 'ImmigrationAiAppDown', exp_alerts: [appDown('warning', 2)] },
+      ],
+    },
+    {
+      // Every pod gone from service discovery: `up` has no series at all.
+      interval: '30s',
+      input_series: [{ series: s('up', EXPORTER), values: '1x10' }],
+      alert_rule_test: [
+        { eval_time: '30s', alertname: 'ImmigrationAiAppDown', exp_alerts: [] },
+        { eval_time: '1m30s', alertname: 'ImmigrationAiAppDown', exp_alerts: [appDown('critical')] },
+      ],
+    },
+    {
+      // One pod, killed and restarted within the critical's minute: nothing.
+      interval: '30s',
+      input_series: [{ series: s('up', { ...APP, instance: 'app-0:8000' }), values: '1x4 0 1x10' }],
+      alert_rule_test: [
+        { eval_time: '2m30s', alertname: 'ImmigrationAiAppDown', exp_alerts: [] },
+        { eval_time: '4m', alertname: 'ImmigrationAiAppDown', exp_alerts: [] },
+      ],
+    },
+  ],
+  ImmigrationAiMaintenanceTooLong: [
+    {
+      // Maintenance from 10m (both replicas read the same toggle): a warning once it has lasted
+      // 4 hours, at 4h10m, once; nothing for a 3-hour window (from 10m to 3h10m in the second series).
+      interval: '5m',
+      input_series: [
+        { series: s(m.maintenanceMode.name, { ...EXPORTER, instance: 'exporter-0:8080' }), values: '0 0 1x60' },
+        { series: s(m.maintenanceMode.name, { ...EXPORTER, instance: 'exporter-1:8080' }), values: '0 0 1x60' },
+      ],
+      alert_rule_test: [
+        ...silentAt('ImmigrationAiMaintenanceTooLong', [60, 240, 245]),
         {
-          eval_time: '2m',
-          alertname: 'ImmigrationAiExporterDown',
+          eval_time: '4h15m',
+          alertname: 'ImmigrationAiMaintenanceTooLong',
           exp_alerts: [
             alert(
-              'ImmigrationAiExporterDown', { job: EXPORTER.job, severity: 'critical' }, 'The metrics exporter is down.',
-              'Prometheus cannot scrape any target of job immigration-ai-exporter: health, database and host metrics are stale and their alerts cannot fire.', 'system-overview',
+              'ImmigrationAiMaintenanceTooLong', { job: EXPORTER.job, severity: 'warning' }, 'Maintenance mode has been on for a long time.',
+              'immigration-ai-exporter has reported maintenance mode for more than 4h: every alert except Watchdog and this one is inhibited. End it if the maintenance is over.',
+              'system-overview',
             ),
           ],
         },
       ],
     },
+    {
+      interval: '5m',
+      input_series: [{ series: s(m.maintenanceMode.name, EXPORTER), values: '0 0 1x36 0x30' }],
+      alert_rule_test: silentAt('ImmigrationAiMaintenanceTooLong', [120, 180, 185, 240, 300]),
+    },
   ],
   ImmigrationAiMaintenanceMode: [
     {
+      // Both exporter replicas read the same toggle: one alert, not two.
       interval: '1m',
-      input_series: [{ series: s(m.maintenanceMode.name, EXPORTER), values: '0 0 1x5 0x5' }],
+      input_series: [
+        { series: s(m.maintenanceMode.name, EXPORTER), values: '0 0 1x5 0x5' },
+        { series: s(m.maintenanceMode.name, { ...EXPORTER, instance: 'exporter-1:8080' }), values: '0 0 1x5 0x5' },
+      ],
       alert_rule_test: [
         { eval_time: '1m', alertname: 'ImmigrationAiMaintenanceMode', exp_alerts: [] },
         {
@@ -352,12 +584,40 @@ const CASES: Record<string, RuleUnitTest[]> = {
           alertname: 'ImmigrationAiMaintenanceMode',
           exp_alerts: [
             alert(
-              'ImmigrationAiMaintenanceMode', { ...EXPORTER, severity: 'none' }, 'Planned maintenance is on and alerts are silenced.',
-              'immigration-ai-exporter on exporter-0:9464 reports maintenance mode: every alert except Watchdog is inhibited until it ends.', 'system-overview',
+              'ImmigrationAiMaintenanceMode', { job: EXPORTER.job, severity: 'none' }, 'Planned maintenance is on and alerts are silenced.',
+              'immigration-ai-exporter reports maintenance mode: every alert except Watchdog is inhibited until it ends.', 'system-overview',
             ),
           ],
         },
         { eval_time: '8m', alertname: 'ImmigrationAiMaintenanceMode', exp_alerts: [] },
+      ],
+    },
+  ],
+  ImmigrationAiNotificationsDropped: [
+    {
+      // The SMS bridge's cap (10 per sliding hour) drops 3 pages at 20m, and the bridge restarts at
+      // 40m (its counters start over). The warning fires at the first evaluation after the drop,
+      // with no delay, and clears an hour later; the not_configured reason is its own alert.
+      interval: '1m',
+      input_series: [
+        { series: s(m.smsNotificationsDropped.name, { job: 'immigration-ai-sms-bridge', instance: 'bridge:9095', reason: 'rate_limited' }), values: '0x19 3x20 0x60' },
+        { series: s(m.smsNotificationsDropped.name, { job: 'immigration-ai-sms-bridge', instance: 'bridge:9095', reason: 'not_configured' }), values: '0x100' },
+      ],
+      alert_rule_test: [
+        ...silentAt('ImmigrationAiNotificationsDropped', [10, 19]),
+        {
+          eval_time: '20m',
+          alertname: 'ImmigrationAiNotificationsDropped',
+          exp_alerts: [
+            alert(
+              'ImmigrationAiNotificationsDropped', { job: 'immigration-ai-sms-bridge', reason: 'rate_limited', severity: 'warning' }, 'Pages are not sent by SMS.',
+              'The SMS bridge dropped 3 page notification(s) in the last hour, reason rate_limited: rate_limited means the hourly cap of 10 SMS was reached and further pages reach email and Slack only until the hour rolls over; not_configured means the bridge lacks its Twilio settings.',
+              'system-overview',
+            ),
+          ],
+        },
+        // The restart at 40m resets the counter: increase() does not count it as new drops.
+        ...silentAt('ImmigrationAiNotificationsDropped', [81, 90]),
       ],
     },
   ],
@@ -555,6 +815,16 @@ const CASES: Record<string, RuleUnitTest[]> = {
   ],
 };
 
+/** A per-endpoint recording rule's values at 10m for GET /api/cases and GET /api/ok. */
+const perEndpointAt10m = (record: string, cases: number, ok: number) => ({
+  expr: record,
+  eval_time: '10m',
+  exp_samples: [
+    { labels: s(record, { job: APP.job, method: 'GET', route: '/api/cases' }), value: cases },
+    { labels: s(record, { job: APP.job, method: 'GET', route: '/api/ok' }), value: ok },
+  ],
+});
+
 /** The shared recording rules compute what contract/recording-rules.ts promises. */
 const RECORDING_TESTS: RuleUnitTest[] = [
   {
@@ -569,30 +839,12 @@ const RECORDING_TESTS: RuleUnitTest[] = [
       { series: s(`${m.httpRequestDuration.name}_bucket`, { ...APP, method: 'GET', route: '/api/cases', le: '+Inf' }), values: '0+60x10' },
     ],
     promql_expr_test: [
-      {
-        expr: RECORDED.httpRequestsRate5m,
-        eval_time: '10m',
-        exp_samples: [
-          { labels: s(RECORDED.httpRequestsRate5m, { job: APP.job, method: 'GET', route: '/api/cases' }), value: 1.5 },
-          { labels: s(RECORDED.httpRequestsRate5m, { job: APP.job, method: 'GET', route: '/api/ok' }), value: 1 },
-        ],
-      },
-      {
-        expr: RECORDED.httpErrorsRate5m,
-        eval_time: '10m',
-        exp_samples: [
-          { labels: s(RECORDED.httpErrorsRate5m, { job: APP.job, method: 'GET', route: '/api/cases' }), value: 0.5 },
-          { labels: s(RECORDED.httpErrorsRate5m, { job: APP.job, method: 'GET', route: '/api/ok' }), value: 0 },
-        ],
-      },
-      {
-        expr: RECORDED.httpErrorRatio5m,
-        eval_time: '10m',
-        exp_samples: [
-          { labels: s(RECORDED.httpErrorRatio5m, { job: APP.job, method: 'GET', route: '/api/cases' }), value: 1 / 3 },
-          { labels: s(RECORDED.httpErrorRatio5m, { job: APP.job, method: 'GET', route: '/api/ok' }), value: 0 },
-        ],
-      },
+      perEndpointAt10m(RECORDED.httpRequestsRate5m, 1.5, 1),
+      perEndpointAt10m(RECORDED.httpErrorsRate5m, 0.5, 0),
+      perEndpointAt10m(RECORDED.httpErrorRatio5m, 1 / 3, 0),
+      // The low-traffic guards' counts over the last hour (here the 10 minutes there are).
+      perEndpointAt10m(RECORDED.httpRequestsIncrease1h, 900, 600),
+      perEndpointAt10m(RECORDED.httpErrorsIncrease1h, 300, 0),
       {
         expr: RECORDED.httpDurationMean5m,
         eval_time: '10m',

@@ -146,13 +146,21 @@ describe('generated Alertmanager config, live (Alertmanager 0.25 with loopback s
     (await (await fetch(`${amUrl}/api/v2/alerts?filter=${encodeURIComponent(`alertname="${name}"`)}`)).json()) as never;
 
   it('pages a critical alert by Slack, email and SMS with everything a person needs; inhibits the warning twin; beats the heartbeat', async () => {
-    const dbDescription = 'The health check run by immigration-ai-exporter on exporter-0:9464 reports no database connectivity (health status 0).';
+    const dbDescription = 'No replica of immigration-ai-exporter reaches the application database: every health check reports no connectivity (health status 0).';
+    // The two severities of a scrape-job alert carry the same labels as the rules emit them (job
+    // only, see the promtool cases), so the critical inhibits the warning.
+    const appDown = (severity: string, description: string) => ({
+      labels: { alertname: 'ImmigrationAiAppDown', severity, job: 'immigration-ai' },
+      annotations: annotationsOf(config, 'ImmigrationAiAppDown', severity, description),
+    });
     await post([
       { labels: { alertname: 'Watchdog', severity: 'none' }, annotations: annotationsOf(config, 'Watchdog', 'none', 'Watchdog fires at all times (value 1).') },
       { labels: { alertname: 'ImmigrationAiDatabaseDown', severity: 'critical', job: 'immigration-ai-exporter', component: 'database' }, annotations: annotationsOf(config, 'ImmigrationAiDatabaseDown', 'critical', dbDescription) },
       { labels: { alertname: 'ImmigrationAiHighCpuUsage', severity: 'critical', instance: 'node-1' }, annotations: annotationsOf(config, 'ImmigrationAiHighCpuUsage', 'critical', 'CPU usage on node-1 is 95%.') },
       { labels: { alertname: 'ImmigrationAiHighCpuUsage', severity: 'warning', instance: 'node-1' }, annotations: annotationsOf(config, 'ImmigrationAiHighCpuUsage', 'warning', 'CPU usage on node-1 is 95%.') },
       { labels: { alertname: 'ImmigrationAiHighCpuUsage', severity: 'warning', instance: 'node-2' }, annotations: annotationsOf(config, 'ImmigrationAiHighCpuUsage', 'warning', 'CPU usage on node-2 is 85%.') },
+      appDown('critical', 'No target of job immigration-ai answers Prometheus\' scrapes.'),
+      appDown('warning', '3 target(s) of job immigration-ai do not answer Prometheus\' scrapes.'),
     ]);
 
     // Heartbeat: no group wait, the credentials from the Secret file in the Authorization header.
@@ -190,13 +198,18 @@ describe('generated Alertmanager config, live (Alertmanager 0.25 with loopback s
     expect(state('critical', 'node-1')?.state).toBe('active');
     expect(state('warning', 'node-1')).toMatchObject({ state: 'suppressed', inhibitedBy: [expect.any(String)] });
     expect(state('warning', 'node-2')?.state).toBe('active');
+    // The dead app pages; its "some pods down" warning is inhibited by the page.
+    const app = await alertsNamed('ImmigrationAiAppDown');
+    expect(app.find((a) => a.labels.severity === 'critical')?.status.state).toBe('active');
+    expect(app.find((a) => a.labels.severity === 'warning')?.status).toMatchObject({ state: 'suppressed', inhibitedBy: [expect.any(String)] });
     // Nothing was ever sent to a real address.
     expect(amLog).not.toMatch(/hooks\.slack\.com|smtp\.gmail\.com|api\.opsgenie\.com/);
   }, 60_000);
 
-  it('maintenance mode inhibits every alert but Watchdog', async () => {
+  it('maintenance mode inhibits every alert but Watchdog and the warning that it lasts too long', async () => {
     await post([
       { labels: { alertname: 'ImmigrationAiMaintenanceMode', severity: 'none', job: 'immigration-ai-exporter' } },
+      { labels: { alertname: 'ImmigrationAiMaintenanceTooLong', severity: 'warning', job: 'immigration-ai-exporter' } },
       { labels: { alertname: 'ImmigrationAiDiskAlmostFull', severity: 'critical', mountpoint: '/data' } },
       { labels: { alertname: 'Watchdog', severity: 'none' } },
     ]);
@@ -209,5 +222,7 @@ describe('generated Alertmanager config, live (Alertmanager 0.25 with loopback s
     expect(watchdog.status.state).toBe('active');
     const [maintenance] = await alertsNamed('ImmigrationAiMaintenanceMode');
     expect(maintenance.status.state).toBe('active');
+    const [tooLong] = await alertsNamed('ImmigrationAiMaintenanceTooLong');
+    expect(tooLong.status.state).toBe('active');
   }, 30_000);
 });

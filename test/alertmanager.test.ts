@@ -129,19 +129,32 @@ describe('routing (amtool config routes test --verify.receivers)', () => {
 });
 
 describe('timing: cooldown, heartbeat and the hourly cap', () => {
-  it('repeat_interval is ALERT_COOLDOWN_MINUTES; the Watchdog repeats on the heartbeat interval', () => {
-    const c = loadConfig('production', { ALERT_COOLDOWN_MINUTES: '30' });
-    const route = amConfig(c).route;
-    expect(route.repeat_interval).toBe('30m');
-    expect(route.receiver).toBe('warning');
-    expect(route.routes[0]).toMatchObject({ matchers: ['alertname="Watchdog"'], receiver: 'heartbeat', repeat_interval: '5m' });
-    expect(amConfig(loadConfig('production', {})).route.repeat_interval).toBe('15m');
+  // Why these values (group_interval divides the cooldown, repeat_interval a little under it) is
+  // proven on the real Alertmanager in test/alertmanager-repeat.test.ts.
+  it('repeats every ALERT_COOLDOWN_MINUTES: group_interval divides the cooldown, repeat_interval is 30 s under it', () => {
+    const prod = amConfig(loadConfig('production', {})).route;
+    expect([prod.group_interval, prod.repeat_interval]).toEqual(['5m', '14m30s']); // 15 min, on the 5-minute flush grid
+    const c = amConfig(loadConfig('production', { ALERT_COOLDOWN_MINUTES: '30' })).route;
+    expect([c.group_interval, c.repeat_interval]).toEqual(['6m', '29m30s']);
+    expect(c.receiver).toBe('warning');
+    // The Watchdog: a beat every 5 minutes on a 1-minute grid.
+    expect(c.routes[0]).toMatchObject({ matchers: ['alertname="Watchdog"'], receiver: 'heartbeat', group_interval: '1m', repeat_interval: '4m30s' });
   });
 
-  it('group_interval keeps each alert group within max_alerts_per_hour (never below 5m)', () => {
-    expect(amConfig(loadConfig('production', {})).route.group_interval).toBe('6m'); // 10/h
-    expect(amConfig(loadConfig('production', {}, { suppression: { maxAlertsPerHour: 4 } })).route.group_interval).toBe('15m');
-    expect(amConfig(loadConfig('production', {}, { suppression: { maxAlertsPerHour: 60 } })).route.group_interval).toBe('5m');
+  it('group_interval keeps each alert group within max_alerts_per_hour where the cooldown allows (5m to 60/max)', () => {
+    const gi = (o: DeepPartial<MonitoringConfig>, env: NodeJS.ProcessEnv = {}): unknown => amConfig(loadConfig('production', env, o)).route.group_interval;
+    expect(gi({ suppression: { maxAlertsPerHour: 4 } })).toBe('15m'); // 15 divides 15
+    expect(gi({ suppression: { maxAlertsPerHour: 4, cooldownMinutes: 30 } })).toBe('15m');
+    expect(gi({ suppression: { maxAlertsPerHour: 60 } })).toBe('5m');
+    expect(gi({ suppression: { cooldownMinutes: 3 } })).toBe('3m'); // a cooldown under 5 minutes is its own grid
+  });
+
+  it('refuses a cooldown no group_interval in range divides, naming the variable and nearby values', () => {
+    expect(() => loadConfig('production', { ALERT_COOLDOWN_MINUTES: '7' })).toThrow(
+      /ALERT_COOLDOWN_MINUTES \(suppression\.cooldownMinutes\): .*a 7-minute repeat needs a group_interval that divides 7; it must be between 5 and 6 minutes.*Use a nearby cooldown: 5, 6, 10, 12 minutes \(got 7\)/,
+    );
+    expect(() => loadConfig('local', {}, { alerting: { routing: { groupIntervalSeconds: 7 } } })).toThrow(/alerting\.routing\.groupIntervalSeconds: must divide the cooldown/);
+    expect(() => loadConfig('production', {}, { channels: { heartbeat: { repeatIntervalSeconds: 90 } } })).toThrow(/channels\.heartbeat\.repeatIntervalSeconds: must be a multiple of alerting\.routing\.heartbeatGroupIntervalSeconds \(60\)/);
   });
 });
 
@@ -208,7 +221,7 @@ describe('inhibition rules', () => {
     expect(rules[0].equal).toEqual(expect.arrayContaining(['alertname', 'cluster', 'instance', 'method', 'route', 'mountpoint']));
     expect(rules[1]).toEqual({
       source_matchers: ['alertname="ImmigrationAiMaintenanceMode"'],
-      target_matchers: ['alertname!~"Watchdog|ImmigrationAiMaintenanceMode"'],
+      target_matchers: ['alertname!~"Watchdog|ImmigrationAiMaintenanceMode|ImmigrationAiMaintenanceTooLong"'],
       equal: ['cluster'],
     });
   });

@@ -41,7 +41,7 @@ describe('metric catalog', () => {
 
   it('the naming check catches broken definitions', () => {
     const bad = (o: Partial<MetricDefinition>): string[] =>
-      namingProblems({ name: 'immigration_ai_x_total', type: 'counter', help: 'X.', labelNames: [], owner: 'app', ...o });
+      namingProblems({ name: 'immigration_ai_x_total', type: 'counter', help: 'X.', labelNames: [], owner: 'app', scope: 'publisher', ...o });
     expect(bad({ type: 'gauge' })).toContain('_total is only for counters');
     expect(bad({ name: 'immigration_ai_requests' })).toContain('counters end in _total');
     expect(bad({ name: 'immigration_ai_response_time_ms', type: 'gauge' })).toContain('use base units (seconds, bytes, ratio 0..1)');
@@ -55,6 +55,7 @@ describe('metric catalog', () => {
   const contract: [string, string, string[]][] = [
     ['immigration_ai_health_status', 'gauge', ['component']],
     ['immigration_ai_health_check_duration_seconds', 'gauge', ['component']],
+    ['immigration_ai_health_check_result_age_seconds', 'gauge', ['check']],
     ['immigration_ai_database_connections', 'gauge', ['state']],
     ['immigration_ai_database_lock_waits', 'gauge', []],
     ['immigration_ai_database_size_bytes', 'gauge', []],
@@ -88,7 +89,7 @@ describe('metric catalog', () => {
     ['immigration_ai_agency_client_satisfaction_score', 'gauge', ['agency_id']],
     ['immigration_ai_unauthorized_access_attempts_total', 'counter', ['reason']],
     ['immigration_ai_backup_last_success_timestamp_seconds', 'gauge', []],
-    ['immigration_ai_backup_verification_failures_total', 'counter', []],
+    ['immigration_ai_backup_last_failure_timestamp_seconds', 'gauge', []],
     ['immigration_ai_maintenance_mode', 'gauge', []],
     ['immigration_ai_exporter_build_info', 'gauge', ['version']],
   ];

@@ -77,7 +77,7 @@ describe('alertmanager.yml -> AlertmanagerConfig', () => {
 
   it('keeps routes, matchers and inhibition', () => {
     expect(spec.route.receiver).toBe('warning');
-    expect(spec.route.repeatInterval).toBe('15m');
+    expect(spec.route.repeatInterval).toBe('14m30s');
     expect(spec.route.routes[1].matchers).toEqual([{ name: 'severity', matchType: '=~', value: 'info|none' }]);
     expect(spec.inhibitRules[0]).toEqual({
       sourceMatch: [{ name: 'severity', matchType: '=', value: 'critical' }],

@@ -9,7 +9,9 @@ import { toYaml } from '../contract/serialize.js';
 import { buildDashboards } from '../dashboards/index.js';
 import { DASHBOARD_UIDS } from '../contract/dashboards.js';
 import { defaultVariableValues, listQueries, substitute, variableQueryExpr } from './helpers/dashboard-queries.js';
-import { isKnownSeries, lintDashboard, lintLogQL, lintPromQL } from './helpers/query-lint.js';
+import { isKnownSeries, lintDashboard, lintLogQL, lintPromQL, lintRuleExpr } from './helpers/query-lint.js';
+import { buildRuleGroups } from '../alert-rules/index.js';
+import { isRecordingRule } from '../contract/rules.js';
 import { requireTool } from './helpers/tools.js';
 
 const configs = ENVIRONMENT_NAMES.map((env) => loadConfig(env, {}));
@@ -74,7 +76,7 @@ describe('every dashboard query parses and references only known series', () => 
     for (const s of selectors) {
       const job = jobOfSeries.get(s.metric);
       if (job !== undefined) expect({ metric: s.metric, job: s.matchers.job }).toEqual({ metric: s.metric, job });
-      else expect(['up', 'ALERTS'].includes(s.metric) || /^(process|nodejs)_/.test(s.metric)).toBe(true);
+      else expect(['up', 'ALERTS', 'alertmanager_notifications_total'].includes(s.metric) || /^(process|nodejs)_/.test(s.metric)).toBe(true);
     }
   });
 
@@ -124,6 +126,64 @@ describe('the lint catches what it claims to (each case must fail)', () => {
     ['hard-coded range', 'sum(count_over_time({job="immigration-ai"} |= "ERROR" [5m]))', /range must be a Grafana macro/],
   ])('LogQL: %s', (_name, expr, problem) => {
     expect(lintLogQL(expr).problems.join('\n')).toMatch(problem);
+  });
+});
+
+describe('shared state is read replica-safely (two exporter replicas publish the same values)', () => {
+  const allConfigs = [...configs, loadConfig('local', {})];
+
+  it('every alerting and recording rule of every environment passes the rule lint', () => {
+    let checked = 0;
+    for (const config of allConfigs) {
+      const groups = buildRuleGroups(config);
+      const recorded = new Set(groups.flatMap((g) => g.rules.filter(isRecordingRule).map((r) => r.record)));
+      for (const g of groups) {
+        for (const r of g.rules) {
+          checked++;
+          expect({ rule: `${config.environment}/${g.name}/${'alert' in r ? r.alert : r.record}`, problems: lintRuleExpr(r.expr, recorded).problems }).toEqual({
+            rule: expect.any(String),
+            problems: [],
+          });
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(100);
+  });
+
+  const ACTIVE = 'immigration_ai_agency_active_clients{job="immigration-ai-exporter"}';
+  it.each([
+    ['no aggregation at all', ACTIVE, /describes shared state.*aggregate it over the replicas/],
+    ['sum over replicas', `sum(${ACTIVE})`, /sum over it adds up/],
+    ['sum by the business label', `sum by (agency_id) (${ACTIVE})`, /sum over it adds up/],
+    ['count of series', `count(${ACTIVE})`, /count over it/],
+    ['topk of the raw series', `topk(10, ${ACTIVE})`, /topk over it/],
+    ['max keeping the instance', `max by (agency_id, instance) (${ACTIVE})`, /grouping by instance keeps one series per replica/],
+    ['max keeping the pod', `max by (pod) (${ACTIVE})`, /grouping by pod/],
+    ['aggregation without (...)', `max without (instance) (${ACTIVE})`, /by \(labels\), not without/],
+    ['comparison of the raw series', 'immigration_ai_health_status{job="immigration-ai-exporter", component="database"} == 0', /immigration_ai_health_status describes shared state/],
+    ['a rate of a raw shared gauge', 'deriv(immigration_ai_database_size_bytes{job="immigration-ai-exporter"}[$__rate_interval])', /immigration_ai_database_size_bytes describes shared state/],
+  ])('flags %s, in dashboards and in rules', (_name, expr, problem) => {
+    expect(lintPromQL(expr).problems.join('\n')).toMatch(problem);
+    expect(lintRuleExpr(expr.replace('$__rate_interval', '5m')).problems.join('\n')).toMatch(problem);
+  });
+
+  it.each([
+    ['max over replicas', `max(${ACTIVE})`],
+    ['avg by a business label', `avg by (agency_id) (${ACTIVE})`],
+    ['topk of the per-agency max', `topk(10, max by (agency_id) (${ACTIVE}))`],
+    ['a sum over agencies of the per-agency max', `sum(max by (agency_id) (${ACTIVE}))`],
+    ['arithmetic around the aggregate', 'time() - max by (job) (immigration_ai_backup_last_success_timestamp_seconds{job="immigration-ai-exporter"})'],
+    ['absent of the raw series', `absent(${ACTIVE})`],
+    ['publisher metrics summed over instances', 'sum(rate(immigration_ai_http_requests_total{job="immigration-ai"}[5m]))'],
+  ])('accepts %s', (_name, expr) => {
+    expect(lintRuleExpr(expr).problems).toEqual([]);
+  });
+
+  it('leaves template variables alone (label_values lists each value once)', () => {
+    const agency = production.find((d) => d.uid === DASHBOARD_UIDS.agency);
+    const variable = lintDashboard(agency?.model).find((r) => r.query.source === 'variable');
+    expect(variable?.result.metrics).toContain('immigration_ai_agency_active_clients');
+    expect(variable?.result.problems).toEqual([]);
   });
 });
 

@@ -38,15 +38,15 @@ interface Case {
 
 const cases: Case[] = [
   {
-    name: 'top error ratio table skips endpoints below the minimum request rate',
+    name: 'top error ratio table skips endpoints with too few requests in the low-traffic window to read a ratio by',
     expr: query(DASHBOARD_UIDS.errors, 'Endpoints with the highest error ratio'),
     series: [
       [`${RECORDED.httpErrorRatio5m}{${APP}, method="GET", route="/a"}`, '0.2x10'],
-      [`${RECORDED.httpRequestsRate5m}{${APP}, method="GET", route="/a"}`, '5x10'],
+      [`${RECORDED.httpRequestsIncrease1h}{${APP}, method="GET", route="/a"}`, '400x10'],
       [`${RECORDED.httpErrorRatio5m}{${APP}, method="POST", route="/b"}`, '0.5x10'],
-      [`${RECORDED.httpRequestsRate5m}{${APP}, method="POST", route="/b"}`, `${config.alerting.minRequestRatePerSecond / 10}x10`],
+      [`${RECORDED.httpRequestsIncrease1h}{${APP}, method="POST", route="/b"}`, `${config.alerting.lowTraffic.minRequests - 1}x10`],
       [`${RECORDED.httpErrorRatio5m}{${APP}, method="GET", route="/c"}`, '0.01x10'],
-      [`${RECORDED.httpRequestsRate5m}{${APP}, method="GET", route="/c"}`, '1x10'],
+      [`${RECORDED.httpRequestsIncrease1h}{${APP}, method="GET", route="/c"}`, `${config.alerting.lowTraffic.minRequests}x10`],
     ],
     expected: [
       [`${RECORDED.httpErrorRatio5m}{${APP}, method="GET", route="/a"}`, 0.2],
@@ -222,11 +222,40 @@ const cases: Case[] = [
     };
   }),
   {
-    name: 'backup age is now minus the last verified backup',
+    name: 'backup age is now minus the newest verified backup in the backup job\'s record',
     expr: query(DASHBOARD_UIDS.system, 'Last verified backup'),
-    series: [[`${METRICS.backupLastSuccess.name}{job="immigration-ai"}`, '300x10']],
+    series: [[`${METRICS.backupLastSuccess.name}{${EXPORTER}}`, '300x10']],
     expected: [['{}', 300]],
   },
+  {
+    name: 'the newest backup run shows failed when a failure is newer than the newest verified run',
+    expr: query(DASHBOARD_UIDS.errors, 'Newest backup run'),
+    series: [
+      [`${METRICS.backupLastSuccess.name}{${EXPORTER}, instance="exporter-0:8080"}`, '100x10'],
+      [`${METRICS.backupLastSuccess.name}{${EXPORTER}, instance="exporter-1:8080"}`, '100x10'],
+      [`${METRICS.backupLastFailure.name}{${EXPORTER}, instance="exporter-0:8080"}`, '200x10'],
+      [`${METRICS.backupLastFailure.name}{${EXPORTER}, instance="exporter-1:8080"}`, '200x10'],
+    ],
+    expected: [['{}', 1]],
+  },
+  // Production runs two exporter replicas, and both publish the same shared-state values: a
+  // panel shows that value once, never twice it (45 active clients stay 45, not 90).
+  ...[
+    { uid: DASHBOARD_UIDS.agency, panel: 'Active clients', metric: METRICS.agencyActiveClients, labels: 'agency_id="agency-1"', value: 45, expected: '{}' },
+    { uid: DASHBOARD_UIDS.agency, panel: 'Pending reviews', metric: METRICS.agencyPendingDocumentReviews, labels: 'agency_id="agency-1"', value: 12, expected: '{}' },
+    { uid: DASHBOARD_UIDS.agency, panel: 'Most pending reviews', metric: METRICS.agencyPendingDocumentReviews, labels: 'agency_id="agency-1"', value: 12, expected: '{agency_id="agency-1"}' },
+    { uid: DASHBOARD_UIDS.business, panel: 'Active users', metric: METRICS.activeUsers, labels: 'window="24h"', value: 310, expected: '{window="24h"}' },
+    { uid: DASHBOARD_UIDS.business, panel: 'Client satisfaction by agency (lowest 10)', metric: METRICS.agencyClientSatisfaction, labels: 'agency_id="agency-1"', value: 4.5, expected: '{agency_id="agency-1"}' },
+    { uid: DASHBOARD_UIDS.performance, panel: 'Database connections', metric: METRICS.databaseConnections, labels: 'state="active"', value: 17, expected: '{state="active"}' },
+    { uid: DASHBOARD_UIDS.performance, panel: 'Database size', metric: METRICS.databaseSize, labels: '', value: 2e9, expected: '{}' },
+    { uid: DASHBOARD_UIDS.performance, panel: 'Storage used per bucket', metric: METRICS.storageUsed, labels: 'bucket="documents"', value: 5e8, expected: '{bucket="documents"}' },
+    { uid: DASHBOARD_UIDS.system, panel: 'Components', metric: METRICS.healthStatus, labels: 'component="database"', value: 1, expected: '{component="database"}' },
+  ].map(({ uid, panel, metric, labels, value, expected }): Case => ({
+    name: `"${panel}" shows a shared-state value once when two exporter replicas publish it`,
+    expr: query(uid, panel, 'A', { agency: 'agency-1' }),
+    series: ['exporter-0:8080', 'exporter-1:8080'].map((instance) => [`${metric.name}{${EXPORTER}, instance="${instance}"${labels ? `, ${labels}` : ''}}`, `${value}x10`]),
+    expected: [[expected, value]],
+  })),
 ];
 
 describe('dashboard queries compute what the panels say (promtool test rules)', () => {

@@ -184,6 +184,56 @@ describe('exporter service', () => {
     expect(lint.status).toBe(0);
   });
 
+  it('HEALTH_CHECK_INTERVAL governs the expensive work; scrapes re-run only the cheap probes', async () => {
+    // Interval 600 s, probes re-run by every scrape (METRICS_MAX_AGE 0, as in the other tests).
+    const { exporter, url } = await start({ DATABASE_URL: db.url, STORAGE_DIR: storage, HEALTH_CHECK_INTERVAL: '600' });
+    cleanups.push(() => exporter.stop());
+    const count = (text: string, operation: string): number | undefined => sampleOf(text, `immigration_ai_database_query_duration_seconds_count{operation="${operation}"}`);
+    const age = (text: string, check: string): number | undefined => sampleOf(text, `immigration_ai_health_check_result_age_seconds{check="${check}"}`);
+    let text = '';
+    for (let i = 0; i < 6; i++) {
+      text = (await get(`${url}/metrics`)).body;
+      await get(`${url}/api/health`);
+    }
+    // Six scrapes and six health requests: twelve connectivity probes, one run of the expensive work.
+    expect(count(text, 'ping')).toBeGreaterThanOrEqual(12);
+    expect(count(text, 'connections')).toBeGreaterThanOrEqual(6);
+    expect(count(text, 'size')).toBe(1);
+    expect(count(text, 'business_activeUsers')).toBe(1);
+    expect(count(text, 'business_backupLastSuccess')).toBe(1);
+    // The result ages say so: the probes are fresh, the interval work as old as the first scrape.
+    const first = age(text, 'database_content') as number;
+    expect(age(text, 'database')).toBeLessThan(first);
+    expect(age(text, 'storage')).toBeGreaterThan(age(text, 'system') as number);
+    const later = (await get(`${url}/metrics`)).body;
+    expect(age(later, 'database_content')).toBeGreaterThan(first);
+    expect(count(later, 'size')).toBe(1);
+    // Every exposition line of the age gauge is one of the four checks.
+    expect([...later.matchAll(/^immigration_ai_health_check_result_age_seconds\{check="([a-z_]+)"\}/gm)].map((m) => m[1]).sort()).toEqual(['database', 'database_content', 'storage', 'system']);
+  });
+
+  it('reports a check without settings as not configured, never as unhealthy', async () => {
+    const { exporter, url } = await start({ BUSINESS_METRICS: 'false' });
+    cleanups.push(() => exporter.stop());
+    const health = await get(`${url}/api/health`);
+    expect(health.status).toBe(200);
+    const report = JSON.parse(health.body);
+    expect(report.overall_status).toBe('healthy');
+    expect(report.checks.database).toMatchObject({ status: 'not_configured', details: 'database check not configured: set DATABASE_URL' });
+    expect(report.checks.storage).toMatchObject({ status: 'not_configured', details: expect.stringMatching(/storage check not configured: set STORAGE_DIR or S3_ENDPOINT/) });
+    expect(report.checks.system.status).toBe('healthy');
+    for (const c of ['database', 'storage']) {
+      const one = await get(`${url}/api/health/${c}`);
+      expect({ c, status: one.status, check: JSON.parse(one.body).status }).toEqual({ c, status: 200, check: 'not_configured' });
+    }
+    // No health series for them, so no alert can fire on a check that is not there; no result age either.
+    const text = (await get(`${url}/metrics`)).body;
+    expect(text).not.toMatch(/immigration_ai_health_status\{component="(database|storage)"\}/);
+    expect(sampleOf(text, 'immigration_ai_health_status{component="system"}')).toBe(1);
+    expect(text).not.toMatch(/result_age_seconds\{check="(database|database_content|storage)"\}/);
+    expect(text).toMatch(/result_age_seconds\{check="system"\}/);
+  });
+
   it('survives the database stopping mid-test, logs one line per state change, and reconnects', async () => {
     const { exporter, url, out } = await start({ DATABASE_URL: db.url, STORAGE_DIR: storage });
     cleanups.push(() => exporter.stop());
@@ -271,6 +321,29 @@ describe('exporter service', () => {
     expect(await mode()).toBe(0);
     writeFileSync(file, 'on\n');
     expect(await mode()).toBe(1);
+  });
+
+  it('publishes the backup job\'s record: the newest verified and failed runs, 0 while none is recorded', async () => {
+    const { exporter, url } = await start({ DATABASE_URL: db.url });
+    cleanups.push(() => exporter.stop());
+    const read = async (): Promise<[number | undefined, number | undefined]> => {
+      const text = (await get(`${url}/metrics`)).body;
+      return [sampleOf(text, 'immigration_ai_backup_last_success_timestamp_seconds'), sampleOf(text, 'immigration_ai_backup_last_failure_timestamp_seconds')];
+    };
+    expect(await read()).toEqual([0, 0]);
+    const c = new pg.Client(db.url);
+    await c.connect();
+    try {
+      await c.query(`INSERT INTO backup_runs (started_at, finished_at, verified, details) VALUES
+        ('2024-05-01T01:00:00Z', '2024-05-01T01:20:00Z', true, NULL),
+        ('2024-04-30T01:00:00Z', '2024-04-30T01:40:00Z', true, NULL),
+        ('2024-05-02T01:00:00Z', '2024-05-02T01:25:00Z', false, 'checksum mismatch')`);
+      await exporter.monitor.runAll();
+      expect(await read()).toEqual([Date.parse('2024-05-01T01:20:00Z') / 1000, Date.parse('2024-05-02T01:25:00Z') / 1000]);
+    } finally {
+      await c.query('DELETE FROM backup_runs');
+      await c.end();
+    }
   });
 
   it('runs business queries from BUSINESS_QUERIES_FILE and drops rows whose labels are not identifiers', async () => {

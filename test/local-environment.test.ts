@@ -13,7 +13,7 @@ import { RECORDED_NAMES } from '../contract/recording-rules.js';
 import { generateLocalFiles, localConfig } from './local-stack/generate.js';
 import { ALERTMANAGER_PEER_TIMEOUT_SECONDS } from './local-stack/servers.js';
 import { pipelineTiming } from './local-stack/timing.js';
-import { allocateTopology, type Topology } from './local-stack/topology.js';
+import { ALERTMANAGER_REPLICAS, allocateTopology, EXPORTER_REPLICAS, PROMETHEUS_REPLICAS, type Topology } from './local-stack/topology.js';
 import { requireTool } from './helpers/tools.js';
 import { loadConfig } from '../contract/config/index.js';
 
@@ -41,6 +41,12 @@ describe('local environment', () => {
     expect(http?.rules.some((r) => r.expr.includes('[20s]'))).toBe(true);
   });
 
+  it('runs production\'s replica counts where they matter: 2 Prometheus, 3 Alertmanagers, 2 exporters', () => {
+    expect([local.replicas.prometheus, local.replicas.alertmanager, local.replicas.exporter]).toEqual([production.replicas.prometheus, production.replicas.alertmanager, production.replicas.exporter]);
+    expect([PROMETHEUS_REPLICAS, ALERTMANAGER_REPLICAS, EXPORTER_REPLICAS]).toEqual([local.replicas.prometheus, local.replicas.alertmanager, local.replicas.exporter]);
+    expect(topology.ports.exporter).toHaveLength(2);
+  });
+
   it('routes like production, only faster: same receivers, shorter waits', () => {
     const am = buildAlertmanagerConfig(local);
     const prod = buildAlertmanagerConfig(production);
@@ -53,7 +59,7 @@ describe('local environment', () => {
     // first replica; at or above group_interval it would re-check at the first one's next flush and send twice.
     const replicas = local.replicas.alertmanager;
     for (const r of Object.values(t.routes)) expect(r.groupIntervalSeconds).toBeGreaterThan((replicas - 1) * ALERTMANAGER_PEER_TIMEOUT_SECONDS);
-    expect(t.routes.heartbeat.repeatIntervalSeconds).toBe(local.channels.heartbeat.repeatIntervalSeconds);
+    expect(t.routes.heartbeat.repeatEverySeconds).toBe(local.channels.heartbeat.repeatIntervalSeconds);
   });
 
   it('production keeps the monitoring guide timings (30 s / 10 s group_wait, 5m windows)', () => {

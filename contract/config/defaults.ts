@@ -34,13 +34,25 @@ export const DEFAULT_CONFIG: Omit<MonitoringConfig, 'environment'> = {
     warningForSeconds: 900,
     rateWindowSeconds: 300,
     routing: { groupWaitSeconds: 30, criticalGroupWaitSeconds: 10, heartbeatGroupIntervalSeconds: 60 },
-    minRequestRatePerSecond: 0.1,
+    // 1 request a minute failing half its requests pages in about 13 minutes (the sixth failure:
+    // an endpoint's first 5xx creates its series and is not counted by increase()); 1 to 4
+    // failures in an hour never page. A busy endpoint reaches 5 failures within seconds.
+    lowTraffic: { windowSeconds: 3600, minFailedRequests: 5, minRequests: 30 },
     backupMaxAgeHours: 26,
+    maintenanceMaxHours: 4,
     slo: {
       availabilityObjective: 0.995,
       latencyObjective: 0.99,
       latencyThresholdSeconds: 2.5,
     },
+  },
+  exporter: {
+    storage: {
+      kind: 'none',
+      directory: { claimName: 'immigration-ai-files', mountPath: '/data/storage' },
+      s3: { endpoint: 'https://s3.amazonaws.com', buckets: [], region: 'us-east-1' },
+    },
+    maintenanceMode: false,
   },
   channels: {
     email: {

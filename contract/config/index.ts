@@ -10,6 +10,7 @@ export * from './types.js';
 export { ConfigError, type ConfigProblem } from './errors.js';
 export { DEFAULT_CONFIG } from './defaults.js';
 export { ENV_VARS } from './env-vars.js';
+export { notificationTiming, repeatIntervalFor, type NotificationTiming } from './notification-timing.js';
 
 export function isEnvironmentName(name: string): name is EnvironmentName {
   return (ALL_ENVIRONMENT_NAMES as readonly string[]).includes(name);

@@ -22,7 +22,7 @@ export const CONFIG_SCHEMA: JSONSchemaType<MonitoringConfig> = {
   additionalProperties: false,
   required: [
     'environment', 'monitoringEnabled', 'namespace', 'cluster', 'healthCheckIntervalSeconds', 'metricsRetentionDays',
-    'logRetentionDays', 'scrapeIntervalSeconds', 'evaluationIntervalSeconds', 'alerting', 'channels', 'suppression',
+    'logRetentionDays', 'scrapeIntervalSeconds', 'evaluationIntervalSeconds', 'alerting', 'exporter', 'channels', 'suppression',
     'security', 'replicas', 'storage', 'images', 'links', 'kubernetes',
   ],
   properties: {
@@ -38,7 +38,7 @@ export const CONFIG_SCHEMA: JSONSchemaType<MonitoringConfig> = {
     alerting: {
       type: 'object',
       additionalProperties: false,
-      required: ['thresholds', 'criticalForSeconds', 'warningForSeconds', 'rateWindowSeconds', 'routing', 'minRequestRatePerSecond', 'backupMaxAgeHours', 'slo'],
+      required: ['thresholds', 'criticalForSeconds', 'warningForSeconds', 'rateWindowSeconds', 'routing', 'lowTraffic', 'backupMaxAgeHours', 'maintenanceMaxHours', 'slo'],
       properties: {
         thresholds: {
           type: 'object',
@@ -87,8 +87,18 @@ export const CONFIG_SCHEMA: JSONSchemaType<MonitoringConfig> = {
             heartbeatGroupIntervalSeconds: { type: 'integer', minimum: 1 },
           },
         },
-        minRequestRatePerSecond: { type: 'number', minimum: 0 },
+        lowTraffic: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['windowSeconds', 'minFailedRequests', 'minRequests'],
+          properties: {
+            windowSeconds: { type: 'integer', minimum: 5 },
+            minFailedRequests: positiveInteger,
+            minRequests: positiveInteger,
+          },
+        },
         backupMaxAgeHours: positiveNumber,
+        maintenanceMaxHours: positiveNumber,
         slo: {
           type: 'object',
           additionalProperties: false,
@@ -99,6 +109,39 @@ export const CONFIG_SCHEMA: JSONSchemaType<MonitoringConfig> = {
             latencyThresholdSeconds: positiveNumber,
           },
         },
+      },
+    },
+    exporter: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['storage', 'maintenanceMode'],
+      properties: {
+        storage: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['kind', 'directory', 's3'],
+          properties: {
+            kind: { type: 'string', enum: ['none', 'directory', 's3'] },
+            directory: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['claimName', 'mountPath'],
+              properties: { claimName: k8sName, mountPath: { type: 'string', pattern: '^/[^\\s]*[^/\\s]$' } },
+            },
+            s3: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['endpoint', 'buckets', 'region'],
+              properties: {
+                endpoint: { type: 'string', format: 'uri', pattern: '^https?://[^/?#]+/?$' },
+                // The exporter's bucket-name rule: bucket names become label values.
+                buckets: { type: 'array', uniqueItems: true, maxItems: 100, items: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$' } },
+                region: { type: 'string', pattern: '^[a-z0-9-]+$' },
+              },
+            },
+          },
+        },
+        maintenanceMode: { type: 'boolean' },
       },
     },
     channels: {

@@ -62,6 +62,15 @@ export interface AlertRoutingTiming {
   heartbeatGroupIntervalSeconds: number;
 }
 
+export interface LowTrafficGuard {
+  /** The longer window the counts are taken over (production: 3600 = 1h; the recording rules keep their `increase1h` names). */
+  windowSeconds: number;
+  /** ImmigrationAiEndpointErrorRateHigh: at least this many 5xx answers of the endpoint within the window. */
+  minFailedRequests: number;
+  /** ImmigrationAiApiSlow: at least this many requests of the endpoint within the window. */
+  minRequests: number;
+}
+
 export interface AlertingConfig {
   thresholds: { critical: CriticalThresholds; warning: WarningThresholds };
   /** How long a critical condition must hold before it fires (the guide says immediately; kept short to ride out one bad scrape). */
@@ -77,10 +86,18 @@ export interface AlertingConfig {
   rateWindowSeconds: number;
   /** Alertmanager grouping delays. */
   routing: AlertRoutingTiming;
-  /** Endpoints below this request rate (req/s) cannot page for their error rate: low-traffic guard. */
-  minRequestRatePerSecond: number;
+  /**
+   * Low-traffic guard of the per-endpoint alerts. Their 5m figures (error ratio, mean latency)
+   * count only when the endpoint has enough requests behind them over a longer window, the way
+   * SLO tooling guards burn rates with a minimum event count. A busy endpoint passes at once, so
+   * it alerts on the 5m figure as before; an endpoint at 1 request a minute needs a few failures,
+   * not one, before its error ratio may page.
+   */
+  lowTraffic: LowTrafficGuard;
   /** No successful backup for longer than this is a warning. */
   backupMaxAgeHours: number;
+  /** ImmigrationAiMaintenanceTooLong: maintenance mode on for longer than this is a warning (forgotten maintenance silences everything). */
+  maintenanceMaxHours: number;
   slo: {
     /** Share of API requests that must not fail with 5xx (e.g. 0.995). */
     availabilityObjective: number;
@@ -157,6 +174,43 @@ export interface SuppressionConfig {
   suppressedAlertTypes: string[];
 }
 
+/**
+ * What the exporter's storage check lists in Kubernetes. `none`: nothing (the check reports
+ * `not_configured` and never makes /api/health unhealthy); `directory`: the subfolders of a
+ * mounted volume are the buckets; `s3`: an S3-compatible endpoint (credentials
+ * AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY from the exporter's Secret). Only the part `kind`
+ * names is used and validated.
+ */
+export interface ExporterStorageConfig {
+  kind: 'none' | 'directory' | 's3';
+  directory: {
+    /** A PersistentVolumeClaim in the monitoring namespace, mounted read-only (ReadOnlyMany or ReadWriteMany: every exporter replica mounts it). */
+    claimName: string;
+    /** STORAGE_DIR: where the volume is mounted in the exporter. */
+    mountPath: string;
+  };
+  s3: {
+    /** S3_ENDPOINT: the endpoint URL (path-style requests), e.g. https://s3.eu-west-1.amazonaws.com. */
+    endpoint: string;
+    /** S3_BUCKETS: the buckets to check. */
+    buckets: string[];
+    /** AWS_REGION: the region requests are signed for. */
+    region: string;
+  };
+}
+
+export interface ExporterSettingsConfig {
+  storage: ExporterStorageConfig;
+  /**
+   * The exporter's maintenance toggle as applied: the value of the key `maintenance-mode` of the
+   * ConfigMap mounted as MAINTENANCE_MODE_FILE (`kubectl patch` it to toggle without a synth, see
+   * docs/on-call.md). On, the exporter publishes immigration_ai_maintenance_mode 1 and
+   * ImmigrationAiMaintenanceMode inhibits every other alert. Not suppression.maintenanceMode,
+   * which drops notifications at routing.
+   */
+  maintenanceMode: boolean;
+}
+
 export interface SecurityConfig {
   tls: { enabled: boolean; host: string; secretName: string };
   adminUsers: string[];
@@ -227,6 +281,8 @@ export interface MonitoringConfig {
   scrapeIntervalSeconds: number;
   evaluationIntervalSeconds: number;
   alerting: AlertingConfig;
+  /** The exporter's settings that synth writes into its ConfigMaps and volumes. */
+  exporter: ExporterSettingsConfig;
   channels: ChannelsConfig;
   suppression: SuppressionConfig;
   security: SecurityConfig;

@@ -2,6 +2,7 @@ import Ajv, { type ErrorObject } from 'ajv';
 import addFormats from 'ajv-formats';
 import type { ConfigProblem } from './errors.js';
 import { ENV_VAR_FIELDS } from './env-vars.js';
+import { notificationTimingProblems } from './notification-timing.js';
 import { CONFIG_SCHEMA } from './schema.js';
 import type { MonitoringConfig } from './types.js';
 
@@ -12,8 +13,18 @@ const validateSchema = ajv.compile(CONFIG_SCHEMA);
 /** `/alerting/thresholds/warning/cpuUsageRatio` -> `alerting.thresholds.warning.cpuUsageRatio` */
 const fieldOf = (instancePath: string): string => instancePath.replace(/^\//, '').replace(/\//g, '.') || '(root)';
 
+/** What a pattern means, for fields where the regular expression alone would not tell. */
+const PATTERN_HINTS: [RegExp, string][] = [
+  [/^exporter\.storage\.s3\.endpoint$/, 'must be the endpoint\'s http(s) URL without a path, e.g. https://s3.eu-west-1.amazonaws.com'],
+  [/^exporter\.storage\.s3\.buckets\.\d+$/, 'must be a bucket name of letters, digits, ".", "_" and "-" (it becomes a label value)'],
+  [/^exporter\.storage\.s3\.region$/, 'must be a region name such as eu-west-1'],
+  [/^exporter\.storage\.directory\.mountPath$/, 'must be an absolute path without a trailing slash, e.g. /data/storage'],
+];
+
 function describe(e: ErrorObject, value: unknown): string {
   const got = value === undefined ? '' : ` (got ${JSON.stringify(value)})`;
+  const hint = e.keyword === 'pattern' ? PATTERN_HINTS.find(([field]) => field.test(fieldOf(e.instancePath)))?.[1] : undefined;
+  if (hint) return `${hint}${got}`;
   switch (e.keyword) {
     case 'enum':
       return `must be one of ${(e.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}${got}`;
@@ -63,6 +74,18 @@ export function validateConfig(config: MonitoringConfig, fromEnv: ReadonlySet<st
         message: `warning threshold ${warning[k]} must be below the critical threshold alerting.thresholds.critical.${k} (${critical[k]})`,
       });
     }
+  }
+  const { lowTraffic, rateWindowSeconds } = config.alerting;
+  if (lowTraffic.windowSeconds < rateWindowSeconds) {
+    problems.push({
+      where: 'alerting.lowTraffic.windowSeconds',
+      message: `the low-traffic window (${lowTraffic.windowSeconds} s) must be at least the rate window alerting.rateWindowSeconds (${rateWindowSeconds} s): it counts the requests behind the 5m figures`,
+    });
+  }
+  for (const p of notificationTimingProblems(config)) problems.push({ ...p, where: whereOf(p.where, fromEnv) });
+  const storage = config.exporter.storage;
+  if (storage.kind === 's3' && storage.s3.buckets.length === 0) {
+    problems.push({ where: 'exporter.storage.s3.buckets', message: 'list at least one bucket to check when exporter.storage.kind is "s3" (it becomes S3_BUCKETS), or set kind to "none"' });
   }
   for (const [name, image] of Object.entries(config.images)) {
     if (/:latest$/.test(image)) problems.push({ where: `images.${name}`, message: `must be pinned to a version, not "latest" (got "${image}")` });

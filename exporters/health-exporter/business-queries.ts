@@ -1,8 +1,9 @@
 /**
- * Business gauges only the database knows. Each is one SQL query returning a `value` column plus
- * one column per label of the catalog metric. Defaults target the reference schema
- * (`exporters/health-exporter/reference-schema.sql`); a JSON file (BUSINESS_QUERIES_FILE) replaces any of
- * them, or disables one with `null`, so a different schema needs no code change.
+ * Business gauges only the database knows, and the backup job's record. Each is one SQL query
+ * returning a `value` column plus one column per label of the catalog metric. Defaults target the
+ * reference schema (`exporters/health-exporter/reference-schema.sql`); a JSON file
+ * (BUSINESS_QUERIES_FILE) replaces any of them, or disables one with `null`, so a different
+ * schema needs no code change.
  */
 import { readFileSync } from 'node:fs';
 import { METRICS, type MetricDefinition } from '../../contract/metric-catalog.js';
@@ -12,6 +13,8 @@ export const BUSINESS_METRICS = {
   agencyActiveClients: METRICS.agencyActiveClients,
   agencyPendingDocumentReviews: METRICS.agencyPendingDocumentReviews,
   agencyClientSatisfaction: METRICS.agencyClientSatisfaction,
+  backupLastSuccess: METRICS.backupLastSuccess,
+  backupLastFailure: METRICS.backupLastFailure,
 } as const;
 export type BusinessMetricKey = keyof typeof BUSINESS_METRICS;
 
@@ -20,6 +23,9 @@ export const DEFAULT_BUSINESS_QUERIES: Record<BusinessMetricKey, string> = {
   agencyActiveClients: `SELECT a.id AS agency_id, count(DISTINCT c.client_id)::float8 AS value FROM agencies a LEFT JOIN cases c ON c.agency_id = a.id AND c.status IN ('open', 'in_progress') GROUP BY a.id`,
   agencyPendingDocumentReviews: `SELECT a.id AS agency_id, count(d.id)::float8 AS value FROM agencies a LEFT JOIN cases c ON c.agency_id = a.id LEFT JOIN documents d ON d.case_id = c.id AND d.review_status = 'pending' GROUP BY a.id`,
   agencyClientSatisfaction: `SELECT agency_id, avg(client_satisfaction)::float8 AS value FROM cases WHERE client_satisfaction IS NOT NULL AND completed_at > now() - interval '90 days' GROUP BY agency_id`,
+  // 0 when no run is recorded: a backup job that never ran is a missed backup, and alerts.
+  backupLastSuccess: `SELECT coalesce(extract(epoch FROM max(finished_at)), 0)::float8 AS value FROM backup_runs WHERE verified`,
+  backupLastFailure: `SELECT coalesce(extract(epoch FROM max(finished_at)), 0)::float8 AS value FROM backup_runs WHERE NOT verified`,
 };
 
 export interface BusinessQuery {

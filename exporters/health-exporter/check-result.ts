@@ -1,8 +1,17 @@
-/** The monitoring guide's health check result shapes (GET /api/health and /api/health/<component>). */
+/**
+ * The monitoring guide's health check result shapes (GET /api/health and /api/health/<component>).
+ *
+ * A check's `status`:
+ * - `healthy` / `unhealthy`: it ran and passed or failed;
+ * - `not_configured`: its settings are absent (no DATABASE_URL; neither STORAGE_DIR nor
+ *   S3_ENDPOINT), so there is nothing to check. It says so in `details`, publishes no
+ *   `immigration_ai_health_status` series (no alert can fire on it) and never makes the platform
+ *   unhealthy: `overall_status` is healthy when every *configured* check is.
+ */
 
 export type Component = 'database' | 'storage' | 'system';
 export const COMPONENTS: readonly Component[] = ['database', 'storage', 'system'];
-export type Status = 'healthy' | 'unhealthy';
+export type Status = 'healthy' | 'unhealthy' | 'not_configured';
 
 export interface CheckResult {
   status: Status;
@@ -28,9 +37,19 @@ export interface SystemCheckResult extends CheckResult {
 }
 
 export interface HealthReport {
-  overall_status: Status;
+  overall_status: Exclude<Status, 'not_configured'>;
   timestamp: string;
   checks: Record<Component, CheckResult>;
+}
+
+/** The result of a check whose settings are absent; `settings` names what to set. */
+export function notConfigured(component: Component, settings: string, timestamp = new Date().toISOString()): CheckResult {
+  return { status: 'not_configured', response_time_ms: 0, timestamp, details: `${component} check not configured: set ${settings}` };
+}
+
+/** healthy when every configured check is (not_configured checks do not count), else unhealthy. */
+export function overallStatus(results: readonly CheckResult[]): Exclude<Status, 'not_configured'> {
+  return results.every((r) => r.status !== 'unhealthy') ? 'healthy' : 'unhealthy';
 }
 
 export const round = (n: number, digits = 1): number => Math.round(n * 10 ** digits) / 10 ** digits;

@@ -29,7 +29,10 @@ export interface ExporterConfig {
   healthCheckIntervalSeconds: number;
   /** Per-check timeout: a hung dependency is unhealthy after this long. */
   checkTimeoutMs: number;
-  /** A /metrics scrape re-runs the checks when the last run is older than this. */
+  /**
+   * METRICS_MAX_AGE: a scrape or health request re-runs the cheap probes (database connectivity,
+   * system) when their result is older than this. The expensive checks follow the interval.
+   */
   metricsMaxAgeSeconds: number;
   /** Database response time above which a "slow query" line is logged (default 1000 ms). */
   slowDatabaseMs: number;

@@ -1,29 +1,41 @@
 /**
- * The database check: connect, `SELECT 1` (the response time), then the statistics and business
- * queries over the same connection. A fresh connection per run means a database that comes back
- * is picked up by the next run with no pool state to heal, and measures what the monitoring guide asks for
- * (connection response time). Every step has a deadline; a database that hangs is abandoned and
- * its socket destroyed.
+ * The database checks, on two cadences (docs/operators.md, "Check cadences"):
+ * - `probe()`, cheap, run per scrape (at most every METRICS_MAX_AGE seconds): connect, `SELECT 1`
+ *   (the response time the monitoring guide asks for), and the connection and lock-wait counts
+ *   from pg_stat_activity and pg_locks, which are catalog views;
+ * - `content()`, the expensive part, run every HEALTH_CHECK_INTERVAL: the database size, the
+ *   business queries and the backup job's record.
+ * A fresh connection per run means a database that comes back is picked up by the next run with
+ * no pool state to heal. Every step has a deadline; a database that hangs is abandoned and its
+ * socket destroyed.
  */
 import pg from 'pg';
 import type { BusinessQuery, Sample } from './business-queries.js';
 import { rowsToSamples } from './business-queries.js';
-import { type CheckResult, round, withTimeout } from './check-result.js';
+import { type CheckResult, notConfigured, round, withTimeout } from './check-result.js';
 
 export const CONNECTION_STATES = ['active', 'idle', 'idle_in_transaction', 'idle_in_transaction_aborted', 'other'] as const;
 
 export interface DatabaseStats {
   connections: Record<(typeof CONNECTION_STATES)[number], number>;
   lockWaits: number;
-  sizeBytes: number;
 }
 
-export interface DatabaseOutcome {
+/** Seconds per operation, for the query duration histogram. */
+export type Timings = { operation: string; seconds: number }[];
+
+export interface DatabaseProbeOutcome {
   result: CheckResult;
   stats?: DatabaseStats;
+  timings: Timings;
+}
+
+export interface DatabaseContentOutcome {
+  /** Why the run could not query at all (connection failed); the gauges keep their last values. */
+  error?: string;
+  sizeBytes?: number;
   business: { query: BusinessQuery; samples?: Sample[]; rejected?: number; error?: string }[];
-  /** Seconds per operation, for the query duration histogram. */
-  timings: { operation: string; seconds: number }[];
+  timings: Timings;
 }
 
 function stateLabel(state: string | null): (typeof CONNECTION_STATES)[number] {
@@ -41,6 +53,16 @@ function stateLabel(state: string | null): (typeof CONNECTION_STATES)[number] {
   }
 }
 
+type Timed = <T>(operation: string, work: () => Promise<T>) => Promise<T>;
+
+interface Session {
+  client: pg.Client;
+  timed: Timed;
+  /** Milliseconds left of the run's deadline (at least 1). */
+  left(): number;
+  destroy(): void;
+}
+
 export class DatabaseCheck {
   constructor(
     private readonly url: string | undefined,
@@ -48,12 +70,65 @@ export class DatabaseCheck {
     private readonly businessQueries: BusinessQuery[],
   ) {}
 
-  async run(): Promise<DatabaseOutcome> {
+  get configured(): boolean {
+    return this.url !== undefined;
+  }
+
+  /** Connectivity and response time, then the connection and lock-wait counts. */
+  async probe(): Promise<DatabaseProbeOutcome> {
     const timestamp = new Date().toISOString();
-    const timings: DatabaseOutcome['timings'] = [];
-    if (!this.url) {
-      return { result: { status: 'unhealthy', response_time_ms: 0, timestamp, details: 'database check not configured: set DATABASE_URL' }, business: [], timings };
+    const timings: Timings = [];
+    if (!this.url) return { result: notConfigured('database', 'DATABASE_URL', timestamp), timings };
+    const start = process.hrtime.bigint();
+    const outcome = await this.session(timings, async (s) => {
+      const result: CheckResult = { status: 'healthy', response_time_ms: round(Number(process.hrtime.bigint() - start) / 1e6), timestamp, details: 'Database connection successful' };
+      try {
+        return { result, stats: await withTimeout(this.stats(s.client, s.timed), s.left(), 'database statistics', s.destroy), timings };
+      } catch (e) {
+        // Statistics failing after a successful ping (permissions, a hang) does not make the
+        // database unhealthy; it is reported in details and the gauges keep their last values.
+        result.details = `Database connection successful; statistics failed: ${(e as Error).message}`;
+        return { result, timings };
+      }
+    });
+    if ('failed' in outcome) {
+      const ms = Number(process.hrtime.bigint() - start) / 1e6;
+      return { result: { status: 'unhealthy', response_time_ms: round(ms), timestamp, details: `database connection failed: ${outcome.failed}` }, timings };
     }
+    return outcome;
+  }
+
+  /** The database size, the business queries and the backup record: the expensive part. */
+  async content(): Promise<DatabaseContentOutcome> {
+    const timings: Timings = [];
+    if (!this.url) return { business: [], timings };
+    const outcome = await this.session(timings, async (s): Promise<DatabaseContentOutcome> => {
+      const out: DatabaseContentOutcome = { business: [], timings };
+      try {
+        const size = await withTimeout(s.timed('size', () => s.client.query<{ n: string }>('SELECT pg_database_size(current_database())::text AS n')), s.left(), 'database size', s.destroy);
+        out.sizeBytes = Number(size.rows[0].n);
+      } catch (e) {
+        out.error = `database size failed: ${(e as Error).message}`;
+      }
+      for (const query of this.businessQueries) {
+        try {
+          const r = await withTimeout(s.timed(`business_${query.key}`, () => s.client.query(query.sql)), s.left(), `business query ${query.key}`, s.destroy);
+          out.business.push({ query, ...rowsToSamples(query.def, r.rows as Record<string, unknown>[]) });
+        } catch (e) {
+          out.business.push({ query, error: (e as Error).message });
+        }
+      }
+      return out;
+    });
+    return 'failed' in outcome ? { error: `database connection failed: ${outcome.failed}`, business: [], timings } : outcome;
+  }
+
+  /**
+   * One connection for one run: connect and `SELECT 1` under the deadline (timed as `ping`), then
+   * `work` with what is left of it; the connection is always closed. `{ failed }` when the
+   * connection could not be made.
+   */
+  private async session<T>(timings: Timings, work: (s: Session) => Promise<T>): Promise<T | { failed: string }> {
     const client = new pg.Client({
       connectionString: this.url,
       connectionTimeoutMillis: this.timeoutMs,
@@ -66,17 +141,16 @@ export class DatabaseCheck {
     const destroy = (): void => {
       (client as unknown as { connection?: { stream?: { destroy(): void } } }).connection?.stream?.destroy();
     };
-    const timed = async <T>(operation: string, work: () => Promise<T>): Promise<T> => {
+    const timed: Timed = async (operation, w) => {
       const start = process.hrtime.bigint();
       try {
-        return await work();
+        return await w();
       } finally {
         timings.push({ operation, seconds: Number(process.hrtime.bigint() - start) / 1e9 });
       }
     };
-    const start = process.hrtime.bigint();
-    // One deadline for the whole run: the ping gets all of it, statistics and business queries
-    // what is left, so a run never outlasts the check timeout.
+    // One deadline for the whole run: the ping gets all of it, the rest what is left, so a run
+    // never outlasts the check timeout.
     const deadline = Date.now() + this.timeoutMs;
     const left = (): number => Math.max(1, deadline - Date.now());
     try {
@@ -92,39 +166,20 @@ export class DatabaseCheck {
     } catch (e) {
       destroy();
       void client.end().catch(() => undefined);
-      const ms = Number(process.hrtime.bigint() - start) / 1e6;
-      return { result: { status: 'unhealthy', response_time_ms: round(ms), timestamp, details: `database connection failed: ${(e as Error).message || String(e)}` }, business: [], timings };
+      return { failed: (e as Error).message || String(e) };
     }
-    const responseMs = Number(process.hrtime.bigint() - start) / 1e6;
-    const result: CheckResult = { status: 'healthy', response_time_ms: round(responseMs), timestamp, details: 'Database connection successful' };
-
-    const outcome: DatabaseOutcome = { result, business: [], timings };
     try {
-      outcome.stats = await withTimeout(this.stats(client, timed), left(), 'database statistics', destroy);
-      for (const query of this.businessQueries) {
-        try {
-          const r = await withTimeout(timed(`business_${query.key}`, () => client.query(query.sql)), left(), `business query ${query.key}`, destroy);
-          outcome.business.push({ query, ...rowsToSamples(query.def, r.rows as Record<string, unknown>[]) });
-        } catch (e) {
-          outcome.business.push({ query, error: (e as Error).message });
-        }
-      }
-    } catch (e) {
-      // Statistics failing after a successful ping (permissions, a hang) does not make the
-      // database unhealthy; it is reported in details and the gauges keep their last values.
-      result.details = `Database connection successful; statistics failed: ${(e as Error).message}`;
+      return await work({ client, timed, left, destroy });
     } finally {
       void client.end().catch(() => undefined);
     }
-    return outcome;
   }
 
-  private async stats(client: pg.Client, timed: <T>(op: string, w: () => Promise<T>) => Promise<T>): Promise<DatabaseStats> {
+  private async stats(client: pg.Client, timed: Timed): Promise<DatabaseStats> {
     const connections = Object.fromEntries(CONNECTION_STATES.map((s) => [s, 0])) as DatabaseStats['connections'];
     const act = await timed('connections', () => client.query<{ state: string | null; n: number }>(`SELECT state, count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND backend_type = 'client backend' GROUP BY state`));
     for (const row of act.rows) connections[stateLabel(row.state)] += row.n;
     const locks = await timed('lock_waits', () => client.query<{ n: number }>('SELECT count(*)::int AS n FROM pg_locks WHERE NOT granted'));
-    const size = await timed('size', () => client.query<{ n: string }>('SELECT pg_database_size(current_database())::text AS n'));
-    return { connections, lockWaits: locks.rows[0].n, sizeBytes: Number(size.rows[0].n) };
+    return { connections, lockWaits: locks.rows[0].n };
   }
 }

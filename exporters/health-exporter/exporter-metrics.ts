@@ -6,20 +6,34 @@ import { type Gauge, Registry } from 'prom-client';
 import { METRICS } from '../../contract/metric-catalog.js';
 import { createGauge, createHistogram, registerDefaultMetrics } from '../metric-factory.js';
 import type { BusinessMetricKey, Sample } from './business-queries.js';
-import type { Component } from './check-result.js';
-import type { DatabaseOutcome } from './database-check.js';
+import type { CheckResult, Component } from './check-result.js';
+import type { DatabaseContentOutcome, DatabaseProbeOutcome } from './database-check.js';
 import { maintenanceOn } from './maintenance.js';
 import type { StorageOutcome } from './storage-check.js';
 import type { SystemOutcome } from './system-check.js';
 
+/** Seconds since each check last completed, per check name; filled in by the health monitor. */
+export type ResultAges = () => Record<string, number>;
+
 export function createExporterMetrics(options: { version: string; maintenanceMode: boolean; maintenanceModeFile?: string }) {
   const registry = new Registry();
+  const ages: { source?: ResultAges } = {};
   registerDefaultMetrics(registry);
   const g = <K extends keyof typeof METRICS>(k: K) => createGauge(METRICS[k], registry);
   const metrics = {
     registry,
     healthStatus: g('healthStatus'),
     healthCheckDuration: g('healthCheckDuration'),
+    healthCheckResultAge: createGauge(METRICS.healthCheckResultAge, registry, {
+      collect() {
+        this.reset();
+        for (const [check, seconds] of Object.entries(ages.source?.() ?? {})) this.set({ check }, seconds);
+      },
+    }),
+    /** The health monitor tells the age gauge where to read its values (it is created after the metrics). */
+    setResultAges(source: ResultAges): void {
+      ages.source = source;
+    },
     databaseConnections: g('databaseConnections'),
     databaseLockWaits: g('databaseLockWaits'),
     databaseSize: g('databaseSize'),
@@ -37,6 +51,8 @@ export function createExporterMetrics(options: { version: string; maintenanceMod
     agencyActiveClients: g('agencyActiveClients'),
     agencyPendingDocumentReviews: g('agencyPendingDocumentReviews'),
     agencyClientSatisfaction: g('agencyClientSatisfaction'),
+    backupLastSuccess: g('backupLastSuccess'),
+    backupLastFailure: g('backupLastFailure'),
     maintenanceMode: createGauge(METRICS.maintenanceMode, registry, {
       collect() {
         this.set(maintenanceOn(options.maintenanceMode, options.maintenanceModeFile) ? 1 : 0);
@@ -50,18 +66,33 @@ export function createExporterMetrics(options: { version: string; maintenanceMod
 
 export type ExporterMetrics = ReturnType<typeof createExporterMetrics>;
 
-export function recordCheck(m: ExporterMetrics, component: Component, healthy: boolean, seconds: number): void {
-  m.healthStatus.set({ component }, healthy ? 1 : 0);
-  m.healthCheckDuration.set({ component }, seconds);
+/** Health status and check duration of a component; a not-configured check publishes neither. */
+export function recordCheck(m: ExporterMetrics, component: Component, result: CheckResult): void {
+  if (result.status === 'not_configured') {
+    m.healthStatus.remove({ component });
+    m.healthCheckDuration.remove({ component });
+    return;
+  }
+  m.healthStatus.set({ component }, result.status === 'healthy' ? 1 : 0);
+  m.healthCheckDuration.set({ component }, result.response_time_ms / 1000);
 }
 
-export function recordDatabase(m: ExporterMetrics, o: DatabaseOutcome): void {
-  for (const t of o.timings) m.databaseQueryDuration.observe({ operation: t.operation }, t.seconds);
+function recordTimings(m: ExporterMetrics, timings: readonly { operation: string; seconds: number }[]): void {
+  for (const t of timings) m.databaseQueryDuration.observe({ operation: t.operation }, t.seconds);
+}
+
+export function recordDatabaseProbe(m: ExporterMetrics, o: DatabaseProbeOutcome): void {
+  recordTimings(m, o.timings);
   if (o.stats) {
     for (const [state, n] of Object.entries(o.stats.connections)) m.databaseConnections.set({ state }, n);
     m.databaseLockWaits.set(o.stats.lockWaits);
-    m.databaseSize.set(o.stats.sizeBytes);
   }
+}
+
+/** Size, business gauges and backup record; a query that failed empties its gauge, a run that could not connect keeps the last values. */
+export function recordDatabaseContent(m: ExporterMetrics, o: DatabaseContentOutcome): void {
+  recordTimings(m, o.timings);
+  if (o.sizeBytes !== undefined) m.databaseSize.set(o.sizeBytes);
   for (const b of o.business) {
     const gauge = m[b.query.key as BusinessMetricKey] as Gauge<string>;
     gauge.reset();

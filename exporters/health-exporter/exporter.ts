@@ -34,8 +34,10 @@ export async function startExporter(config: ExporterConfig, options: { logger?: 
     logger,
     timeoutMs: config.checkTimeoutMs,
     slowDatabaseMs: config.slowDatabaseMs,
+    probeMaxAgeSeconds: config.metricsMaxAgeSeconds,
+    intervalSeconds: config.healthCheckIntervalSeconds,
   });
-  const server = createExporterServer({ monitor, metrics, logger, metricsMaxAgeSeconds: config.metricsMaxAgeSeconds });
+  const server = createExporterServer({ monitor, metrics, logger });
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -43,7 +45,7 @@ export async function startExporter(config: ExporterConfig, options: { logger?: 
   });
   const address = server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  if (options.background ?? true) monitor.start(config.healthCheckIntervalSeconds);
+  if (options.background ?? true) monitor.start();
   logger.info({ port, interval_seconds: config.healthCheckIntervalSeconds, storage: config.storage?.kind ?? 'none', database: Boolean(config.databaseUrl) }, 'exporter started');
   return {
     server,

@@ -58,6 +58,19 @@ CREATE TABLE IF NOT EXISTS chat_conversations (
   satisfaction_rating  smallint CHECK (satisfaction_rating BETWEEN 1 AND 5)
 );
 
+-- One row per finished backup run, written by the backup job itself (not the web app) when it
+-- ends. The exporter reads the newest verified and the newest failed run from here
+-- (immigration_ai_backup_last_success_timestamp_seconds, immigration_ai_backup_last_failure_timestamp_seconds),
+-- so every exporter replica publishes the same record and no app restart makes a backup look missing.
+CREATE TABLE IF NOT EXISTS backup_runs (
+  id           bigserial PRIMARY KEY,
+  started_at   timestamptz NOT NULL,
+  finished_at  timestamptz NOT NULL DEFAULT now(),
+  verified     boolean NOT NULL,            -- true: the backup completed and passed its verification
+  details      text                         -- what failed, for people; never read by the exporter
+);
+CREATE INDEX IF NOT EXISTS backup_runs_verified_finished_idx ON backup_runs (verified, finished_at);
+
 CREATE TABLE IF NOT EXISTS chat_messages (
   id               uuid PRIMARY KEY DEFAULT gen_random_uuid(),
   conversation_id  uuid NOT NULL REFERENCES chat_conversations (id),

@@ -1,7 +1,9 @@
 /**
- * The exporter's HTTP API: /api/health[/database|/storage|/system] (the monitoring guide's JSON; 200 when
- * healthy, 503 otherwise), /metrics and /api/metrics (Prometheus text), /healthz (liveness: the
- * process serves, whatever its dependencies do).
+ * The exporter's HTTP API: /api/health[/database|/storage|/system] (the monitoring guide's JSON;
+ * 200 when healthy or not configured, 503 when unhealthy), /metrics and /api/metrics (Prometheus
+ * text), /healthz (liveness: the process serves, whatever its dependencies do). Requests re-run
+ * only the cheap probes older than METRICS_MAX_AGE; the expensive checks follow
+ * HEALTH_CHECK_INTERVAL (see health-monitor.ts).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
@@ -13,7 +15,6 @@ export interface ServerDeps {
   monitor: HealthMonitor;
   metrics: ExporterMetrics;
   logger: Logger;
-  metricsMaxAgeSeconds: number;
 }
 
 function json(res: ServerResponse, status: number, body: unknown): void {
@@ -30,21 +31,21 @@ export function createExporterServer(deps: ServerDeps): Server {
       return;
     }
     if (path === '/metrics' || path === '/api/metrics') {
-      await deps.monitor.refreshIfOlderThan(deps.metricsMaxAgeSeconds);
+      await deps.monitor.refresh();
       const body = await deps.metrics.registry.metrics();
       res.writeHead(200, { 'Content-Type': deps.metrics.registry.contentType });
       res.end(body);
       return;
     }
     if (path === '/api/health') {
-      const report = await deps.monitor.runAll();
+      const report = await deps.monitor.report();
       json(res, report.overall_status === 'healthy' ? 200 : 503, report);
       return;
     }
     const m = /^\/api\/health\/([a-z]+)$/.exec(path);
     if (m && (COMPONENTS as readonly string[]).includes(m[1])) {
-      const result = await deps.monitor.run(m[1] as Component);
-      json(res, result.status === 'healthy' ? 200 : 503, result);
+      const result = await deps.monitor.check(m[1] as Component);
+      json(res, result.status === 'unhealthy' ? 503 : 200, result);
       return;
     }
     if (path === '/healthz') {

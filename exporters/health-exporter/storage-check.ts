@@ -5,7 +5,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ExporterConfig } from './config.js';
-import { GB, round, type StorageCheckResult } from './check-result.js';
+import { GB, notConfigured, round, type StorageCheckResult } from './check-result.js';
 import { bucketUsage } from './s3-client.js';
 
 export interface BucketUsage {
@@ -45,6 +45,10 @@ async function directoryUsage(dir: string, signal: AbortSignal): Promise<{ objec
 export class StorageCheck {
   constructor(private readonly storage: ExporterConfig['storage']) {}
 
+  get configured(): boolean {
+    return this.storage !== undefined;
+  }
+
   async run(signal: AbortSignal): Promise<StorageOutcome> {
     const start = process.hrtime.bigint();
     const timestamp = new Date().toISOString();
@@ -61,7 +65,7 @@ export class StorageCheck {
       buckets,
     });
     const cfg = this.storage;
-    if (!cfg) return finish('unhealthy', 'storage check not configured: set STORAGE_DIR or S3_ENDPOINT', []);
+    if (!cfg) return { result: { ...notConfigured('storage', 'STORAGE_DIR or S3_ENDPOINT (with S3_BUCKETS)', timestamp), buckets_available: 0, total_files: 0, storage_used_gb: 0 }, buckets: [] };
 
     let names: string[];
     if (cfg.kind === 'directory') {

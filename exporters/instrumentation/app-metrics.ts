@@ -54,8 +54,6 @@ function build(registry: AppRegistry) {
     agencyCasesCompleted: c('agencyCasesCompleted'),
     agencyCaseCompletionDuration: h('agencyCaseCompletionDuration'),
     unauthorizedAccessAttempts: c('unauthorizedAccessAttempts'),
-    backupLastSuccess: g('backupLastSuccess'),
-    backupVerificationFailures: c('backupVerificationFailures'),
   };
 }
 

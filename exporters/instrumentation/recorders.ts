@@ -71,15 +71,6 @@ export class BusinessRecorders {
     if (finiteNonNegative(e.durationSeconds)) this.metrics.agencyCaseCompletionDuration.observe({ agency_id }, e.durationSeconds);
   }
 
-  /** A backup finished and passed verification (unix seconds; now by default). */
-  backupSucceeded(atUnixSeconds = Date.now() / 1000): void {
-    this.metrics.backupLastSuccess.set(atUnixSeconds);
-  }
-
-  backupVerificationFailed(): void {
-    this.metrics.backupVerificationFailures.inc();
-  }
-
   private agencyLabel(id: string): string {
     if (typeof id !== 'string' || !AGENCY_ID.test(id)) return OTHER_AGENCY;
     if (this.agencies.has(id)) return id;

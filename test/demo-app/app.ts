@@ -1,7 +1,7 @@
 /**
  * A stand-in for the Immigration AI app, instrumented exactly as the real app should be: the HTTP
  * middleware, the business recorders, /metrics (job `immigration-ai`) and scrubbed pino logs.
- * Its routes mimic the product (auth, users, documents, chat, cases, agencies, backups); a
+ * Its routes mimic the product (auth, users, documents, chat, cases, agencies); a
  * separate admin listener injects faults per route.
  */
 import express, { type NextFunction, type Request, type Response } from 'express';
@@ -123,18 +123,13 @@ export function createDemoApp(logger: Logger): DemoApp {
     recorders.caseCompleted({ agencyId: b.agencyId ?? 'agency-123', durationSeconds: num(b.durationDays, 45.6) * 86400 });
     res.status(204).end();
   });
+  // Submitting a completed case file to the authorities: a few a day per agency, the kind of
+  // low-traffic endpoint the per-endpoint alerts must still watch.
+  route('post', '/api/cases/:id/submit', (_req, res) => {
+    res.status(202).json({ ok: true });
+  });
   route('get', '/api/agencies/:id/dashboard', (_req, res) => {
     res.json({ ok: true });
-  });
-  route('post', '/api/admin/backups', (req, res) => {
-    if ((req.body as { verified?: boolean }).verified === false) {
-      recorders.backupVerificationFailed();
-      logger.error('backup verification failed with error: checksum mismatch');
-      res.status(500).json({ error: 'backup verification failed' });
-      return;
-    }
-    recorders.backupSucceeded();
-    res.status(201).json({ ok: true });
   });
   app.get('/metrics', metricsHandler(metrics.registry));
   app.get('/healthz', (_req, res) => {

@@ -3,7 +3,10 @@
  * methods (reads, uploads, chat, logins with some bad passwords, unauthorized calls, unknown
  * paths), starting with one request of every kind so each app metric in the catalog has data.
  *
- *   npm run traffic -- --url http://127.0.0.1:3000 --rate 20 [--duration 60]
+ *   npm run traffic -- --url http://127.0.0.1:3000 --rate 20 [--duration 60] [--steady POST:/api/cases/5001/submit:4000]
+ *
+ * `--steady METHOD:PATH:MS` adds one request every MS milliseconds to PATH on top of the mix: a
+ * low-traffic endpoint at an exact rate (repeatable).
  */
 
 export interface TrafficOptions {
@@ -16,6 +19,21 @@ export interface TrafficOptions {
   /** Requests in flight at most; further ticks skip (bounded load on a slow target). */
   maxInFlight?: number;
   seed?: number;
+  /** Fixed-cadence requests on top of the random mix (a low-traffic endpoint at an exact rate). */
+  steady?: SteadyStream[];
+}
+
+export interface SteadyStream {
+  method: string;
+  path: string;
+  everyMs: number;
+}
+
+/** `POST:/api/cases/5001/submit:4000` -> a steady stream; undefined when malformed. */
+export function parseSteady(s: string): SteadyStream | undefined {
+  const m = /^([A-Z]+):(\/[^:\s]*):(\d+)$/.exec(s.trim());
+  if (!m || Number(m[3]) < 10) return undefined;
+  return { method: m[1], path: m[2], everyMs: Number(m[3]) };
 }
 
 export interface TrafficStats {
@@ -61,8 +79,6 @@ export const WARM_UP: RequestSpec[] = [
   { method: 'POST', path: '/api/chat/conversations/77/messages', body: { responder: 'human', responseSeconds: 750 } },
   { method: 'POST', path: '/api/chat/conversations/77/rating', body: { rating: 4 } },
   { method: 'POST', path: '/api/cases/5001/complete', body: { agencyId: 'agency-101', durationDays: 45.6 } },
-  { method: 'POST', path: '/api/admin/backups', body: { verified: true } },
-  { method: 'POST', path: '/api/admin/backups', body: { verified: false } },
 ];
 
 /** The steady mix, by weight. */
@@ -88,7 +104,6 @@ function pick(r: () => number): RequestSpec {
   if (x < 84) return { method: 'POST', path: `/api/chat/conversations/${id()}/rating`, body: { rating: 1 + Math.floor(r() * 5) } };
   if (x < 87) return { method: 'POST', path: `/api/cases/${id()}/complete`, body: { agencyId: AGENCIES[Math.floor(r() * AGENCIES.length)], durationDays: 5 + r() * 120 } };
   if (x < 94) return { method: 'GET', path: `/api/agencies/${AGENCIES[Math.floor(r() * AGENCIES.length)]}/dashboard` };
-  if (x < 95) return { method: 'POST', path: '/api/admin/backups', body: { verified: r() >= 0.05 } };
   return { method: 'GET', path: `/api/unknown/${id()}` };
 }
 
@@ -117,10 +132,16 @@ export async function runTraffic(o: TrafficOptions): Promise<TrafficStats> {
   const started = Date.now();
   const tickMs = 50;
   let due = 0;
+  const fire = (spec: RequestSpec): void => {
+    const p = send(base, spec, stats).finally(() => pending.delete(p));
+    pending.add(p);
+  };
+  const steadyTimers = (o.steady ?? []).map((st) => setInterval(() => fire({ method: st.method, path: st.path, body: {} }), st.everyMs));
   await new Promise<void>((resolve) => {
     const timer = setInterval(() => {
       if (o.signal?.aborted || (o.durationSeconds !== undefined && Date.now() - started >= o.durationSeconds * 1000)) {
         clearInterval(timer);
+        for (const t of steadyTimers) clearInterval(t);
         resolve();
         return;
       }
@@ -157,11 +178,17 @@ if (require.main === module) {
     process.stderr.write('traffic: --rate must be between 0 and 1000 requests per second\n');
     process.exit(2);
   }
+  const steadyArg = arg('steady');
+  const steady = steadyArg === undefined ? undefined : parseSteady(steadyArg);
+  if (steadyArg !== undefined && steady === undefined) {
+    process.stderr.write('traffic: --steady must be METHOD:PATH:MILLISECONDS, e.g. POST:/api/cases/5001/submit:4000 (at least 10 ms)\n');
+    process.exit(2);
+  }
   const ac = new AbortController();
   process.on('SIGINT', () => ac.abort());
   process.on('SIGTERM', () => ac.abort());
   process.stdout.write(`traffic: ${ratePerSecond} req/s to ${baseUrl}${duration ? ` for ${duration}s` : ' until stopped'}\n`);
-  runTraffic({ baseUrl, ratePerSecond, durationSeconds: duration ? Number(duration) : undefined, signal: ac.signal }).then((s) => {
+  runTraffic({ baseUrl, ratePerSecond, durationSeconds: duration ? Number(duration) : undefined, signal: ac.signal, steady: steady ? [steady] : undefined }).then((s) => {
     process.stdout.write(`${JSON.stringify(s)}\n`);
   });
 }

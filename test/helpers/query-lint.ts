@@ -7,16 +7,21 @@
  * - every label matcher on our metrics names a label the metric has;
  * - rate/irate/increase run over `$__rate_interval` (instant queries may use `$__range`), LogQL
  *   range aggregations over a macro;
- * - no `__name__` or quoted (UTF-8) label names, which Prometheus 2.42 cannot read.
+ * - no `__name__` or quoted (UTF-8) label names, which Prometheus 2.42 cannot read;
+ * - shared-state metrics (catalog `scope: 'shared'`) are read replica-safely: the nearest
+ *   aggregation around them is `max`, `min` or `avg` by labels that are not `instance` or `pod`,
+ *   never `sum`, `count`, `topk` of the raw series or no aggregation at all (two exporter
+ *   replicas publish the same value; anything else doubles it or shows it twice). The same check
+ *   runs on every alerting and recording rule (`lintRuleExpr`).
  */
 import { parser as logqlParser } from '@grafana/lezer-logql';
 import { parser as promqlParser } from '@prometheus-io/lezer-promql';
 import { RECORDED, RECORDED_NAMES } from '../../contract/recording-rules.js';
-import { ALL_METRICS, seriesNames } from '../../contract/metric-catalog.js';
+import { ALL_METRICS, SHARED_STATE_METRICS, seriesNames } from '../../contract/metric-catalog.js';
 import { type DashboardQuery, DEFAULT_MACROS, defaultVariableValues, listQueries, type MacroValues, substitute, type Substituted } from './dashboard-queries.js';
 
-/** Series every Prometheus has, or every prom-client process exposes. */
-export const STANDARD_SERIES: readonly string[] = ['up', 'ALERTS', 'ALERTS_FOR_STATE'];
+/** Series every Prometheus has, or every prom-client process exposes, and the one tool series a dashboard reads. */
+export const STANDARD_SERIES: readonly string[] = ['up', 'ALERTS', 'ALERTS_FOR_STATE', 'alertmanager_notifications_total'];
 export const STANDARD_PREFIXES: readonly string[] = ['process_', 'nodejs_'];
 
 /** Labels every scraped series carries besides its own. */
@@ -67,6 +72,91 @@ interface Span {
 
 const RATE_FUNCTIONS = new Set(['Rate', 'Irate', 'Increase']);
 
+/** Series of the shared-state metrics (histograms: their _bucket, _sum and _count). */
+const SHARED_SERIES = new Set(SHARED_STATE_METRICS.flatMap(seriesNames));
+/** Aggregations that give one value per shared thing, however many replicas publish it. */
+const REPLICA_SAFE_AGGREGATIONS = new Set(['Max', 'Min', 'Avg']);
+/** Target labels that tell replicas apart: an aggregation keeping one keeps a series per replica. */
+const REPLICA_LABELS = new Set(['instance', 'pod']);
+/** Functions that only ask whether a series exists: replica-safe without aggregation. */
+const EXISTENCE_FUNCTIONS = new Set(['Absent', 'AbsentOverTime']);
+
+/**
+ * Shared-state selectors not aggregated replica-safely. Walks up from each selector to the
+ * nearest aggregation; `absent(...)` around it first is fine (existence does not double).
+ */
+function replicaSafetyProblems(tree: { topNode: SyntaxNode }, text: string): string[] {
+  const problems: string[] = [];
+  const visit = (n: SyntaxNode): void => {
+    if (n.name === 'VectorSelector') {
+      const id = n.getChild('Identifier');
+      const name = id ? text.slice(id.from, id.to) : '';
+      if (SHARED_SERIES.has(name)) {
+        const problem = aggregationProblem(n, name, text);
+        if (problem) problems.push(problem);
+      }
+    }
+    for (const c of children(n)) visit(c);
+  };
+  visit(tree.topNode);
+  return problems;
+}
+
+function aggregationProblem(selector: SyntaxNode, name: string, text: string): string | undefined {
+  const advice = `aggregate it over the replicas with max, min or avg by the labels to keep (not instance or pod)`;
+  for (let p = selector.parent; p; p = p.parent) {
+    if (p.name === 'FunctionCall' && EXISTENCE_FUNCTIONS.has(p.getChild('FunctionIdentifier')?.firstChild?.name ?? '')) return undefined;
+    if (p.name !== 'AggregateExpr') continue;
+    const op = p.getChild('AggregateOp')?.firstChild?.name ?? '?';
+    const where = text.slice(p.from, p.to);
+    if (!REPLICA_SAFE_AGGREGATIONS.has(op)) {
+      return `${name} describes shared state, which every replica publishes: ${op.toLowerCase()} over it adds up or lists the replicas; ${advice}: ${where}`;
+    }
+    const modifier = p.getChild('AggregateModifier');
+    if (modifier?.getChild('Without')) return `${name} describes shared state: aggregate it by (labels), not without (...), so no replica label survives: ${where}`;
+    const grouping = modifier?.getChild('GroupingLabels');
+    const kept = grouping ? grouping.getChildren('LabelName').map((l) => text.slice(l.from, l.to)) : [];
+    const replicaLabel = kept.find((l) => REPLICA_LABELS.has(l));
+    if (replicaLabel !== undefined) return `${name} describes shared state: grouping by ${replicaLabel} keeps one series per replica; ${advice}: ${where}`;
+    return undefined;
+  }
+  return `${name} describes shared state, which every replica publishes: ${advice}: ${text.slice(selector.from, selector.to)}`;
+}
+
+export interface RuleLintResult {
+  problems: string[];
+  metrics: string[];
+}
+
+/** The monitoring tools' own metrics, which the meta alerts read (not in our catalog). */
+const TOOL_PREFIXES: readonly string[] = ['prometheus_', 'alertmanager_'];
+
+/**
+ * An alerting or recording rule's expression: syntax, known series (catalog, RECORDED, standard,
+ * the tools' own, and `recorded`: the names the rule files record themselves), and replica-safe
+ * reads of shared state. Rules use fixed windows such as [5m], so the dashboards' macro rules do
+ * not apply.
+ */
+export function lintRuleExpr(expr: string, recorded: ReadonlySet<string> = new Set()): RuleLintResult {
+  const tree = promqlParser.parse(expr);
+  const problems = syntaxProblems(tree, expr);
+  const metrics: string[] = [];
+  tree.iterate({
+    enter: (ref) => {
+      if (ref.name !== 'VectorSelector') return;
+      const id = ref.node.getChild('Identifier');
+      if (!id) return;
+      const name = expr.slice(id.from, id.to);
+      metrics.push(name);
+      if (!isKnownSeries(name) && !recorded.has(name) && !TOOL_PREFIXES.some((p) => name.startsWith(p))) {
+        problems.push(`unknown metric ${name}: not in the catalog, a recording rule or the standard series`);
+      }
+    },
+  });
+  problems.push(...replicaSafetyProblems(tree, expr));
+  return { problems, metrics };
+}
+
 function syntaxProblems(tree: Iterable, text: string): string[] {
   const problems: string[] = [];
   tree.iterate({
@@ -88,6 +178,11 @@ const fromMacro = (s: Substituted, n: Span, macro: string): boolean =>
 
 export interface LintOptions {
   variables?: Record<string, string>;
+  /**
+   * A template variable's `label_values(<selector>, <label>)`: only the label's distinct values
+   * are used, so the replica rule does not apply.
+   */
+  labelValuesOnly?: boolean;
   macros?: MacroValues;
   /**
    * An instant query may also take rates and increases over `$__range`: "in the selected time
@@ -97,7 +192,7 @@ export interface LintOptions {
 }
 
 export function lintPromQL(expr: string, options: LintOptions = {}): LintResult {
-  const { variables = {}, macros = DEFAULT_MACROS, instant = false } = options;
+  const { variables = {}, macros = DEFAULT_MACROS, instant = false, labelValuesOnly = false } = options;
   let s: Substituted;
   try {
     s = substitute(expr, variables, macros);
@@ -148,6 +243,7 @@ export function lintPromQL(expr: string, options: LintOptions = {}): LintResult 
       }
     },
   });
+  if (!labelValuesOnly) problems.push(...replicaSafetyProblems(tree, text));
   return { text, problems, metrics, selectors };
 }
 
@@ -184,7 +280,7 @@ export function lintDashboard(dashboard: unknown, macros: MacroValues = DEFAULT_
     query,
     result:
       query.language === 'promql'
-        ? lintPromQL(query.expr, { variables, macros, instant: query.instant })
+        ? lintPromQL(query.expr, { variables, macros, instant: query.instant, labelValuesOnly: query.source === 'variable' })
         : lintLogQL(query.expr, { variables, macros }),
   }));
 }

@@ -28,11 +28,19 @@ export interface AppControl {
 }
 
 /**
- * Requests per second of the traffic generator. The fault route gets a quarter of them, which
- * keeps it well above the local minimum request rate for error-ratio alerts, while the rare routes
- * (backup verification, 1%) stay below it, as low-traffic routes do in production.
+ * Requests per second of the traffic generator. The fault route gets a quarter of them (5 req/s):
+ * a busy endpoint, which meets the low-traffic guard within a second of failing.
  */
 export const TRAFFIC_RATE_PER_SECOND = 20;
+
+/**
+ * A low-traffic endpoint, as this platform's are: the traffic generator sends it one request every
+ * 4 s, whatever the mix. The local environment runs 15 times faster than production (20 s rate
+ * window for 5m, 4 min low-traffic window for 1h), so 1 request every 4 s here is production's 1
+ * request a minute (the document upload endpoint's ~1,500 a day): each window holds the same
+ * number of requests as in production.
+ */
+export const LOW_TRAFFIC_ROUTE = { method: 'POST', route: '/api/cases/:id/submit', path: '/api/cases/5001/submit', everySeconds: 4 } as const;
 
 /** Fake Twilio account (the local stand-in accepts any); numbers from the reserved 555 range. */
 export const LOCAL_TWILIO = { accountSid: 'ACLOCALSTACK000000000000000000000', authToken: 'local-auth-token', from: '+15555550100', to: '+15555550199' } as const;
@@ -55,9 +63,10 @@ function nodeProcess(name: string, file: string, args: string[], env: NodeJS.Pro
   });
 }
 
-export function exporterProcess(t: Topology, config: MonitoringConfig, databaseUrl: string): ManagedProcess {
-  return nodeProcess('exporter', script('exporters', 'health-exporter', 'main.js'), [], {
-    PORT: String(t.ports.exporter),
+/** Exporter replica `i` (production runs two: both check the same database and storage). */
+export function exporterProcess(t: Topology, config: MonitoringConfig, databaseUrl: string, i: number): ManagedProcess {
+  return nodeProcess(`exporter-${i}`, script('exporters', 'health-exporter', 'main.js'), [], {
+    PORT: String(t.ports.exporter[i]),
     DATABASE_URL: databaseUrl,
     STORAGE_DIR: t.paths.storageDir,
     HEALTH_CHECK_INTERVAL: String(config.healthCheckIntervalSeconds),
@@ -82,7 +91,8 @@ export function smsBridgeProcess(t: Topology, config: MonitoringConfig): Managed
 
 export function appProcesses(t: Topology): { app: ManagedProcess; traffic: ManagedProcess; control: AppControl } {
   const app = nodeProcess('demo-app', script('test', 'demo-app', 'main.js'), [], { PORT: String(t.ports.app), ADMIN_PORT: String(t.ports.appAdmin) }, t);
-  const traffic = nodeProcess('traffic', script('test', 'demo-app', 'traffic.js'), ['--url', url(t.ports.app), '--rate', String(TRAFFIC_RATE_PER_SECOND)], {}, t);
+  const steady = `${LOW_TRAFFIC_ROUTE.method}:${LOW_TRAFFIC_ROUTE.path}:${LOW_TRAFFIC_ROUTE.everySeconds * 1000}`;
+  const traffic = nodeProcess('traffic', script('test', 'demo-app', 'traffic.js'), ['--url', url(t.ports.app), '--rate', String(TRAFFIC_RATE_PER_SECOND), '--steady', steady], {}, t);
   const admin = `${url(t.ports.appAdmin)}/admin/faults`;
   const faultRoute = { method: 'GET', route: '/api/documents/:id' };
   const control: AppControl = {

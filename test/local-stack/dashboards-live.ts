@@ -69,3 +69,51 @@ export async function checkDashboardsLive(config: MonitoringConfig, prometheusUr
   }
   return out;
 }
+
+export interface SharedStateCheck {
+  checked: string[];
+  failures: string[];
+}
+
+/**
+ * Panels of shared state against the live stack with its two exporter replicas: each replica
+ * publishes the value (so a sum would double it), and the panel shows exactly one replica's value.
+ * Only figures that stay put during a run (seeded business data, the backup record), so the two
+ * replicas' samples agree.
+ */
+const SHARED_PANELS: { uid: string; panel: string; metric: string; matchers: string }[] = [
+  { uid: 'immigration-ai-agency-performance', panel: 'Active clients', metric: 'immigration_ai_agency_active_clients', matchers: 'agency_id="$agency"' },
+  { uid: 'immigration-ai-agency-performance', panel: 'Pending reviews', metric: 'immigration_ai_agency_pending_document_reviews', matchers: 'agency_id="$agency"' },
+  { uid: 'immigration-ai-business', panel: 'Active users', metric: 'immigration_ai_active_users', matchers: 'window="24h"' },
+  { uid: 'immigration-ai-system-overview', panel: 'Active users', metric: 'immigration_ai_active_users', matchers: 'window="24h"' },
+];
+
+const firstValue = (r: { data?: { result: unknown[] } }): number | undefined => {
+  const v = (r.data?.result[0] as { value?: [number, string] } | undefined)?.value?.[1];
+  return v === undefined ? undefined : Number(v);
+};
+
+export async function checkSharedStateOnce(config: MonitoringConfig, prometheusUrl: string, exporterInstances: string[]): Promise<SharedStateCheck> {
+  const out: SharedStateCheck = { checked: [], failures: [] };
+  const dashboards = buildDashboards(config);
+  for (const p of SHARED_PANELS) {
+    const d = dashboards.find((x) => x.uid === p.uid);
+    const json = d?.model as unknown as Json;
+    const q = listQueries(json).find((x) => x.panelTitle === p.panel && x.refId === 'A');
+    if (!d || !q) {
+      out.failures.push(`${p.uid}: no panel "${p.panel}"`);
+      continue;
+    }
+    const values = await liveVariableValues(prometheusUrl, json);
+    const expr = substitute(q.expr, values).text;
+    const matchers = substitute(p.matchers, values).text;
+    const shown = firstValue(await prometheusQuery(prometheusUrl, expr));
+    const perReplica = await Promise.all(exporterInstances.map(async (instance) => firstValue(await prometheusQuery(prometheusUrl, `${p.metric}{job="immigration-ai-exporter", instance="${instance}", ${matchers}}`))));
+    const label = `${p.uid} "${p.panel}"`;
+    if (perReplica.some((v) => v === undefined)) out.failures.push(`${label}: not every exporter replica publishes ${p.metric}{${matchers}} (${perReplica.join(', ')})`);
+    else if (shown === undefined) out.failures.push(`${label}: no value: ${expr}`);
+    else if (perReplica.some((v) => v !== shown)) out.failures.push(`${label} shows ${shown}, the replicas publish ${perReplica.join(' and ')}: ${expr}`);
+    else out.checked.push(`${label} = ${shown} (each of ${exporterInstances.length} replicas publishes ${shown}; a sum would show ${shown * exporterInstances.length})`);
+  }
+  return out;
+}

@@ -78,8 +78,9 @@ export function generateLocalFiles(config: MonitoringConfig, t: Topology): Gener
       discovery: {
         kind: 'static',
         targets: {
-          exporter: [`127.0.0.1:${t.ports.exporter}`],
+          exporter: t.ports.exporter.map((p) => `127.0.0.1:${p}`),
           app: [`127.0.0.1:${t.ports.app}`],
+          smsBridge: [`127.0.0.1:${t.ports.smsBridge}`],
           prometheus: t.ports.prometheus.map((p) => `127.0.0.1:${p}`),
           alertmanager: alertmanagers,
         },

@@ -14,6 +14,7 @@ import { ALL_SCENARIOS, findScenario, formatReport } from './scenarios/index.js'
 import { LocalStack } from './stack.js';
 import { pipelineTiming } from './timing.js';
 import { freePort } from './wait.js';
+import { LOW_TRAFFIC_ROUTE } from './components.js';
 import { repoRoot, url } from './topology.js';
 
 const USAGE = `usage: npm run stack:local [-- --scenario NAME] [--dir DIR]
@@ -29,6 +30,9 @@ function controlServer(stack: LocalStack, port: number): Promise<Server> {
     'POST /app/errors': () => stack.app.setFault({ ...stack.app.faultRoute, errorRatio: 0.12 }),
     'POST /app/slow': () => stack.app.setFault({ ...stack.app.faultRoute, delayMs: 2200 }),
     'POST /app/clear': () => stack.app.clearFaults(),
+    'POST /app/low-traffic-errors': () => stack.app.setFault({ ...LOW_TRAFFIC_ROUTE, errorRatio: 0.5 }),
+    'POST /app/kill': () => stack.killApp(),
+    'POST /app/start': () => stack.startApp(),
     'GET /deliveries': async () => readDeliveries(stack.topology),
   };
   stack.alertmanagers.forEach((_, i) => {
@@ -63,7 +67,7 @@ Local monitoring stack is up (environment "local": production's rules and routes
 
   Prometheus      ${stack.prometheusUrls.join('  ')}
   Alertmanager    ${stack.alertmanagerUrls.join('  ')}   (clustered)
-  exporter        ${url(t.ports.exporter)}/api/health   ${url(t.ports.exporter)}/metrics
+  exporter        ${t.ports.exporter.map((p) => `${url(p)}/api/health`).join('  ')}   (two replicas; /metrics on each)
   demo app        ${url(t.ports.app)}   (traffic generator running)
   SMS bridge      ${url(t.ports.smsBridge)}
   PostgreSQL      ${stack.postgres.url.replace(/:[^:@/]+@/, ':***@')}
@@ -79,6 +83,8 @@ Generated config: ${t.paths.configDir}
 Inject a fault (from another terminal):
   curl -X POST ${control}/database/stop      # then /database/start
   curl -X POST ${control}/app/errors         # 12% 5xx on ${stack.app.faultRoute.method} ${stack.app.faultRoute.route}; /app/slow for 2.2 s; /app/clear
+  curl -X POST ${control}/app/low-traffic-errors  # 50% 5xx on ${LOW_TRAFFIC_ROUTE.method} ${LOW_TRAFFIC_ROUTE.route} (1 request every ${LOW_TRAFFIC_ROUTE.everySeconds} s); /app/clear
+  curl -X POST ${control}/app/kill           # the app process dies; /app/start brings it back
   curl -X POST ${control}/maintenance/on     # then /maintenance/off  (or write 1/0 to ${t.paths.maintenanceFile})
   curl -X POST ${control}/alertmanager/0/kill   # then /alertmanager/0/start
   curl ${control}/deliveries                 # what reached the receivers

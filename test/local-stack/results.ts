@@ -44,7 +44,7 @@ export function e2eResults(reports: ScenarioReport[], timing: PipelineTiming, to
     note:
       'Local stack (npm run test:e2e), time compressed. theoreticalMinimumSeconds = scrape interval + evaluation interval + for + group_wait of the route; ' +
       'ratio = measured / that. The scrape and evaluation terms are whole intervals, the most a fault can wait for them, so a fault that happens just ' +
-      'before a scrape can beat the sum (ratio < 1). Above 1 is detection lag the sum leaves out: the rate window filling up (error-spike, slow-api), ' +
+      'before a scrape can beat the sum (ratio < 1). Above 1 is detection lag the sum leaves out: the rate window filling up (error-spike, slow-api), failures accumulating for the low-traffic guard (low-traffic-errors), ' +
       'the exporter health-check interval (database-down), Alertmanager cluster waits and delivery.',
     timing: {
       scrapeIntervalSeconds: timing.scrapeSeconds,

@@ -1,5 +1,6 @@
 -- Synthetic data for the local stack, so the exporter's business gauges (active users, active
--- clients, pending reviews and satisfaction per agency) have values and the dashboards show data.
+-- clients, pending reviews and satisfaction per agency) and the backup record have values and the
+-- dashboards show data.
 -- Loaded after the exporter's reference schema (exporters/health-exporter/reference-schema.sql). Names and
 -- addresses are made up (example.test is reserved); agency ids match the traffic generator's.
 INSERT INTO agencies (id, name) VALUES
@@ -24,3 +25,9 @@ FROM users u;
 INSERT INTO documents (case_id, uploaded_by, file_name, size_bytes, review_status)
 SELECT c.id, c.client_id, 'document-' || g || '.pdf', 250000 * g, (ARRAY['pending', 'approved', 'pending'])[g]
 FROM cases c CROSS JOIN generate_series(1, 3) AS g;
+
+-- The backup job's record: last night's run failed verification, this morning's retry passed.
+-- Nothing in the local stack runs backups, so the backup alerts stay quiet for the run (26 h).
+INSERT INTO backup_runs (started_at, finished_at, verified, details) VALUES
+  (now() - interval '6 hours', now() - interval '5 hours 40 minutes', false, 'checksum mismatch'),
+  (now() - interval '2 hours', now() - interval '1 hour 45 minutes', true, NULL);

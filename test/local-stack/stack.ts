@@ -47,6 +47,8 @@ export class LocalStack {
   readonly services: ManagedProcess[] = [];
   readonly receivers: Receiver[] = [];
   app!: AppControl;
+  /** The demo app's process (the app-down scenario kills and restarts it). */
+  private appProcess!: ManagedProcess;
   files!: GeneratedFiles;
   private stopped = false;
 
@@ -114,13 +116,14 @@ export class LocalStack {
 
     writeFileSync(t.paths.maintenanceFile, '0\n');
     mkdirSync(join(t.paths.storageDir, 'documents'), { recursive: true });
-    this.log('exporter, demo app, traffic generator, SMS bridge');
-    const exporter = exporterProcess(t, this.config, this.postgres.url);
+    this.log(`exporter (${t.ports.exporter.length} replicas), demo app, traffic generator, SMS bridge`);
+    const exporters = t.ports.exporter.map((_, i) => exporterProcess(t, this.config, this.postgres.url, i));
     const bridge = smsBridgeProcess(t, this.config);
     const app = appProcesses(t);
     this.app = app.control;
-    this.services.push(exporter, bridge, app.app);
-    for (const s of [exporter, bridge, app.app]) s.start();
+    this.appProcess = app.app;
+    this.services.push(...exporters, bridge, app.app);
+    for (const s of [...exporters, bridge, app.app]) s.start();
 
     this.log(`Alertmanager cluster (${t.ports.alertmanager.length} replicas)`);
     t.ports.alertmanager.forEach((_, i) => this.alertmanagers.push(alertmanagerProcess(t, i, this.files.alertmanagerConfig)));
@@ -131,7 +134,7 @@ export class LocalStack {
     for (const p of this.prometheus) p.start();
 
     await Promise.all([
-      waitHttpOk(`${url(t.ports.exporter)}/metrics`, exporter, left()),
+      ...exporters.map((e, i) => waitHttpOk(`${url(t.ports.exporter[i])}/metrics`, e, left())),
       waitHttpOk(`${url(t.ports.app)}/metrics`, app.app, left()),
       waitHttpOk(`${url(t.ports.smsBridge)}/healthz`, bridge, left()),
       ...this.alertmanagers.map((am, i) => waitHttpOk(`${this.alertmanagerUrls[i]}/-/ready`, am, left())),
@@ -217,6 +220,16 @@ export class LocalStack {
   /** Writes the maintenance flag the exporter reads (MAINTENANCE_MODE_FILE). */
   setMaintenance(on: boolean): void {
     writeFileSync(this.topology.paths.maintenanceFile, on ? '1\n' : '0\n');
+  }
+
+  /** Kills the app process outright (SIGKILL), as a crashed or evicted pod. */
+  async killApp(): Promise<void> {
+    await this.appProcess.kill();
+  }
+
+  async startApp(timeoutMs = 60_000): Promise<void> {
+    this.appProcess.start();
+    await waitHttpOk(`${url(this.topology.ports.app)}/metrics`, this.appProcess, timeoutMs);
   }
 
   async killAlertmanager(i: number): Promise<void> {

@@ -11,7 +11,10 @@ export interface RouteTiming {
   receiver: string;
   groupWaitSeconds: number;
   groupIntervalSeconds: number;
+  /** repeat_interval as configured: a little under the period, see contract/config/notification-timing.ts. */
   repeatIntervalSeconds: number;
+  /** The period a firing group repeats at: the first group_interval flush at or after repeat_interval. */
+  repeatEverySeconds: number;
 }
 
 export interface PipelineTiming {
@@ -46,12 +49,15 @@ interface AmRoute {
   routes?: AmRoute[];
 }
 
-function timingOf(r: AmRoute, parent: RouteTiming): RouteTiming {
+function timingOf(r: AmRoute, parent: Omit<RouteTiming, 'repeatEverySeconds'>): RouteTiming {
+  const groupIntervalSeconds = r.group_interval ? parseDuration(r.group_interval) : parent.groupIntervalSeconds;
+  const repeatIntervalSeconds = r.repeat_interval ? parseDuration(r.repeat_interval) : parent.repeatIntervalSeconds;
   return {
     receiver: r.receiver ?? parent.receiver,
     groupWaitSeconds: r.group_wait ? parseDuration(r.group_wait) : parent.groupWaitSeconds,
-    groupIntervalSeconds: r.group_interval ? parseDuration(r.group_interval) : parent.groupIntervalSeconds,
-    repeatIntervalSeconds: r.repeat_interval ? parseDuration(r.repeat_interval) : parent.repeatIntervalSeconds,
+    groupIntervalSeconds,
+    repeatIntervalSeconds,
+    repeatEverySeconds: Math.ceil(repeatIntervalSeconds / groupIntervalSeconds) * groupIntervalSeconds,
   };
 }
 

@@ -8,6 +8,8 @@ import { freePorts } from './wait.js';
 
 export const PROMETHEUS_REPLICAS = 2;
 export const ALERTMANAGER_REPLICAS = 3;
+/** Production runs two exporter replicas; so does the local stack (replicas.exporter of the local environment). */
+export const EXPORTER_REPLICAS = 2;
 
 export interface Topology {
   /** Root of this run's files (configs, data, logs, mailbox). */
@@ -18,7 +20,8 @@ export interface Topology {
     /** Alertmanager gossip (memberlist) ports. */
     alertmanagerCluster: number[];
     postgres: number;
-    exporter: number;
+    /** One per exporter replica. */
+    exporter: number[];
     app: number;
     /** The demo app's fault-injection API (ADMIN_PORT). */
     appAdmin: number;
@@ -47,7 +50,7 @@ export function repoRoot(): string {
 }
 
 export async function allocateTopology(dir: string): Promise<Topology> {
-  const n = PROMETHEUS_REPLICAS + 2 * ALERTMANAGER_REPLICAS + 10;
+  const n = PROMETHEUS_REPLICAS + 2 * ALERTMANAGER_REPLICAS + EXPORTER_REPLICAS + 9;
   const p = await freePorts(n);
   const take = (k: number): number[] => p.splice(0, k);
   const logDir = join(dir, 'logs');
@@ -58,7 +61,7 @@ export async function allocateTopology(dir: string): Promise<Topology> {
       alertmanager: take(ALERTMANAGER_REPLICAS),
       alertmanagerCluster: take(ALERTMANAGER_REPLICAS),
       postgres: take(1)[0],
-      exporter: take(1)[0],
+      exporter: take(EXPORTER_REPLICAS),
       app: take(1)[0],
       appAdmin: take(1)[0],
       smsBridge: take(1)[0],

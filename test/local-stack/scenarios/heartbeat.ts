@@ -12,7 +12,7 @@ export interface HeartbeatReport {
   problems: string[];
 }
 
-export function checkHeartbeat(ctx: ScenarioContext, since: number, until = Date.now()): HeartbeatReport {
+export function checkHeartbeat(ctx: ScenarioContext, since: number, until: number = Date.now()): HeartbeatReport {
   const route = ctx.timing.routes.heartbeat;
   const all = readDeliveries(ctx.stack.topology).filter((d) => d.t >= since && d.t <= until);
   const beats = all.filter((d) => d.channel === 'heartbeat');
@@ -20,15 +20,21 @@ export function checkHeartbeat(ctx: ScenarioContext, since: number, until = Date
   for (const d of beats) if (d.alertnames.join() !== WATCHDOG) problems.push(`the dead man's switch got ${d.alertnames.join(',') || 'no alert'}`);
   for (const d of all) if (d.channel !== 'heartbeat' && d.alertnames.includes(WATCHDOG)) problems.push(`the Watchdog reached ${d.channel}`);
   const intervals = beats.slice(1).map((d, i) => (d.t - beats[i].t) / 1000);
-  // Alertmanager re-sends once repeat_interval has passed, at the group's next flush (every group_interval);
-  // a failover adds up to (replicas - 1) peer timeouts.
-  const expected = Math.ceil(route.repeatIntervalSeconds / route.groupIntervalSeconds) * route.groupIntervalSeconds;
+  // Alertmanager re-sends once repeat_interval has passed, at the group's next flush (every group_interval):
+  // the configured period exactly; a failover adds up to (replicas - 1) peer timeouts, a replica
+  // whose flushes are not aligned with the others' may come up to repeat_interval early.
+  const expected = route.repeatEverySeconds;
   const maxAllowed = expected + route.groupIntervalSeconds + ctx.timing.peerTimeoutSeconds * ctx.stack.alertmanagers.length + 2;
   const minAllowed = route.repeatIntervalSeconds - 1;
   for (const [i, s] of intervals.entries()) {
     if (s < minAllowed) problems.push(`heartbeats ${i} and ${i + 1} came ${s.toFixed(1)} s apart: a duplicate (repeat interval ${route.repeatIntervalSeconds} s)`);
     if (s > maxAllowed) problems.push(`heartbeats ${i} and ${i + 1} came ${s.toFixed(1)} s apart, more than ${maxAllowed} s: the dead man's switch would have fired`);
   }
+  // The repeat period is what the config says (contract/config/notification-timing.ts): most beats
+  // come exactly one period apart, not one group_interval later (they used to: 10 s configured, up to 15 s seen).
+  const sorted = [...intervals].sort((a, b) => a - b);
+  const median = sorted.length > 0 ? sorted[Math.floor(sorted.length / 2)] : expected;
+  if (Math.abs(median - expected) > 1) problems.push(`the heartbeat repeats every ${median.toFixed(1)} s (median), not every ${expected} s as configured`);
   // Counted from the first beat: the very first send may wait for Prometheus' resend delay (see LocalStack.boot).
   const span = beats.length > 0 ? (until - beats[0].t) / 1000 : (until - since) / 1000;
   if (beats.length === 0 || beats.length < Math.floor(span / maxAllowed)) problems.push(`only ${beats.length} heartbeats in ${span.toFixed(0)} s`);
