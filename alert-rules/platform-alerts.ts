@@ -1,35 +1,18 @@
 import { METRICS, SCRAPE_JOBS } from '../contract/metric-catalog.js';
 import type { MonitoringConfig } from '../contract/config/index.js';
 import { alertRule } from './define.js';
-import { humanSeconds, num, percent, series } from '../contract/promql.js';
+import { humanSeconds, num, series } from '../contract/promql.js';
 import type { AlertingRule, RuleGroup } from '../contract/rules.js';
-import { ALERTS, type AlertName } from '../contract/alerts.js';
+import { ALERTS } from '../contract/alerts.js';
 
 /**
- * Health of the platform the exporter watches: database, host resources, backups, and the
- * exporter itself. Gauges are not aggregated: each exporter replica's series alerts on its own
- * (labels such as `instance` come along but no rule selects on them).
+ * Health of the platform the exporter watches: database, backups, and the exporter itself (CPU,
+ * memory and disk are in resource-alerts.ts). Gauges are not aggregated: each exporter replica's
+ * series alerts on its own (labels such as `instance` come along but no rule selects on them).
  */
 export function platformAlertsGroup(config: MonitoringConfig): RuleGroup {
-  const { critical, warning } = config.alerting.thresholds;
+  const { warning } = config.alerting.thresholds;
   const db = ['component="database"'];
-  const resourceAlerts = (
-    alert: AlertName,
-    what: string,
-    metric: typeof METRICS.systemCpuUsage | typeof METRICS.systemMemoryUsage,
-    warn: number,
-    crit: number,
-  ): AlertingRule[] =>
-    ([['warning', warn], ['critical', crit]] as const).map(([severity, threshold]) =>
-      alertRule(config, {
-        alert,
-        severity,
-        expr: `${series(metric)} > ${num(threshold)}`,
-        summary: `${what} usage is high.`,
-        description: `${what} usage on {{ $labels.instance }} is {{ $value | humanizePercentage }}, above the ${percent(threshold)} ${severity} threshold.`,
-        dashboard: 'system',
-      }),
-    );
   const exporterUp = `up{job="${SCRAPE_JOBS.exporter}"}`;
   const rules: AlertingRule[] = [
     alertRule(config, {
@@ -47,16 +30,6 @@ export function platformAlertsGroup(config: MonitoringConfig): RuleGroup {
       summary: 'The database responds slowly.',
       description: `The database answered the health check of {{ $labels.instance }} in {{ $value | humanizeDuration }}, above the ${humanSeconds(warning.databaseResponseSeconds)} threshold.`,
       dashboard: 'performance',
-    }),
-    ...resourceAlerts(ALERTS.highCpuUsage, 'CPU', METRICS.systemCpuUsage, warning.cpuUsageRatio, critical.cpuUsageRatio),
-    ...resourceAlerts(ALERTS.highMemoryUsage, 'Memory', METRICS.systemMemoryUsage, warning.memoryUsageRatio, critical.memoryUsageRatio),
-    alertRule(config, {
-      alert: ALERTS.diskAlmostFull,
-      severity: 'critical',
-      expr: `${series(METRICS.systemDiskUsage)} > ${num(critical.diskUsageRatio)}`,
-      summary: 'A disk is almost full.',
-      description: `Disk {{ $labels.mountpoint }} on {{ $labels.instance }} is {{ $value | humanizePercentage }} full, above the ${percent(critical.diskUsageRatio)} threshold.`,
-      dashboard: 'system',
     }),
     alertRule(config, {
       alert: ALERTS.backupVerificationFailed,

@@ -19,6 +19,8 @@ export const ALERTS = {
   backupVerificationFailed: 'ImmigrationAiBackupVerificationFailed',
   // The monitoring itself
   exporterDown: 'ImmigrationAiExporterDown',
+  /** node-exporter or the kubelet cannot be scraped: the resource alerts of that node are blind. */
+  resourceMetricsDown: 'ImmigrationAiResourceMetricsDown',
   maintenanceMode: 'ImmigrationAiMaintenanceMode',
   /** Always firing: the dead man's switch. Routed to the heartbeat receiver, never inhibited. */
   watchdog: 'Watchdog',

@@ -82,7 +82,10 @@ describe('alertmanager.yml -> AlertmanagerConfig', () => {
     expect(spec.inhibitRules[0]).toEqual({
       sourceMatch: [{ name: 'severity', matchType: '=', value: 'critical' }],
       targetMatch: [{ name: 'severity', matchType: '=', value: 'warning' }],
-      equal: ['alertname', 'cluster', 'job', 'instance', 'component', 'mountpoint', 'method', 'route', 'reason', 'slo'],
+      equal: [
+        'alertname', 'cluster', 'job', 'instance', 'component', 'mountpoint', 'method', 'route', 'reason', 'slo',
+        'scope', 'resource', 'node', 'device', 'namespace', 'pod', 'container', 'persistentvolumeclaim',
+      ],
     });
   });
 
