@@ -21,6 +21,8 @@ import type { ICronJob } from 'kubernetes-models/batch/v1/CronJob';
 import type { IIngress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
 import type { INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 import type { IPodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
+import type { IClusterRole } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole';
+import type { IClusterRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding';
 import type { IRole } from 'kubernetes-models/rbac.authorization.k8s.io/v1/Role';
 import type { IRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding';
 import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
@@ -45,7 +47,7 @@ import { type ChartContext, componentLabels, selectorLabels } from './labels.js'
 export type KubeObject =
   | IConfigMap | ISecret | INamespace | IServiceAccount | IService | IPersistentVolumeClaim
   | IDeployment | IStatefulSet | IDaemonSet | ICronJob | IPodDisruptionBudget
-  | IRole | IRoleBinding | INetworkPolicy | IIngress
+  | IRole | IRoleBinding | IClusterRole | IClusterRoleBinding | INetworkPolicy | IIngress
   | IPrometheusRule | IServiceMonitor | IAlertmanagerConfig;
 
 export type ObjectMeta = NonNullable<IConfigMap['metadata']>;
@@ -183,6 +185,7 @@ export interface PodSpecInput {
   annotations?: Record<string, string>;
   restartPolicy?: IPodSpec['restartPolicy'];
   tolerations?: IPodSpec['tolerations'];
+  nodeSelector?: IPodSpec['nodeSelector'];
 }
 
 export function podTemplate(ctx: ChartContext, p: PodSpecInput): IPodTemplateSpec {
@@ -199,6 +202,7 @@ export function podTemplate(ctx: ChartContext, p: PodSpecInput): IPodTemplateSpe
       ...(p.terminationGracePeriodSeconds ? { terminationGracePeriodSeconds: p.terminationGracePeriodSeconds } : {}),
       ...(p.restartPolicy ? { restartPolicy: p.restartPolicy } : {}),
       ...(p.tolerations ? { tolerations: p.tolerations } : {}),
+      ...(p.nodeSelector ? { nodeSelector: p.nodeSelector } : {}),
     },
   };
 }
