@@ -2,6 +2,14 @@
 
 export type Component = 'database' | 'storage' | 'system';
 export const COMPONENTS: readonly Component[] = ['database', 'storage', 'system'];
+/**
+ * The components whose health is the platform's (`overall_status`, and the 200/503 of /api/health
+ * that deployment gates read): its database and its document storage. The system check is
+ * reported beside them but does not decide: it measures whichever node the exporter runs on, and
+ * a busy node is capacity, alerted per node and per container by the resource alerts; it must not
+ * fail a deployment or call the platform down.
+ */
+export const PLATFORM_COMPONENTS: readonly Component[] = ['database', 'storage'];
 export type Status = 'healthy' | 'unhealthy';
 
 export interface CheckResult {
@@ -25,6 +33,8 @@ export interface SystemCheckResult extends CheckResult {
   disk_usage_percent: number;
   disk_free_gb: number;
   uptime_seconds: number;
+  /** CPU and memory count as over their limits only when above them for this long. */
+  window_seconds: number;
 }
 
 export interface HealthReport {
