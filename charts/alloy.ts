@@ -2,9 +2,9 @@ import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
 import { ALLOY } from '../contract/components.js';
 import { SCRAPE_JOBS } from '../contract/metric-catalog.js';
-import { type ChartContext, selectorLabels } from './lib/labels.js';
+import type { ChartContext } from './lib/labels.js';
 import { exceptionAnnotations, exceptionLabels, exceptionNamespace } from './lib/pod-security.js';
-import { COMPONENT_BUDGET, configMap, container, emit, httpProbe, meta, namedPort, podTemplate, service, serviceAccount } from './lib/workload.js';
+import { COMPONENT_BUDGET, configMap, container, daemonSet, emit, httpProbe, meta, namedPort, podTemplate, service, serviceAccount } from './lib/workload.js';
 
 export { PSS_EXCEPTION_LABEL } from './lib/pod-security.js';
 
@@ -189,16 +189,7 @@ export class AlloyChart extends Chart {
         { name: 'tmp', emptyDir: { sizeLimit: '64Mi' } },
       ],
     });
-    emit(this, 'daemonset', {
-      apiVersion: 'apps/v1',
-      kind: 'DaemonSet',
-      metadata: meta(ctx, c, c, ns, { labels: exceptionLabels(exception) }),
-      spec: {
-        selector: { matchLabels: selectorLabels(c) },
-        updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1 } },
-        template: pod,
-      },
-    });
+    daemonSet(this, ctx, c, { namespace: ns, template: pod, maxUnavailable: 1, labels: exceptionLabels(exception) });
     service(this, ctx, c, c, [namedPort(ALLOY.portName, ALLOY.port)], { namespace: ns });
   }
 }

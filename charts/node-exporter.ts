@@ -7,9 +7,8 @@ import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
 import { NODE_EXPORTER } from '../contract/components.js';
 import type { ChartContext } from './lib/labels.js';
-import { selectorLabels } from './lib/labels.js';
 import { exceptionAnnotations, exceptionLabels, exceptionNamespace, type PodSecurityException } from './lib/pod-security.js';
-import { container, emit, httpProbe, meta, namedPort, podTemplate, type Resources, restrictedPodSecurity, service, serviceAccount } from './lib/workload.js';
+import { container, daemonSet, httpProbe, namedPort, podTemplate, type Resources, restrictedPodSecurity, service, serviceAccount } from './lib/workload.js';
 
 /** node-exporter's exception to the restricted Pod Security Standard: read-only host mounts, nothing else. */
 export const NODE_EXPORTER_PSS_EXCEPTION: PodSecurityException = {
@@ -100,16 +99,7 @@ export class NodeExporterChart extends Chart {
         { name: 'sys', hostPath: { path: '/sys', type: 'Directory' } },
       ],
     });
-    emit(this, 'daemonset', {
-      apiVersion: 'apps/v1',
-      kind: 'DaemonSet',
-      metadata: meta(ctx, c, c, ns, { labels: exceptionLabels(exception) }),
-      spec: {
-        selector: { matchLabels: selectorLabels(c) },
-        updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: '10%' } },
-        template: pod,
-      },
-    });
+    daemonSet(this, ctx, c, { namespace: ns, template: pod, maxUnavailable: '10%', labels: exceptionLabels(exception) });
     // Headless: Prometheus scrapes every pod through the Service's endpoints, nobody needs its virtual IP.
     service(this, ctx, c, c, [namedPort(NODE_EXPORTER.portName, NODE_EXPORTER.port)], { namespace: ns, headless: true });
   }

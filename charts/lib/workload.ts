@@ -295,6 +295,28 @@ export function deployment(
 }
 
 /**
+ * A DaemonSet: one pod per node, replaced `maxUnavailable` at a time (a count, or a share of the
+ * nodes) so a rollout never blinds every node at once.
+ */
+export function daemonSet(
+  scope: Construct,
+  ctx: ChartContext,
+  component: string,
+  d: { namespace: string; template: IPodTemplateSpec; maxUnavailable: number | string; labels?: Record<string, string> },
+): void {
+  emit(scope, 'daemonset', {
+    apiVersion: 'apps/v1',
+    kind: 'DaemonSet',
+    metadata: meta(ctx, component, component, d.namespace, { labels: d.labels }),
+    spec: {
+      selector: { matchLabels: selectorLabels(component) },
+      updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: d.maxUnavailable } },
+      template: d.template,
+    },
+  });
+}
+
+/**
  * A StatefulSet whose replicas each get a `data` volume (ReadWriteOnce, `storageGi`). Pods start
  * in parallel: our replicas are peers (Prometheus HA pair, Alertmanager cluster), not a chain.
  */
