@@ -13,7 +13,6 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { buildRuleGroups } from '../alert-rules/index.js';
 import { KUBELET_CADVISOR_POOL } from '../charts/files/prometheus-yml.js';
-import { NODE_EXPORTER_ARGS } from '../charts/node-exporter.js';
 import { loadConfig } from '../contract/config/index.js';
 import { ALL_EXTERNAL, externalNames } from '../contract/external-metrics.js';
 import { RESOURCE_JOBS } from '../contract/metric-catalog.js';
@@ -23,6 +22,7 @@ import { ruleFiles } from '../contract/rules.js';
 import { toYaml } from '../contract/serialize.js';
 import { synthesizeEnvironment } from '../stacks/synth.js';
 import { fakeKubelet, type FakeContainer, type FakeVolume } from './helpers/fake-kubelet.js';
+import { localNodeExporterArgs } from './local-stack/components.js';
 import { find, objectsIn } from './helpers/manifests.js';
 import { close, listen } from './helpers/net.js';
 import { waitFor } from './helpers/net.js';
@@ -70,10 +70,7 @@ describe('node-exporter and kubelet scrapes, live (Prometheus 2.42, Debian node-
     dir = mkdtempSync(join(tmpdir(), 'resource-scrape-'));
     // node-exporter with the DaemonSet's collectors and filters, reading this machine's /proc, /sys and /.
     const nePort = await freePort();
-    const args = NODE_EXPORTER_ARGS.map((a) => a.replace('/host/root/', '/').replace('/host/root', '/').replace('/host/sys', '/sys')).map((a) =>
-      a.startsWith('--web.listen-address=') ? `--web.listen-address=127.0.0.1:${nePort}` : a,
-    );
-    nodeExporter = spawn(requireTool('node-exporter'), args, { stdio: 'ignore' });
+    nodeExporter = spawn(requireTool('node-exporter'), localNodeExporterArgs(`127.0.0.1:${nePort}`), { stdio: 'ignore' });
     kubelet = fakeKubelet(CONTAINERS, VOLUMES);
     const k = await listen(kubelet.server);
 

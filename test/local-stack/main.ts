@@ -66,6 +66,7 @@ Local monitoring stack is up (environment "local": production's rules and routes
   exporter        ${url(t.ports.exporter)}/api/health   ${url(t.ports.exporter)}/metrics
   demo app        ${url(t.ports.app)}   (traffic generator running)
   SMS bridge      ${url(t.ports.smsBridge)}
+  node-exporter   ${url(t.ports.nodeExporter)}
   PostgreSQL      ${stack.postgres.url.replace(/:[^:@/]+@/, ':***@')}
 
 Receivers (JSON lines; tail -f them):
