@@ -182,6 +182,11 @@ function kubeletJobs(k: KubeletScrape): Obj[] {
     },
     {
       ...common(KUBELET_CADVISOR_POOL, KUBELET_PATHS.cadvisor),
+      // cAdvisor stamps its samples with its own collection time; honoured, a deleted container's
+      // series would linger for the 5-minute lookback (Prometheus tracks the staleness of such
+      // samples only from 2.48, with an option 2.42 refuses). Scrape time is accurate enough for
+      // 5-minute rates, and a container that is gone stops alerting at the next scrape.
+      honor_timestamps: false,
       metric_relabel_configs: [
         keepOnly('__name__', externalNames('cadvisor')),
         keepOnly('namespace', k.namespaces),
