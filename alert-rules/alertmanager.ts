@@ -3,15 +3,29 @@ import { type AlertmanagerArtifact, type AlertmanagerConfig, type InhibitRule, m
 import { type MonitoringConfig, notificationTiming } from '../contract/config/index.js';
 import { amDuration, promDuration } from '../contract/duration.js';
 import { NOTIFICATION_TEMPLATES, TEMPLATE_FILE } from './alertmanager-templates.js';
+import { SCOPES } from './resource-alerts.js';
 
 /** The receivers every environment has, whatever channels are enabled. */
 export const RECEIVERS = { critical: 'critical', warning: 'warning', heartbeat: 'heartbeat', null: 'null' } as const;
 
 /**
  * Labels that identify what an alert is about. A critical alert inhibits the warning with the same
- * values of all of these (a label absent on both sides counts as equal in Alertmanager).
+ * values of all of these (a label absent on both sides counts as equal in Alertmanager). The
+ * resource alerts' `scope` and `resource` keep a node's critical from silencing a container's or a
+ * volume's warning, or a space critical from silencing an inode warning; `condition` is left out on
+ * purpose, so a disk's critical also silences its "filling up" warning.
  */
-export const INHIBIT_EQUAL_LABELS = ['alertname', 'cluster', 'job', 'instance', 'component', 'mountpoint', 'method', 'route', 'reason', 'slo'];
+export const INHIBIT_EQUAL_LABELS = [
+  'alertname', 'cluster', 'job', 'instance', 'component', 'mountpoint', 'method', 'route', 'reason', 'slo',
+  'scope', 'resource', 'node', 'device', 'namespace', 'pod', 'container', 'persistentvolumeclaim',
+];
+
+/**
+ * A node's CPU or memory alert stands for the containers on that node: it silences the same alert
+ * of every container there, of the same severity or below (a node's warning never hides a
+ * container's page), so a busy node pages once, not once per pod.
+ */
+export const NODE_OVER_CONTAINER_EQUAL_LABELS = ['alertname', 'cluster', 'node'];
 
 /**
  * Per alert group, Alertmanager sends at most one notification per group_interval, and repeats a
@@ -108,16 +122,23 @@ function routes(config: MonitoringConfig): Route[] {
 }
 
 /**
- * Critical silences the matching warning; maintenance silences everything but the Watchdog, itself
- * and the warning that it has been on too long.
+ * Critical silences the matching warning; a node silences its containers; maintenance silences
+ * everything but the Watchdog, itself and the warning that it has been on too long.
  */
 function inhibitRules(): InhibitRule[] {
+  const scope = (s: string) => matcher('scope', '=', s);
   return [
     { source_matchers: [matcher('severity', '=', 'critical')], target_matchers: [matcher('severity', '=', 'warning')], equal: INHIBIT_EQUAL_LABELS },
     {
       source_matchers: [matcher('alertname', '=', ALERTS.maintenanceMode)],
       target_matchers: [matcher('alertname', '!~', `${ALERTS.watchdog}|${ALERTS.maintenanceMode}|${ALERTS.maintenanceTooLong}`)],
       equal: ['cluster'],
+    },
+    { source_matchers: [scope(SCOPES.node), matcher('severity', '=', 'critical')], target_matchers: [scope(SCOPES.container)], equal: NODE_OVER_CONTAINER_EQUAL_LABELS },
+    {
+      source_matchers: [scope(SCOPES.node), matcher('severity', '=', 'warning')],
+      target_matchers: [scope(SCOPES.container), matcher('severity', '=', 'warning')],
+      equal: NODE_OVER_CONTAINER_EQUAL_LABELS,
     },
   ];
 }

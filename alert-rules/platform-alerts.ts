@@ -1,37 +1,20 @@
 import { METRICS, SCRAPE_JOBS } from '../contract/metric-catalog.js';
 import type { MonitoringConfig } from '../contract/config/index.js';
 import { alertRule } from './define.js';
-import { humanSeconds, num, percent, series, sharedState, upOf } from '../contract/promql.js';
+import { humanSeconds, num, sharedState, upOf } from '../contract/promql.js';
 import type { AlertingRule, RuleGroup } from '../contract/rules.js';
 import { ALERTS, type AlertName } from '../contract/alerts.js';
 
 /**
- * Health of the platform the exporter watches: database, host resources, backups, and the
- * exporter itself. Shared state (the database, backups: catalog scope `shared`) is published by
- * every exporter replica alike, so those rules aggregate over the replicas and fire once, only
- * when every replica agrees (`max` of "is up", `min` of a duration). Host resources describe each
- * replica's own node and alert per instance.
+ * Health of the platform the exporter watches: database, backups, and the exporter itself (CPU,
+ * memory and disk are in resource-alerts.ts, from node-exporter and the kubelet). Shared state
+ * (the database, backups: catalog scope `shared`) is published by every exporter replica alike,
+ * so those rules aggregate over the replicas and fire once, only when every replica agrees (`max`
+ * of "is up", `min` of a duration).
  */
 export function platformAlertsGroup(config: MonitoringConfig): RuleGroup {
-  const { critical, warning } = config.alerting.thresholds;
+  const { warning } = config.alerting.thresholds;
   const db = ['component="database"'];
-  const resourceAlerts = (
-    alert: AlertName,
-    what: string,
-    metric: typeof METRICS.systemCpuUsage | typeof METRICS.systemMemoryUsage,
-    warn: number,
-    crit: number,
-  ): AlertingRule[] =>
-    ([['warning', warn], ['critical', crit]] as const).map(([severity, threshold]) =>
-      alertRule(config, {
-        alert,
-        severity,
-        expr: `${series(metric)} > ${num(threshold)}`,
-        summary: `${what} usage is high.`,
-        description: `${what} usage on {{ $labels.instance }} is {{ $value | humanizePercentage }}, above the ${percent(threshold)} ${severity} threshold.`,
-        dashboard: 'system',
-      }),
-    );
   const rules: AlertingRule[] = [
     ...scrapeTargetsDown(config, {
       alert: ALERTS.appDown,
@@ -55,16 +38,6 @@ export function platformAlertsGroup(config: MonitoringConfig): RuleGroup {
       summary: 'The database responds slowly.',
       description: `The database answered the health checks of every {{ $labels.job }} replica in {{ $value | humanizeDuration }} or more, above the ${humanSeconds(warning.databaseResponseSeconds)} threshold.`,
       dashboard: 'performance',
-    }),
-    ...resourceAlerts(ALERTS.highCpuUsage, 'CPU', METRICS.systemCpuUsage, warning.cpuUsageRatio, critical.cpuUsageRatio),
-    ...resourceAlerts(ALERTS.highMemoryUsage, 'Memory', METRICS.systemMemoryUsage, warning.memoryUsageRatio, critical.memoryUsageRatio),
-    alertRule(config, {
-      alert: ALERTS.diskAlmostFull,
-      severity: 'critical',
-      expr: `${series(METRICS.systemDiskUsage)} > ${num(critical.diskUsageRatio)}`,
-      summary: 'A disk is almost full.',
-      description: `Disk {{ $labels.mountpoint }} on {{ $labels.instance }} is {{ $value | humanizePercentage }} full, above the ${percent(critical.diskUsageRatio)} threshold.`,
-      dashboard: 'system',
     }),
     // Backups come from the backup job's own record in the database, read by the exporter
     // (shared state: every replica publishes the same values), never from a web process that may

@@ -3,6 +3,8 @@ import { apiAlertsGroup } from './api-alerts.js';
 import { httpRecordingGroup } from './http-recording.js';
 import { metaAlertsGroup } from './meta-alerts.js';
 import { platformAlertsGroup } from './platform-alerts.js';
+import { computeAlertsGroup, storageAlertsGroup } from './resource-alerts.js';
+import { resourceRecordingGroup } from './resource-recording.js';
 import { apiSlos, sloGroup } from './slo.js';
 import { isAlertingRule, type AlertingRule, type RuleGroup } from '../contract/rules.js';
 
@@ -12,6 +14,9 @@ export function buildRuleGroups(config: MonitoringConfig): RuleGroup[] {
     httpRecordingGroup(config),
     apiAlertsGroup(config),
     platformAlertsGroup(config),
+    resourceRecordingGroup(config),
+    computeAlertsGroup(config),
+    storageAlertsGroup(config),
     metaAlertsGroup(config),
     ...apiSlos(config).map((slo) => sloGroup(config, slo)),
   ];

@@ -46,34 +46,46 @@ export const RUNBOOK_CONTENT: Record<AlertName, RunbookContent> = {
     ],
   },
   [ALERTS.highCpuUsage]: {
-    meaning: 'Host CPU usage reported by the exporter is above the warning (default 80%) or critical (default 90%) threshold.',
-    impact: 'Requests queue up and latency grows; at the critical level requests start to time out.',
+    meaning:
+      'CPU is busy above the warning (default 80%) or critical (default 90%) threshold, averaged over 5 minutes. Label `scope` says of what: `node` (all CPUs of a node, from node-exporter; label `node`), `container` (one container against its own CPU limit, from cAdvisor; labels `namespace`, `pod`, `container`, `node`), or `host` (the exporter\'s own measurement, only where no node-exporter is scraped, e.g. a VM without one). A node\'s alert silences the same alert of the containers on it.',
+    impact:
+      'A busy node delays every pod on it: requests queue and latency grows. A container at its CPU limit is throttled by the kernel (CFS quota): its requests slow down even on an idle node.',
     diagnosis: [
-      'Find the busiest processes on the host (`top`, or `kubectl top pods -A --sort-by=cpu`).',
-      'Check whether traffic grew (dashboard "Performance", request rate) or a job is running.',
+      'Open the "System Overview" dashboard, row "Nodes, containers and volumes": which node or container, since when.',
+      'Busiest pods of a node: `kubectl top pods -A --sort-by=cpu` (or `kubectl describe node <node>` for requests and limits), or the "Performance" dashboard\'s container rows.',
+      'Check whether traffic grew (dashboard "Performance", request rate) or a batch job started.',
+      'For a container: is it throttled because its limit is too low for normal traffic (usage against limit steadily high), or did its load change?',
     ],
     mitigation: [
-      'Scale the application out (more replicas or a bigger node pool).',
-      'Stop or reschedule the batch job responsible.',
+      'Node: scale the application out or move load (more replicas on other nodes, a bigger node pool); stop or reschedule the batch job responsible.',
+      'Container: raise its CPU limit or add replicas; roll back a change that made it heavier.',
     ],
   },
   [ALERTS.highMemoryUsage]: {
-    meaning: 'Host memory in use is above the warning (default 80%) or critical (default 90%) threshold.',
-    impact: 'Close to 100% the kernel kills processes (OOM) and pods restart.',
+    meaning:
+      'Memory in use is above the warning (default 80%) or critical (default 90%) threshold. `scope="node"`: memory not available to new work on a node (1 - MemAvailable / MemTotal). `scope="container"`: a container\'s working set against its own memory limit. `scope="host"`: the exporter\'s own measurement, only where no node-exporter is scraped.',
+    impact:
+      'A node short of memory evicts pods and, close to 100%, the kernel kills processes. A container that reaches its memory limit is killed (OOMKilled) and restarts, dropping its requests in flight.',
     diagnosis: [
-      'Find the biggest consumers: `kubectl top pods -A --sort-by=memory`.',
-      'Look for OOM kills: `kubectl get events -A | grep -i oom`.',
-      'Check for a leak: does a pod\'s memory grow steadily since its start?',
+      'Open the "System Overview" dashboard, row "Nodes, containers and volumes": which node or container.',
+      'Find the biggest consumers: `kubectl top pods -A --sort-by=memory`; look for OOM kills: `kubectl get events -A | grep -i oom`, `kubectl describe pod <pod>` (Last State: OOMKilled).',
+      'Check for a leak: does the container\'s working set grow steadily since its start (dashboard "Performance", containers against their limits)?',
     ],
-    mitigation: ['Restart the leaking workload to buy time, then fix the leak.', 'Raise memory limits or add nodes.'],
+    mitigation: ['Restart the leaking workload to buy time, then fix the leak.', 'Raise the container\'s memory limit, or add nodes when the node itself is full.'],
   },
   [ALERTS.diskAlmostFull]: {
-    meaning: 'A filesystem (label `mountpoint`) is fuller than the threshold (default 95%).',
-    impact: 'When it fills up, writes fail: uploads, the database and logs stop working.',
-    diagnosis: ['Find what grew: `du -xh --max-depth=2 <mountpoint> | sort -h | tail`.', 'Check log and backup folders first.'],
+    meaning:
+      'A filesystem or volume is fuller than the warning (default 85%) or critical (default 95%) threshold, or (warning, `condition="filling_up"`) more than 60% full and, at the rate of the last 6 hours, full within 24 hours. `scope="node"`: a node filesystem (labels `node`, `mountpoint`, `device`, `fstype`; tmpfs, overlay and read-only mounts are ignored). `scope="volume"`: a PersistentVolumeClaim (labels `namespace`, `persistentvolumeclaim`): the database and document volumes are what "storage full" means for this platform. `scope="host"`: a path the exporter watches (`DISK_PATHS`), only where no node-exporter is scraped. `resource` is `space` or `inodes`. "Full" counts the space reserved for root as used: the app does not run as root.',
+    impact: 'When it fills up, writes fail: the database stops accepting writes, uploads fail, logs are lost. A full node filesystem makes the kubelet evict pods.',
+    diagnosis: [
+      'Open the "System Overview" dashboard, row "Nodes, containers and volumes", and the "Performance" dashboard\'s volume rows: which one, and how fast it grows.',
+      'Volume: `kubectl -n <namespace> get pvc <persistentvolumeclaim>`; find what grew with `kubectl exec` into a pod that mounts it: `du -xh --max-depth=2 <mount path> | sort -h | tail`.',
+      'Node filesystem: `du -xh --max-depth=2 <mountpoint> | sort -h | tail` on the node; on `/var/lib/containerd` or `/var/lib/kubelet`, unused images and dead containers (`crictl rmi --prune`).',
+      'Inodes (`resource="inodes"`): many small files (`find <path> -xdev -type f | cut -d/ -f2-3 | sort | uniq -c | sort -n | tail`).',
+    ],
     mitigation: [
       'Delete or move old logs, temporary files and expired backups.',
-      'Grow the volume (resize the PersistentVolumeClaim or the disk).',
+      'Grow the volume (`kubectl edit pvc`, when its StorageClass allows expansion) or the node disk.',
     ],
   },
   [ALERTS.backupVerificationFailed]: {
@@ -116,6 +128,16 @@ export const RUNBOOK_CONTENT: Record<AlertName, RunbookContent> = {
       'Scale the app back up, or fix what keeps pods from starting (image, Secret, resources, node capacity).',
       'Tell users through the status page while the app is down.',
     ],
+  },
+  [ALERTS.resourceMetricsDown]: {
+    meaning: 'Prometheus cannot scrape node-exporter or the kubelet (`/metrics` or `/metrics/cadvisor`, label `metrics_path`) on one node (label `instance`).',
+    impact: 'The CPU, memory and disk alerts of that node, of its containers and of the volumes it mounts cannot fire: a full database volume would go unnoticed.',
+    diagnosis: [
+      'Open Prometheus → Status → Targets, jobs `node-exporter` and `kubelet`, and read the scrape error.',
+      `node-exporter: \`kubectl -n ${NS}-node-exporter get pods -o wide\` (one per node) and its logs.`,
+      'kubelet, 401 or 403: the Prometheus ServiceAccount lacks `nodes/metrics` (ClusterRole `immigration-ai-prometheus-kubelet`). x509 errors: the kubelet\'s serving certificate is not signed by the cluster CA; set `kubernetes.kubelet.insecureSkipVerify`. Timeouts: a NetworkPolicy or firewall between Prometheus and the nodes\' port 10250.',
+    ],
+    mitigation: ['Fix the RBAC, certificate setting or network path; restart the node-exporter pod of that node.'],
   },
   [ALERTS.endpointErrorRateHigh]: {
     meaning:

@@ -2,11 +2,13 @@ import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
 import { ALLOY } from '../contract/components.js';
 import { SCRAPE_JOBS } from '../contract/metric-catalog.js';
-import { type ChartContext, ENVIRONMENT_LABEL, PART_OF, selectorLabels } from './lib/labels.js';
-import { COMPONENT_BUDGET, configMap, container, emit, httpProbe, meta, namedPort, podTemplate, service, serviceAccount } from './lib/workload.js';
+import type { ChartContext } from './lib/labels.js';
+import { exceptionAnnotations, exceptionLabels, exceptionNamespace } from './lib/pod-security.js';
+import { COMPONENT_BUDGET, configMap, container, daemonSet, emit, httpProbe, meta, namedPort, podTemplate, service, serviceAccount } from './lib/workload.js';
 
-/** Marks the one documented exception to the restricted Pod Security Standard. */
-export const PSS_EXCEPTION_LABEL = 'immigration-ai/pod-security-exception';
+export { PSS_EXCEPTION_LABEL } from './lib/pod-security.js';
+
+/** The log collector's exception to the restricted Pod Security Standard. */
 export const PSS_EXCEPTION_VALUE = 'host-log-mounts';
 export const PSS_EXCEPTION_REASON =
   'Grafana Alloy tails the node log files under /var/log (pod logs written by the kubelet, and the ' +
@@ -118,24 +120,8 @@ export class AlloyChart extends Chart {
     super(scope, id, { disableResourceNameHashes: true });
     const c = ALLOY.name;
     const ns = props.namespace;
-    emit(this, 'namespace', {
-      apiVersion: 'v1',
-      kind: 'Namespace',
-      metadata: {
-        name: ns,
-        labels: {
-          'app.kubernetes.io/part-of': PART_OF,
-          [ENVIRONMENT_LABEL]: ctx.environment,
-          [PSS_EXCEPTION_LABEL]: PSS_EXCEPTION_VALUE,
-          // hostPath volumes exist only at the "privileged" level; audit and warn still report
-          // every deviation from "restricted", so nothing else slips in unnoticed.
-          'pod-security.kubernetes.io/enforce': 'privileged',
-          'pod-security.kubernetes.io/audit': 'restricted',
-          'pod-security.kubernetes.io/warn': 'restricted',
-        },
-        annotations: { 'immigration-ai/pod-security-exception-reason': PSS_EXCEPTION_REASON },
-      },
-    });
+    const exception = { value: PSS_EXCEPTION_VALUE, reason: PSS_EXCEPTION_REASON };
+    exceptionNamespace(this, ctx, ns, exception);
     serviceAccount(this, ctx, c, c, true, ns);
     // Pod discovery in the app's namespace only: no ClusterRole, no Secrets, no writes.
     emit(this, 'role', {
@@ -158,8 +144,8 @@ export class AlloyChart extends Chart {
       serviceAccountName: c,
       automountToken: true,
       uid: 0,
-      labels: { [PSS_EXCEPTION_LABEL]: PSS_EXCEPTION_VALUE },
-      annotations: { 'immigration-ai/pod-security-exception-reason': PSS_EXCEPTION_REASON },
+      labels: exceptionLabels(exception),
+      annotations: exceptionAnnotations(exception),
       securityContext: { runAsUser: 0, runAsGroup: 0, runAsNonRoot: false, seccompProfile: { type: 'RuntimeDefault' } },
       tolerations: [{ operator: 'Exists', effect: 'NoSchedule' }],
       containers: [
@@ -203,16 +189,7 @@ export class AlloyChart extends Chart {
         { name: 'tmp', emptyDir: { sizeLimit: '64Mi' } },
       ],
     });
-    emit(this, 'daemonset', {
-      apiVersion: 'apps/v1',
-      kind: 'DaemonSet',
-      metadata: meta(ctx, c, c, ns, { labels: { [PSS_EXCEPTION_LABEL]: PSS_EXCEPTION_VALUE } }),
-      spec: {
-        selector: { matchLabels: selectorLabels(c) },
-        updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 1 } },
-        template: pod,
-      },
-    });
+    daemonSet(this, ctx, c, { namespace: ns, template: pod, maxUnavailable: 1, labels: exceptionLabels(exception) });
     service(this, ctx, c, c, [namedPort(ALLOY.portName, ALLOY.port)], { namespace: ns });
   }
 }

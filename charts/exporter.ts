@@ -36,11 +36,11 @@ export class ExporterChart extends Chart {
           envFrom: [{ configMapRef: { name: EXPORTER_CONFIGMAP } }, { secretRef: { name: EXPORTER_SECRET } }],
           ports: [{ name: EXPORTER.portName, containerPort: EXPORTER.port }],
           resources: COMPONENT_BUDGET,
-          // Ready when the exporter's own system check passes. The database check is left out on
-          // purpose: a database outage must be reported by the exporter (as a metric and an alert),
-          // not hidden behind a not-ready endpoint. Prometheus' EndpointSlice discovery keeps
-          // scraping not-ready endpoints, so readiness never hides metrics.
-          readinessProbe: httpProbe('/api/health/system', EXPORTER.portName, { period: 15 }),
+          // Ready when it serves. Neither the database check (an outage must be reported by the
+          // exporter, as a metric and an alert, not hidden behind a not-ready endpoint) nor the
+          // system check (a busy node is not the exporter's fault, and would stall its rollouts)
+          // decides. Prometheus' EndpointSlice discovery scrapes not-ready endpoints anyway.
+          readinessProbe: httpProbe('/healthz', EXPORTER.portName, { period: 15 }),
           // /healthz answers while the process serves, whatever its dependencies do: an outage never restarts it.
           livenessProbe: httpProbe('/healthz', EXPORTER.portName, { period: 20, failures: 6 }),
           volumeMounts: [

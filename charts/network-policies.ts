@@ -3,7 +3,7 @@ import type { Construct } from 'constructs';
 import type { INetworkPolicyPeer } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicyPeer';
 import type { INetworkPolicyIngressRule } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicyIngressRule';
 import type { INetworkPolicyEgressRule } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicyEgressRule';
-import { ALERTMANAGER, ALLOY, DNS_PORT, EXPORTER, GRAFANA, LOKI, PROMETHEUS, REPORTS, SMS_BRIDGE } from '../contract/components.js';
+import { ALERTMANAGER, ALLOY, DNS_PORT, EXPORTER, GRAFANA, KUBELET, LOKI, NODE_EXPORTER, PROMETHEUS, REPORTS, SMS_BRIDGE } from '../contract/components.js';
 import { type ChartContext, selectorLabels } from './lib/labels.js';
 import { emit, meta } from './lib/workload.js';
 
@@ -30,6 +30,7 @@ const NAME_LABEL = 'kubernetes.io/metadata.name';
 export interface NetworkProps {
   appNamespace: string;
   logCollectorNamespace: string;
+  nodeExporterNamespace: string;
   smtpPort: number;
   alertmanagerReplicas: number;
   grafanaReplicas: number;
@@ -48,6 +49,7 @@ export function flows(ctx: ChartContext, props: NetworkProps): Flow[] {
   const loki = pod(LOKI.name);
   const exporter = pod(EXPORTER.name);
   const alloy = pod(ALLOY.name, props.logCollectorNamespace);
+  const nodeExporter = pod(NODE_EXPORTER.name, props.nodeExporterNamespace);
   const reports = pod(REPORTS.name);
   const app: Peer = { kind: 'namespace', namespace: props.appNamespace };
   const anywhere: Peer = { kind: 'anywhere' };
@@ -61,6 +63,9 @@ export function flows(ctx: ChartContext, props: NetworkProps): Flow[] {
     { from: prometheus, to: alloy, ports: tcp(ALLOY.port), why: 'scrape the log collector' },
     { from: prometheus, to: app, ports: [], why: 'scrape the app (its metrics port is the app\'s choice)' },
     { from: prometheus, to: anywhere, ports: tcp(443, 6443), why: 'Kubernetes API for service discovery; remote_write' },
+    { from: prometheus, to: nodeExporter, ports: tcp(NODE_EXPORTER.port), why: 'scrape node-exporter on every node' },
+    // Node addresses are not pods: no selector can name them, and their range is the cluster's to know.
+    { from: prometheus, to: anywhere, ports: tcp(KUBELET.port), why: 'scrape every node\'s kubelet (volume stats, cAdvisor)' },
     { from: grafana, to: prometheus, ports: tcp(PROMETHEUS.port), why: 'datasource' },
     { from: grafana, to: loki, ports: tcp(LOKI.port), why: 'datasource' },
     { from: grafana, to: alertmanager, ports: tcp(ALERTMANAGER.port), why: 'datasource' },
@@ -115,7 +120,7 @@ export class NetworkPoliciesChart extends Chart {
   constructor(scope: Construct, id: string, ctx: ChartContext, props: NetworkProps) {
     super(scope, id, { disableResourceNameHashes: true });
     const all = flows(ctx, props);
-    const namespaces = [ctx.namespace, props.logCollectorNamespace];
+    const namespaces = [ctx.namespace, props.logCollectorNamespace, props.nodeExporterNamespace];
     for (const ns of namespaces) {
       emit(this, `default-deny-${ns}`, {
         apiVersion: 'networking.k8s.io/v1',

@@ -1,10 +1,10 @@
 import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
-import { ALERTMANAGER, ALLOY, EXPORTER, GRAFANA, LOKI, PROMETHEUS, RELOADER_PORT, SMS_BRIDGE } from '../contract/components.js';
+import { ALERTMANAGER, ALLOY, EXPORTER, GRAFANA, LOKI, NODE_EXPORTER, PROMETHEUS, RELOADER_PORT, SMS_BRIDGE } from '../contract/components.js';
 import type { SecretKeyRef } from '../contract/config/index.js';
 import { type RuleGroup, ruleFiles } from '../contract/rules.js';
 import { toYaml } from '../contract/serialize.js';
-import { buildPrometheusConfig, type Discovery, type PrometheusGlobals } from './files/prometheus-yml.js';
+import { buildPrometheusConfig, type Discovery, type KubeletScrape, type PrometheusGlobals } from './files/prometheus-yml.js';
 import type { ChartContext } from './lib/labels.js';
 import {
   configMap, container, emit, httpProbe, meta, namedPort, POD_NAME_ENV, podDisruptionBudget, podTemplate, type Resources, service,
@@ -34,9 +34,12 @@ export interface PrometheusProps {
   retentionDays: number;
   storageGi: number;
   globals: PrometheusGlobals;
-  /** The app's namespace (job `immigration-ai`) and the log collector's (job `alloy`). */
+  /** The app's namespace (job `immigration-ai`), the log collector's (job `alloy`) and node-exporter's (job `node-exporter`). */
   appNamespace: string;
   logCollectorNamespace: string;
+  nodeExporterNamespace: string;
+  /** How every node's kubelet is scraped (job `kubelet`). */
+  kubelet: KubeletScrape;
   /** Scrape the SMS bridge (only when it runs). */
   smsBridge: boolean;
   remoteWrite?: { url: string; bearerTokenSecret: SecretKeyRef };
@@ -44,12 +47,18 @@ export interface PrometheusProps {
 }
 
 /** Namespaces whose Services Prometheus discovers (Role + RoleBinding in each: no ClusterRole). */
-export function discoveryNamespaces(ctx: ChartContext, props: Pick<PrometheusProps, 'appNamespace' | 'logCollectorNamespace'>): string[] {
-  return [...new Set([ctx.namespace, props.appNamespace, props.logCollectorNamespace])].sort();
+export function discoveryNamespaces(ctx: ChartContext, props: Pick<PrometheusProps, 'appNamespace' | 'logCollectorNamespace' | 'nodeExporterNamespace'>): string[] {
+  return [...new Set([ctx.namespace, props.appNamespace, props.logCollectorNamespace, props.nodeExporterNamespace])].sort();
 }
 
-/** Service discovery for the charts: every component through its Service's named port. */
-export function kubernetesDiscovery(ctx: ChartContext, props: Pick<PrometheusProps, 'appNamespace' | 'logCollectorNamespace' | 'smsBridge'>): Discovery {
+/** The one ClusterRole: what scraping the kubelets needs, and nothing else. */
+export const KUBELET_SCRAPE_ROLE = 'immigration-ai-prometheus-kubelet';
+
+/** Service discovery for the charts: every component through its Service's named port, the kubelets through node discovery. */
+export function kubernetesDiscovery(
+  ctx: ChartContext,
+  props: Pick<PrometheusProps, 'appNamespace' | 'logCollectorNamespace' | 'nodeExporterNamespace' | 'smsBridge' | 'kubelet'>,
+): Discovery {
   const ns = ctx.namespace;
   return {
     kind: 'kubernetes',
@@ -63,7 +72,9 @@ export function kubernetesDiscovery(ctx: ChartContext, props: Pick<PrometheusPro
       loki: { namespace: ns, service: LOKI.name, port: LOKI.portName },
       alloy: { namespace: props.logCollectorNamespace, service: ALLOY.name, port: ALLOY.portName },
       ...(props.smsBridge ? { smsBridge: { namespace: ns, service: SMS_BRIDGE.name, port: SMS_BRIDGE.portName } } : {}),
+      nodeExporter: { namespace: props.nodeExporterNamespace, service: NODE_EXPORTER.name, port: NODE_EXPORTER.portName },
     },
+    kubelet: props.kubelet,
   };
 }
 
@@ -109,6 +120,27 @@ export class PrometheusChart extends Chart {
         subjects: [{ kind: 'ServiceAccount', name: c, namespace: ns }],
       });
     }
+
+    // Cluster-scoped because nodes are: `list`/`watch` nodes is what node discovery reads (names,
+    // addresses, the kubelet port), `get nodes/metrics` is what the kubelet authorises its /metrics
+    // and /metrics/cadvisor against. Not `nodes/proxy` (the API server proxy route), which would
+    // also open the kubelet's exec and attach endpoints; not `get nodes/stats`, which we do not read.
+    emit(this, 'kubelet-role', {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRole',
+      metadata: meta(ctx, c, KUBELET_SCRAPE_ROLE, ''),
+      rules: [
+        { apiGroups: [''], resources: ['nodes'], verbs: ['list', 'watch'] },
+        { apiGroups: [''], resources: ['nodes/metrics'], verbs: ['get'] },
+      ],
+    });
+    emit(this, 'kubelet-binding', {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRoleBinding',
+      metadata: meta(ctx, c, KUBELET_SCRAPE_ROLE, ''),
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: KUBELET_SCRAPE_ROLE },
+      subjects: [{ kind: 'ServiceAccount', name: c, namespace: ns }],
+    });
 
     configMap(this, ctx, c, PROMETHEUS_CONFIGMAP, { [PROMETHEUS_CONFIG_KEY]: toYaml(kubernetesPrometheusConfig(ctx, props)) });
     configMap(this, ctx, c, PROMETHEUS_RULES_CONFIGMAP, Object.fromEntries(ruleFiles(props.ruleGroups).map((f) => [f.name, f.text])));

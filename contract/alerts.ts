@@ -21,6 +21,8 @@ export const ALERTS = {
   backupVerificationFailed: 'ImmigrationAiBackupVerificationFailed',
   // The monitoring itself
   exporterDown: 'ImmigrationAiExporterDown',
+  /** node-exporter or the kubelet cannot be scraped: the resource alerts of that node are blind. */
+  resourceMetricsDown: 'ImmigrationAiResourceMetricsDown',
   maintenanceMode: 'ImmigrationAiMaintenanceMode',
   /** Maintenance mode on for longer than alerting.maintenanceMaxHours: not inhibited by maintenance itself. */
   maintenanceTooLong: 'ImmigrationAiMaintenanceTooLong',

@@ -17,6 +17,10 @@ export const EXPORTER = { name: 'immigration-ai-exporter', port: 8080, portName:
 export const EXPORTER_MAINTENANCE = { configMap: 'immigration-ai-exporter-maintenance', key: 'maintenance-mode', mountDir: '/etc/immigration-ai/maintenance' } as const;
 /** The Alertmanager webhook receiver that sends SMS through Twilio. */
 export const SMS_BRIDGE = { name: 'immigration-ai-sms-bridge', port: 9095, portName: 'http', path: '/alerts' } as const;
+/** node-exporter, one per node (standalone profile), in its own namespace. */
+export const NODE_EXPORTER = { name: 'node-exporter', port: 9100, portName: 'http-metrics' } as const;
+/** The kubelet's authenticated HTTPS port on every node (its /metrics and /metrics/cadvisor). */
+export const KUBELET = { port: 10250 } as const;
 /** The scheduled daily and weekly reports (CronJobs). */
 export const REPORTS = { name: 'immigration-ai-reports' } as const;
 /** Config reloader sidecars listen here (metrics, health). */

@@ -20,6 +20,18 @@ export const SCRAPE_JOBS = { exporter: 'immigration-ai-exporter', app: 'immigrat
 export const TOOL_JOBS = { prometheus: 'prometheus', alertmanager: 'alertmanager', grafana: 'grafana', loki: 'loki', alloy: 'alloy' } as const;
 
 /**
+ * Scrape jobs of the metrics other programs publish about the machines and containers the
+ * platform runs on (their series are listed in external-metrics.ts, not in this catalog):
+ * node-exporter on every node, and the kubelet (`/metrics` for volume stats, `/metrics/cadvisor`
+ * for containers). The names are kube-prometheus-stack's, so the operator profile's rules select
+ * the jobs a kube-prometheus-stack install already has; the standalone profile scrapes them under
+ * the same names, and the plain prometheus.yml scrapes a node-exporter on localhost.
+ * kube-state-metrics runs only with kube-prometheus-stack: the rules read container limits from it
+ * there, because kube-prometheus-stack drops cAdvisor's `container_spec_*` series.
+ */
+export const RESOURCE_JOBS = { nodeExporter: 'node-exporter', kubelet: 'kubelet', kubeStateMetrics: 'kube-state-metrics' } as const;
+
+/**
  * What a metric's value describes, which decides how queries may combine the replicas that
  * publish it (production runs two exporter replicas, and the app several pods):
  * - `shared`: state outside the publishing process: the database (health, connections, locks,

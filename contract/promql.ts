@@ -4,8 +4,9 @@
  * (`metric{job="…", extra}`) and a metric name is never retyped. Grafana-only range helpers
  * (`$__rate_interval`, `$__range`) live with the dashboards.
  */
-import { jobOf, type MetricDefinition, SCRAPE_JOBS } from './metric-catalog.js';
-import type { RecordedName } from './recording-rules.js';
+import { type ExternalSeries, externalJob } from './external-metrics.js';
+import { jobOf, type MetricDefinition } from './metric-catalog.js';
+import { type RecordedName, recordedSeries } from './recording-rules.js';
 
 /** `name{job="<job>", ...matchers}`. */
 export function selector(name: string, job: string, matchers: readonly string[] = []): string {
@@ -36,9 +37,24 @@ export function hist(def: MetricDefinition, part: 'bucket' | 'sum' | 'count', ..
   return selector(`${def.name}_${part}`, jobOf(def), matchers);
 }
 
-/** A shared recording rule's series; they keep the app's `job` label (aggregated by job, method, route). */
+/**
+ * A shared recording rule's series, pinned to the job label it keeps: the app's for the HTTP rules
+ * (aggregated by job, method, route), node-exporter's or the kubelet's for the resource rules.
+ */
 export function recorded(name: RecordedName, ...matchers: string[]): string {
-  return selector(name, SCRAPE_JOBS.app, matchers);
+  const s = recordedSeries(name);
+  if (s === undefined) throw new Error(`${name} is not a recording rule of contract/recording-rules.ts`);
+  return selector(name, s.job, matchers);
+}
+
+/** A series another program publishes (external-metrics.ts), pinned to the job that scrapes it. */
+export function external(def: ExternalSeries, ...matchers: string[]): string {
+  return selector(def.name, externalJob(def.source), matchers);
+}
+
+/** `label=~"a|b"`: one of several exact values (regex metacharacters escaped). */
+export function oneOf(label: string, values: readonly string[]): string {
+  return `${label}=~"${values.map((v) => v.replace(/[.*+?^${}()|[\]\\]/g, '\\\\$&')).join('|')}"`;
 }
 
 /** `up` of one scrape job. */

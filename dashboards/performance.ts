@@ -1,4 +1,4 @@
-/** Performance: API response times, database performance, storage usage, CPU and memory; one function per row. */
+/** Performance: API response times, database performance, storage usage, CPU and memory, nodes, containers, volumes; one function per row. */
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { RECORDED } from '../contract/recording-rules.js';
 import { METRICS, type MetricDefinition, SCRAPE_JOBS } from '../contract/metric-catalog.js';
@@ -7,7 +7,10 @@ import { cell, composeDashboard, type LayoutItem, row } from './compose.js';
 import { ALERTS, type AlertName } from '../contract/alerts.js';
 import { runbook, toDashboard } from './links.js';
 import { alertSteps, barGaugePanel, binaryMapping, COLORS, gaugePanel, healthySteps, neutralSteps, statPanel, tablePanel, timeseriesPanel } from './panels.js';
-import { humanSeconds, num, percent, recorded, series, sharedState } from '../contract/promql.js';
+import { external, humanSeconds, num, oneOf, percent, recorded, series, sharedState } from '../contract/promql.js';
+import { EXTERNAL } from '../contract/external-metrics.js';
+import { watchedNamespaces } from '../contract/resources.js';
+import { LEGENDS, resourceHistory, resourceViews } from './resource-panels.js';
 import { quantile, rate } from './grafana-ranges.js';
 import { routeMatcher, routeVariable } from './variables.js';
 
@@ -358,14 +361,52 @@ function cpuAndMemory(config: MonitoringConfig): LayoutItem[] {
   ];
 }
 
+/** Row “Nodes”: every node's CPU, memory and fullest filesystems over time (node-exporter). */
+function nodesRow(config: MonitoringConfig): LayoutItem[] {
+  const v = resourceViews(config);
+  return [row('Nodes'), cell(resourceHistory(config, v.nodeCpu), 8, 8), cell(resourceHistory(config, v.nodeMemory), 8, 8), cell(resourceHistory(config, v.filesystems), 8, 8)];
+}
+
+/** Row “Containers against their limits”: our containers' CPU and memory against their own limits over time (cAdvisor). */
+function containersRow(config: MonitoringConfig): LayoutItem[] {
+  const v = resourceViews(config);
+  return [row('Containers against their limits'), cell(resourceHistory(config, v.containerCpu), 12, 8), cell(resourceHistory(config, v.containerMemory), 12, 8)];
+}
+
+/** Row “Volumes”: PersistentVolumeClaims over time (kubelet volume stats), and the space left in bytes. */
+function volumesRow(config: MonitoringConfig): LayoutItem[] {
+  const v = resourceViews(config);
+  return [
+    row('Volumes'),
+    cell(resourceHistory(config, v.volumes), 8, 8),
+    cell(resourceHistory(config, v.volumeInodes), 8, 8),
+    cell(
+      timeseriesPanel({
+        title: 'Volume space available',
+        description: 'Space left on each PersistentVolumeClaim of our namespaces, for non-root writers: what the "fills up within" warning extrapolates.',
+        unit: 'bytes',
+        queries: [{ expr: `max by (namespace, persistentvolumeclaim) (${external(EXTERNAL.volumeAvailable, oneOf('namespace', watchedNamespaces(config)))})`, legend: LEGENDS.volume }],
+        thresholds: neutralSteps(),
+        min: 0,
+        links: [runbook(config, ALERTS.diskAlmostFull)],
+      }),
+      8,
+      8,
+    ),
+  ];
+}
+
 export function performanceDashboard(config: MonitoringConfig): dashboard.Dashboard {
   return composeDashboard(config, {
     key: 'performance',
     title: 'Immigration AI / Performance',
-    description: 'API response time quantiles, database performance, storage usage, CPU and memory.',
+    description: 'API response time quantiles, database performance, storage usage, CPU and memory; nodes, containers against their limits and volumes over time.',
     tags: ['performance', 'operations'],
     datasources: { prometheus: true },
     variables: [routeVariable()],
-    items: [...apiResponseTimes(config), ...databasePerformance(config), ...storageUsage(config), ...cpuAndMemory(config)],
+    items: [
+      ...apiResponseTimes(config), ...databasePerformance(config), ...storageUsage(config), ...cpuAndMemory(config),
+      ...nodesRow(config), ...containersRow(config), ...volumesRow(config),
+    ],
   });
 }

@@ -3,11 +3,13 @@ import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { METRICS, SCRAPE_JOBS } from '../contract/metric-catalog.js';
 import type { MonitoringConfig } from '../contract/config/index.js';
 import { cell, composeDashboard, row, type LayoutItem } from './compose.js';
-import { ALERTS } from '../contract/alerts.js';
+import { ALERTS, type AlertName } from '../contract/alerts.js';
+import { RECORDED, type RecordedName } from '../contract/recording-rules.js';
+import { type Resource, resourceBars, resourceSteps, resourceViews } from './resource-panels.js';
 import { runbook, toDashboard } from './links.js';
 import { activeUsersStat } from './shared-panels.js';
-import { alertSteps, binaryMapping, COLORS, healthySteps, neutralSteps, type Steps, stateTimelinePanel, statPanel, tablePanel, timeseriesPanel } from './panels.js';
-import { leMatcher, percent } from '../contract/promql.js';
+import { alertSteps, binaryMapping, COLORS, healthySteps, neutralSteps, type PromQuery, type Steps, stateTimelinePanel, statPanel, tablePanel, timeseriesPanel } from './panels.js';
+import { leMatcher, num, percent, recorded } from '../contract/promql.js';
 import { hist, series, sharedState, upOf } from '../contract/promql.js';
 import { increaseOverRange, rate } from './grafana-ranges.js';
 
@@ -28,9 +30,10 @@ function healthRow(config: MonitoringConfig): LayoutItem[] {
     cell(
       statPanel({
         title: 'Overall health',
-        description: 'Healthy only when every component passed its last health check (the minimum over components).',
+        description:
+          'Healthy only when the platform\'s components (database, storage) passed their last health check, as /api/health\'s overall_status says. The exporter\'s system check is shown beside them but does not decide: node resources have their own alerts below.',
         unit: 'none',
-        queries: [{ expr: sharedState('min', METRICS.healthStatus), legend: 'overall', instant: true }],
+        queries: [{ expr: sharedState('min', METRICS.healthStatus, [], 'component!="system"'), legend: 'overall', instant: true }],
         mappings: binaryMapping(['Healthy', COLORS.ok], ['Degraded', COLORS.critical]),
         thresholds: healthySteps(),
         background: true,
@@ -96,6 +99,63 @@ function healthRow(config: MonitoringConfig): LayoutItem[] {
       8,
       6,
     ),
+  ];
+}
+
+/** Space and inode ratios of the same filesystems together (the inode series relabelled, or `or` would drop them as duplicates). */
+const spaceOrInodes = (space: RecordedName, inodes: RecordedName): string => `${recorded(space)} or label_replace(${recorded(inodes)}, "resource", "inodes", "", "")`;
+
+/** Row “Nodes, containers and volumes”: where every node, container of ours and volume stands against the resource alerts' thresholds. */
+function resourcesRow(config: MonitoringConfig): LayoutItem[] {
+  const v = resourceViews(config);
+  const { warning } = config.alerting.thresholds;
+  const worst = (title: string, description: string, resource: Resource, queries: PromQuery[], alert: AlertName) =>
+    statPanel({
+      title,
+      description,
+      unit: 'percentunit',
+      decimals: 1,
+      queries,
+      thresholds: resourceSteps(config, resource),
+      background: true,
+      links: [runbook(config, alert), toDashboard(config, 'performance', 'Performance')],
+    });
+  const nearLimit = `${recorded(RECORDED.containerCpuLimitRatio5m)} > ${num(warning.cpuUsageRatio)} or ${recorded(RECORDED.containerMemoryLimitRatio)} > ${num(warning.memoryUsageRatio)}`;
+  return [
+    row('Nodes, containers and volumes'),
+    cell(worst('Busiest node CPU', `${v.nodeCpu.description} The busiest node.`, 'cpu', [{ expr: `max(${recorded(RECORDED.nodeCpuBusyRatio5m)})`, legend: 'CPU', instant: true }], ALERTS.highCpuUsage), 6, 5),
+    cell(
+      worst('Fullest node memory', `${v.nodeMemory.description} The fullest node.`, 'memory', [{ expr: `max(${recorded(RECORDED.nodeMemoryUsedRatio)})`, legend: 'memory', instant: true }], ALERTS.highMemoryUsage),
+      6,
+      5,
+    ),
+    cell(
+      worst('Fullest disk', `The fullest node filesystem and the fullest volume (PersistentVolumeClaim), space or inodes. ${v.volumes.description}`, 'disk', [
+        { expr: `max(${spaceOrInodes(RECORDED.nodeFilesystemUsedRatio, RECORDED.nodeFilesystemInodesUsedRatio)})`, legend: 'node filesystems', instant: true },
+        { expr: `max(${spaceOrInodes(RECORDED.volumeUsedRatio, RECORDED.volumeInodesUsedRatio)})`, legend: 'volumes', instant: true },
+      ], ALERTS.diskAlmostFull),
+      6,
+      5,
+    ),
+    cell(
+      statPanel({
+        title: 'Containers near their limits',
+        description: `Containers of our namespaces above the warning threshold of their CPU (${percent(warning.cpuUsageRatio)}) or memory (${percent(warning.memoryUsageRatio)}) limit now.`,
+        unit: 'short',
+        queries: [{ expr: `count(${nearLimit}) or vector(0)`, legend: 'containers', instant: true }],
+        thresholds: alertSteps(1),
+        background: true,
+        links: [runbook(config, ALERTS.highMemoryUsage), runbook(config, ALERTS.highCpuUsage)],
+      }),
+      6,
+      5,
+    ),
+    cell(resourceBars(config, v.nodeCpu), 12, 7),
+    cell(resourceBars(config, v.nodeMemory), 12, 7),
+    cell(resourceBars(config, v.filesystems), 12, 7),
+    cell(resourceBars(config, v.volumes), 12, 7),
+    cell(resourceBars(config, v.containerCpu), 12, 8),
+    cell(resourceBars(config, v.containerMemory), 12, 8),
   ];
 }
 
@@ -283,9 +343,9 @@ export function systemDashboard(config: MonitoringConfig): dashboard.Dashboard {
   return composeDashboard(config, {
     key: 'system',
     title: 'Immigration AI / System Overview',
-    description: 'Overall health, scrape targets, active users, uptime, maintenance, backups, the alerts firing now and the notifications sent.',
+    description: 'Overall health, scrape targets, nodes, containers and volumes against their limits, active users, uptime, maintenance, backups, the alerts firing now and the notifications sent.',
     tags: ['overview', 'operations'],
     datasources: { prometheus: true },
-    items: [...healthRow(config), ...activityAndOperationsRow(config), ...serviceLevelObjectivesRow(config), ...currentAlertsRow(config), ...notificationsRow(config)],
+    items: [...healthRow(config), ...resourcesRow(config), ...activityAndOperationsRow(config), ...serviceLevelObjectivesRow(config), ...currentAlertsRow(config), ...notificationsRow(config)],
   });
 }

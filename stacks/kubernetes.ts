@@ -12,12 +12,14 @@ import type { ChartContext } from '../charts/lib/labels.js';
 import { LokiChart } from '../charts/loki.js';
 import { NamespaceChart } from '../charts/namespace.js';
 import { NetworkPoliciesChart } from '../charts/network-policies.js';
+import { NodeExporterChart } from '../charts/node-exporter.js';
 import { OperatorAlertmanagerChart, OperatorDashboardsChart, OperatorPrometheusChart, type OperatorProps } from '../charts/operator.js';
 import { PrometheusChart } from '../charts/prometheus.js';
 import { ReportsChart } from '../charts/reports.js';
 import { SmsBridgeChart } from '../charts/sms-bridge.js';
 import { lokiUrl, prometheusUrl } from '../contract/components.js';
 import type { MonitoringConfig } from '../contract/config/index.js';
+import { watchedNamespaces } from '../contract/resources.js';
 import { toYaml, toYamlStream } from '../contract/serialize.js';
 import type { Artifacts } from './artifacts.js';
 import { FileTree } from './output/file-tree.js';
@@ -77,6 +79,8 @@ export function composeCharts(config: MonitoringConfig, artifacts: Artifacts): C
       globals: prometheusGlobals(config),
       appNamespace: k8s.appNamespace,
       logCollectorNamespace: k8s.logCollectorNamespace,
+      nodeExporterNamespace: k8s.nodeExporterNamespace,
+      kubelet: { insecureSkipVerify: k8s.kubelet.insecureSkipVerify, namespaces: watchedNamespaces(config) },
       smsBridge: channels.sms.enabled,
       remoteWrite: k8s.remoteWrite.enabled ? { url: k8s.remoteWrite.url, bearerTokenSecret: k8s.remoteWrite.bearerTokenSecret } : undefined,
       ruleGroups: artifacts.ruleGroups,
@@ -110,11 +114,13 @@ export function composeCharts(config: MonitoringConfig, artifacts: Artifacts): C
     new AlloyChart(app, 'alloy', ctx, {
       image: images.alloy, namespace: k8s.logCollectorNamespace, appNamespace: k8s.appNamespace, cluster: config.cluster, lokiUrl: loki,
     }),
+    new NodeExporterChart(app, 'node-exporter', ctx, { image: images.nodeExporter, namespace: k8s.nodeExporterNamespace }),
     new ExporterChart(app, 'exporter', ctx, exporterProps(config)),
     new ReportsChart(app, 'reports', ctx, { image: images.exporter, prometheusUrl: prometheusUrl(config.namespace), email: channels.email, slack: channels.slack }),
     new NetworkPoliciesChart(app, 'network-policies', ctx, {
       appNamespace: k8s.appNamespace,
       logCollectorNamespace: k8s.logCollectorNamespace,
+      nodeExporterNamespace: k8s.nodeExporterNamespace,
       smtpPort: channels.email.smtpPort,
       alertmanagerReplicas: replicas.alertmanager,
       grafanaReplicas: replicas.grafana,

@@ -5,6 +5,8 @@
  * against the generated rule files of the production config (the monitoring guide's thresholds).
  */
 import { alertingRules } from '../alert-rules/index.js';
+import { computeAlertsGroup, storageAlertsGroup } from '../alert-rules/resource-alerts.js';
+import { isAlertingRule } from '../contract/rules.js';
 import { RECORDED } from '../contract/recording-rules.js';
 import { rulesTree } from './helpers/rendered.js';
 import { METRICS } from '../contract/metric-catalog.js';
@@ -68,8 +70,6 @@ const exporterDown = targetsDown(
 );
 const cpu = (instance: string, severity: string, value: string, threshold: string) =>
   alert('ImmigrationAiHighCpuUsage', { ...EXPORTER, instance, severity }, 'CPU usage is high.', `CPU usage on ${instance} is ${value}, above the ${threshold} ${severity} threshold.`, 'system-overview');
-const mem = (instance: string, severity: string, value: string, threshold: string) =>
-  alert('ImmigrationAiHighMemoryUsage', { ...EXPORTER, instance, severity }, 'Memory usage is high.', `Memory usage on ${instance} is ${value}, above the ${threshold} ${severity} threshold.`, 'system-overview');
 const errorRate = (method: string, route: string, severity: string, value: string, threshold: string) =>
   alert(
     'ImmigrationAiEndpointErrorRateHigh',
@@ -202,69 +202,6 @@ const CASES: Record<string, RuleUnitTest[]> = {
         { series: s(m.healthCheckDuration.name, { ...EXPORTER, instance: 'exporter-1:8080', component: 'database' }), values: '0.9x30' },
       ],
       alert_rule_test: [{ eval_time: '20m', alertname: 'ImmigrationAiDatabaseSlow', exp_alerts: [] }],
-    },
-  ],
-  ImmigrationAiHighCpuUsage: [
-    {
-      interval: '1m',
-      input_series: [
-        { series: s(m.systemCpuUsage.name, { ...EXPORTER, instance: 'a' }), values: '0.79x30' },
-        { series: s(m.systemCpuUsage.name, { ...EXPORTER, instance: 'b' }), values: '0.81x30' },
-        { series: s(m.systemCpuUsage.name, { ...EXPORTER, instance: 'c' }), values: '0.89x30' },
-        { series: s(m.systemCpuUsage.name, { ...EXPORTER, instance: 'd' }), values: '0.91x30' },
-      ],
-      alert_rule_test: [
-        { eval_time: '30s', alertname: 'ImmigrationAiHighCpuUsage', exp_alerts: [] },
-        // Critical after 1m; warnings still pending.
-        { eval_time: '2m', alertname: 'ImmigrationAiHighCpuUsage', exp_alerts: [cpu('d', 'critical', '91%', '90%')] },
-        { eval_time: '14m30s', alertname: 'ImmigrationAiHighCpuUsage', exp_alerts: [cpu('d', 'critical', '91%', '90%')] },
-        {
-          eval_time: '16m',
-          alertname: 'ImmigrationAiHighCpuUsage',
-          exp_alerts: [cpu('b', 'warning', '81%', '80%'), cpu('c', 'warning', '89%', '80%'), cpu('d', 'warning', '91%', '80%'), cpu('d', 'critical', '91%', '90%')],
-        },
-      ],
-    },
-  ],
-  ImmigrationAiHighMemoryUsage: [
-    {
-      interval: '1m',
-      input_series: [
-        { series: s(m.systemMemoryUsage.name, { ...EXPORTER, instance: 'a' }), values: '0.79x30' },
-        { series: s(m.systemMemoryUsage.name, { ...EXPORTER, instance: 'b' }), values: '0.81x30' },
-        { series: s(m.systemMemoryUsage.name, { ...EXPORTER, instance: 'c' }), values: '0.89x30' },
-        { series: s(m.systemMemoryUsage.name, { ...EXPORTER, instance: 'd' }), values: '0.91x30' },
-      ],
-      alert_rule_test: [
-        { eval_time: '2m', alertname: 'ImmigrationAiHighMemoryUsage', exp_alerts: [mem('d', 'critical', '91%', '90%')] },
-        {
-          eval_time: '16m',
-          alertname: 'ImmigrationAiHighMemoryUsage',
-          exp_alerts: [mem('b', 'warning', '81%', '80%'), mem('c', 'warning', '89%', '80%'), mem('d', 'warning', '91%', '80%'), mem('d', 'critical', '91%', '90%')],
-        },
-      ],
-    },
-  ],
-  ImmigrationAiDiskAlmostFull: [
-    {
-      interval: '1m',
-      input_series: [
-        { series: s(m.systemDiskUsage.name, { ...EXPORTER, mountpoint: '/' }), values: '0.94x10' },
-        { series: s(m.systemDiskUsage.name, { ...EXPORTER, mountpoint: '/data' }), values: '0.94 0.96x10' },
-      ],
-      alert_rule_test: [
-        { eval_time: '1m30s', alertname: 'ImmigrationAiDiskAlmostFull', exp_alerts: [] },
-        {
-          eval_time: '2m',
-          alertname: 'ImmigrationAiDiskAlmostFull',
-          exp_alerts: [
-            alert(
-              'ImmigrationAiDiskAlmostFull', { ...EXPORTER, mountpoint: '/data', severity: 'critical' }, 'A disk is almost full.',
-              'Disk /data on exporter-0:9464 is 96% full, above the 95% threshold.', 'system-overview',
-            ),
-          ],
-        },
-      ],
     },
   ],
   ImmigrationAiEndpointErrorRateHigh: [
@@ -875,8 +812,9 @@ describe('promtool test rules', () => {
   afterAll(() => cleanup());
   const evalInterval = `${config.evaluationIntervalSeconds}s`;
 
-  it('has unit tests for every generated alert', () => {
-    const names = [...new Set(alertingRules(config).map((r) => r.alert))].sort();
+  it('has unit tests for every generated alert (the resource alerts in resource-rules-promtool.test.ts)', () => {
+    const resources = new Set([computeAlertsGroup(config), storageAlertsGroup(config)].flatMap((g) => g.rules.filter(isAlertingRule).map((r) => r.alert)));
+    const names = [...new Set(alertingRules(config).map((r) => r.alert))].filter((n) => !resources.has(n)).sort();
     expect(Object.keys(CASES).sort()).toEqual(names);
   });
 

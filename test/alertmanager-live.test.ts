@@ -206,6 +206,52 @@ describe('generated Alertmanager config, live (Alertmanager 0.25 with loopback s
     expect(amLog).not.toMatch(/hooks\.slack\.com|smtp\.gmail\.com|api\.opsgenie\.com/);
   }, 60_000);
 
+  it('resource alerts: a node\'s page stands for its containers, a disk\'s page for its warnings, and nothing more', async () => {
+    const cpu = 'ImmigrationAiHighCpuUsage';
+    const disk = 'ImmigrationAiDiskAlmostFull';
+    const node = (n: string, severity: string) => ({ alertname: cpu, severity, scope: 'node', job: 'node-exporter', instance: n, node: n });
+    const container = (n: string, c: string, severity: string) => ({ alertname: cpu, severity, scope: 'container', job: 'kubelet', node: n, namespace: 'immigration-ai', pod: `${c}-0`, container: c });
+    const fs = (severity: string, extra: Record<string, string> = {}) => ({
+      alertname: disk, severity, scope: 'node', job: 'node-exporter', instance: 'node-r1', node: 'node-r1', device: '/dev/nvme0n1p1', fstype: 'ext4', mountpoint: '/', resource: 'space', ...extra,
+    });
+    await post([
+      { labels: node('node-r1', 'critical') },
+      { labels: container('node-r1', 'api', 'critical') },
+      { labels: container('node-r1', 'worker', 'warning') },
+      { labels: node('node-r2', 'warning') },
+      { labels: container('node-r2', 'api', 'critical') },
+      { labels: container('node-r2', 'worker', 'warning') },
+      { labels: container('node-r3', 'api', 'critical') },
+      { labels: fs('critical') },
+      { labels: fs('warning') },
+      { labels: fs('warning', { condition: 'filling_up' }) },
+      { labels: fs('warning', { resource: 'inodes' }) },
+    ]);
+    const state = async (name: string, labels: Record<string, string>): Promise<string | undefined> => {
+      const found = (await alertsNamed(name)).find((a) => Object.entries(labels).every(([k, v]) => a.labels[k] === v) && Object.keys(a.labels).length === Object.keys(labels).length);
+      return found?.status.state;
+    };
+    // Inhibition is computed when Alertmanager is asked; give the posted alerts a moment to be indexed.
+    await waitFor('the container page on the paging node to be inhibited', async () => ((await state(cpu, container('node-r1', 'api', 'critical'))) === 'suppressed' ? true : undefined));
+    const expected: [string, Record<string, string>, string][] = [
+      [cpu, node('node-r1', 'critical'), 'active'],
+      // node-r1 pages: its containers' alerts, page or warning, are the same incident.
+      [cpu, container('node-r1', 'worker', 'warning'), 'suppressed'],
+      // node-r2 only warns: it silences a container's warning, never a container's page.
+      [cpu, node('node-r2', 'warning'), 'active'],
+      [cpu, container('node-r2', 'api', 'critical'), 'active'],
+      [cpu, container('node-r2', 'worker', 'warning'), 'suppressed'],
+      // A container on a node without an alert is on its own.
+      [cpu, container('node-r3', 'api', 'critical'), 'active'],
+      // The disk's page silences its threshold and its "filling up" warnings, not its inode warning.
+      [disk, fs('critical'), 'active'],
+      [disk, fs('warning'), 'suppressed'],
+      [disk, fs('warning', { condition: 'filling_up' }), 'suppressed'],
+      [disk, fs('warning', { resource: 'inodes' }), 'active'],
+    ];
+    for (const [name, labels, want] of expected) expect({ labels, state: await state(name, labels) }).toEqual({ labels, state: want });
+  }, 30_000);
+
   it('maintenance mode inhibits every alert but Watchdog and the warning that it lasts too long', async () => {
     await post([
       { labels: { alertname: 'ImmigrationAiMaintenanceMode', severity: 'none', job: 'immigration-ai-exporter' } },

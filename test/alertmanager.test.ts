@@ -225,6 +225,16 @@ describe('inhibition rules', () => {
       equal: ['cluster'],
     });
   });
+
+  it('a node\'s resource alert silences the same alert of the containers on that node, never a page by a warning', () => {
+    expect(rules[0].equal).toEqual(expect.arrayContaining(['scope', 'resource', 'node', 'namespace', 'pod', 'container', 'persistentvolumeclaim']));
+    // A disk's critical silences its "filling up" warning too.
+    expect(rules[0].equal).not.toContain('condition');
+    expect(rules.slice(2)).toEqual([
+      { source_matchers: ['scope="node"', 'severity="critical"'], target_matchers: ['scope="container"'], equal: ['alertname', 'cluster', 'node'] },
+      { source_matchers: ['scope="node"', 'severity="warning"'], target_matchers: ['scope="container"', 'severity="warning"'], equal: ['alertname', 'cluster', 'node'] },
+    ]);
+  });
 });
 
 describe('paths', () => {

@@ -58,6 +58,11 @@ function swapKubernetesSd(value: unknown, seen: unknown[]): unknown {
 }
 function expectValidKubernetesSd(sd: unknown): void {
   const s = sd as { role: string; namespaces: { names: string[] } };
+  // Nodes are cluster-scoped: node discovery (the kubelets) has no namespaces.
+  if (s.role === 'node') {
+    expect(s).toEqual({ role: 'node' });
+    return;
+  }
   expect(Object.keys(s).sort()).toEqual(['namespaces', 'role']);
   expect(SD_ROLES).toContain(s.role);
   expect(Object.keys(s.namespaces)).toEqual(['names']);
@@ -71,7 +76,12 @@ function extractPrometheus(objs: K8sObject[], dir: string, jobs: number): string
   const rules = find(objs, 'ConfigMap', 'prometheus-rules').data as Record<string, string>;
   expect(Object.keys(rules).length).toBeGreaterThan(0);
   for (const [name, content] of Object.entries(rules)) write(join(dir, 'rules', name), content);
-  const text = cfg['prometheus.yml'].split('/etc/prometheus/rules/').join(`${dir}/rules/`);
+  // The ServiceAccount token and CA Kubernetes mounts into the pod (the kubelet scrape reads them; promtool wants them to exist).
+  const sa = '/var/run/secrets/kubernetes.io/serviceaccount';
+  write(join(dir, 'serviceaccount', 'token'), 'placeholder-token');
+  write(join(dir, 'serviceaccount', 'ca.crt'), 'placeholder-ca');
+  const text = cfg['prometheus.yml'].split('/etc/prometheus/rules/').join(`${dir}/rules/`).split(`${sa}/`).join(`${dir}/serviceaccount/`);
+  expect(text).not.toBe(cfg['prometheus.yml'].split('/etc/prometheus/rules/').join(`${dir}/rules/`));
   const sds: unknown[] = [];
   const checkable = swapKubernetesSd(parse(text), sds);
   expect(sds.length).toBe(jobs + 1); // every scrape job + the Alertmanager discovery
@@ -85,7 +95,7 @@ describe('embedded Prometheus config', () => {
 
   it.each(ENVS)('%s: promtool check config passes on the extracted config and its rules', (env) => {
     const dir = join(work, `prom-${env}`);
-    const file = extractPrometheus(objects(env), dir, env === 'production' ? 8 : 7);
+    const file = extractPrometheus(objects(env), dir, env === 'production' ? 11 : 10);
     const r = run(promtool, ['check', 'config', file]);
     const ruleFiles = rulesTree(loadConfig(env, {})).paths().length;
     expect(ruleFiles).toBeGreaterThan(1);
@@ -97,7 +107,7 @@ describe('embedded Prometheus config', () => {
     const cfg = parse(find(objects('production'), 'ConfigMap', 'prometheus-config').data!['prometheus.yml' as never]);
     expect(cfg.global.external_labels).toEqual({ cluster: 'immigration-ai-production', replica: '$(POD_NAME)' });
     expect(cfg.scrape_configs.map((j: { job_name: string }) => j.job_name)).toEqual(
-      ['immigration-ai-exporter', 'immigration-ai', 'prometheus', 'alertmanager', 'grafana', 'loki', 'alloy', 'immigration-ai-sms-bridge']);
+      ['immigration-ai-exporter', 'immigration-ai', 'prometheus', 'alertmanager', 'grafana', 'loki', 'alloy', 'immigration-ai-sms-bridge', 'node-exporter', 'kubelet', 'kubelet-cadvisor']);
     expect(cfg.alerting.alert_relabel_configs).toEqual([{ action: 'labeldrop', regex: 'replica' }]);
     expect(cfg.alerting.alertmanagers[0].kubernetes_sd_configs[0]).toEqual({ role: 'endpointslice', namespaces: { names: ['immigration-ai-monitoring'] } });
     expect(cfg.rule_files).toEqual(['/etc/prometheus/rules/*.yaml']);
@@ -106,7 +116,7 @@ describe('embedded Prometheus config', () => {
   it('with remote_write on, the config still loads and reads the token from the mounted Secret', () => {
     const objs = objects('production', { kubernetes: { remoteWrite: { enabled: true, url: 'https://mimir.example.internal/api/v1/push' } } });
     const dir = join(work, 'prom-rw');
-    const file = extractPrometheus(objs, dir, 8);
+    const file = extractPrometheus(objs, dir, 11);
     const cfg = parse(find(objs, 'ConfigMap', 'prometheus-config').data!['prometheus.yml' as never]);
     expect(cfg.remote_write[0].authorization.credentials_file).toBe('/etc/prometheus/secrets/prometheus-remote-write/token');
     const r = run(promtool, ['check', 'config', file]);

@@ -4,7 +4,7 @@
  * pod selected by any policy of a type is isolated for that type; a connection needs the source's
  * egress and the destination's ingress to allow it).
  */
-import { ALERTMANAGER, ALLOY, EXPORTER, GRAFANA, LOKI, PROMETHEUS, REPORTS, SMS_BRIDGE } from '../contract/components.js';
+import { ALERTMANAGER, ALLOY, EXPORTER, GRAFANA, KUBELET, LOKI, NODE_EXPORTER, PROMETHEUS, REPORTS, SMS_BRIDGE } from '../contract/components.js';
 import { ENVIRONMENT_NAMES, loadConfig } from '../contract/config/index.js';
 import { synthesizeEnvironment } from '../stacks/synth.js';
 import { allowed, type Endpoint, selects } from '../stacks/review/network-policy.js';
@@ -33,10 +33,11 @@ describe.each(ENVIRONMENT_NAMES)('NetworkPolicies (%s)', (env) => {
   const loki = pod(LOKI.name);
   const exporter = pod(EXPORTER.name);
   const alloy = pod(ALLOY.name, config.kubernetes.logCollectorNamespace);
+  const nodeExporter = pod(NODE_EXPORTER.name, config.kubernetes.nodeExporterNamespace);
   const reports = pod('immigration-ai-daily-report');
 
   it('default deny in both namespaces, and every workload has its own ingress+egress policy', () => {
-    for (const n of [ns, config.kubernetes.logCollectorNamespace]) {
+    for (const n of [ns, config.kubernetes.logCollectorNamespace, config.kubernetes.nodeExporterNamespace]) {
       const deny = policies.find((p) => p.metadata.namespace === n && p.metadata.name === 'default-deny');
       expect(deny?.spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
     }
@@ -60,6 +61,8 @@ describe.each(ENVIRONMENT_NAMES)('NetworkPolicies (%s)', (env) => {
       ['Prometheus scrapes Alloy', prometheus, alloy, ALLOY.port],
       ['Prometheus to Alertmanager', prometheus, alertmanager, ALERTMANAGER.port],
       ['Prometheus to the Kubernetes API', prometheus, world, 443],
+      ['Prometheus scrapes node-exporter', prometheus, nodeExporter, NODE_EXPORTER.port],
+      ['Prometheus scrapes the kubelets', prometheus, world, KUBELET.port],
       ['Grafana to Prometheus', grafana, prometheus, PROMETHEUS.port],
       ['Grafana to Loki', grafana, loki, LOKI.port],
       ['Grafana to Alertmanager', grafana, alertmanager, ALERTMANAGER.port],
@@ -94,6 +97,13 @@ describe.each(ENVIRONMENT_NAMES)('NetworkPolicies (%s)', (env) => {
       ['Grafana to the internet', grafana, world, 443],
       ['reports to the exporter', reports, exporter, EXPORTER.port],
       ['Prometheus to SMTP', prometheus, world, 587],
+      ['node-exporter to the internet', nodeExporter, world, 443],
+      ['node-exporter to the Kubernetes API', nodeExporter, world, 6443],
+      ['node-exporter to Prometheus', nodeExporter, prometheus, PROMETHEUS.port],
+      ['Grafana scraping node-exporter', grafana, nodeExporter, NODE_EXPORTER.port],
+      ['the app to node-exporter', appPod, nodeExporter, NODE_EXPORTER.port],
+      ['Alloy to the kubelets', alloy, world, KUBELET.port],
+      ['the exporter to the kubelets', exporter, world, KUBELET.port],
     ];
     for (const [why, from, to, port] of mustNot) expect({ why, allowed: allowed(policies, from, to, port) }).toEqual({ why, allowed: false });
     void REPORTS;

@@ -49,6 +49,17 @@ describe('operator profile', () => {
     }
   });
 
+  it('node and container metrics: kube-prometheus-stack\'s own node-exporter and kubelet jobs, our rules only', () => {
+    // Nothing scrapes or runs node-exporter or the kubelet from here: no second node-exporter, no second kubelet job.
+    expect(objects.filter((o) => o.kind === 'ServiceMonitor').map((o) => o.metadata.name).sort()).toEqual(['immigration-ai', 'immigration-ai-exporter']);
+    expect(objects.filter((o) => ['DaemonSet', 'ClusterRole', 'ClusterRoleBinding'].includes(o.kind))).toEqual([]);
+    const groups = (find(objects, 'PrometheusRule', 'immigration-ai').spec as { groups: { name: string; rules: { record?: string; expr: string }[] }[] }).groups;
+    const resources = groups.find((g) => g.name === 'immigration-ai-resources.rules')!;
+    // Selected by kube-prometheus-stack's job names, recorded under names of our own (never kubernetes-mixin's).
+    expect(resources.rules.map((r) => r.expr).join('\n')).toMatch(/job="node-exporter"[\s\S]*job="kubelet"[\s\S]*job="kube-state-metrics"/);
+    for (const r of resources.rules) expect(r.record).toMatch(/^[a-z_]+:immigration_ai_[a-z_]+:[a-z0-9_]+$/);
+  });
+
   it('the exporter ServiceMonitor keeps the job label of the contract', () => {
     const sm = find(objects, 'ServiceMonitor', 'immigration-ai-exporter').spec as any;
     expect(sm.endpoints[0]).toMatchObject({ port: 'http-metrics', relabelings: [{ targetLabel: 'job', replacement: 'immigration-ai-exporter' }] });
@@ -82,7 +93,10 @@ describe('alertmanager.yml -> AlertmanagerConfig', () => {
     expect(spec.inhibitRules[0]).toEqual({
       sourceMatch: [{ name: 'severity', matchType: '=', value: 'critical' }],
       targetMatch: [{ name: 'severity', matchType: '=', value: 'warning' }],
-      equal: ['alertname', 'cluster', 'job', 'instance', 'component', 'mountpoint', 'method', 'route', 'reason', 'slo'],
+      equal: [
+        'alertname', 'cluster', 'job', 'instance', 'component', 'mountpoint', 'method', 'route', 'reason', 'slo',
+        'scope', 'resource', 'node', 'device', 'namespace', 'pod', 'container', 'persistentvolumeclaim',
+      ],
     });
   });
 

@@ -3,7 +3,8 @@
  * resources within the component budget, probes, pinned images from the config, least-privilege RBAC,
  * and no secret value anywhere.
  */
-import { PSS_EXCEPTION_LABEL } from '../charts/alloy.js';
+import { KUBELET_SCRAPE_ROLE } from '../charts/prometheus.js';
+import { PSS_EXCEPTION_LABEL, PSS_EXCEPTION_REASON_ANNOTATION } from '../charts/lib/pod-security.js';
 import { ENVIRONMENT_NAMES, loadConfig, type MonitoringConfig } from '../contract/config/index.js';
 import type { FileTree } from '../stacks/output/file-tree.js';
 import { synthesizeEnvironment } from '../stacks/synth.js';
@@ -39,24 +40,36 @@ describe.each(cases)('%s/%s', (env, folder) => {
     expect(objects.flatMap((o) => validateManifest(o))).toEqual([]);
   });
 
-  it('every pod meets the restricted Pod Security Standard, except the labelled log collector', () => {
+  it('every pod meets the restricted Pod Security Standard, except the labelled log collector and node-exporter', () => {
+    // The documented exceptions: read-only host mounts in a namespace of their own; only the log collector runs as root.
+    const EXCEPTIONS: Record<string, { workload: string; root: boolean; hostPaths: string[] }> = {
+      'host-log-mounts': { workload: 'alloy', root: true, hostPaths: ['/var/log'] },
+      'host-metrics-mounts': { workload: 'node-exporter', root: false, hostPaths: ['/', '/sys'] },
+    };
+    const seen = new Set<string>();
     for (const w of workloads(objects)) {
       const spec = podSpecOf(w);
       const where = `${w.kind}/${w.metadata.name}`;
-      const exception = podLabelsOf(w)[PSS_EXCEPTION_LABEL] === 'host-log-mounts';
+      const exceptionName = podLabelsOf(w)[PSS_EXCEPTION_LABEL];
+      const exception = exceptionName === undefined ? undefined : EXCEPTIONS[exceptionName];
       expect({ where, hostNetwork: spec.hostNetwork, hostPID: spec.hostPID, hostIPC: spec.hostIPC }).toEqual({ where });
       expect({ where, seccomp: spec.securityContext?.seccompProfile?.type }).toEqual({ where, seccomp: 'RuntimeDefault' });
       const hostPaths = (spec.volumes ?? []).filter((v: any) => v.hostPath);
       if (exception) {
-        expect(w.metadata.name).toBe('alloy');
+        seen.add(exceptionName);
+        expect(w.metadata.name).toBe(exception.workload);
+        expect(hostPaths.map((v: any) => v.hostPath.path).sort()).toEqual(exception.hostPaths);
         const ns = objects.find((o) => o.kind === 'Namespace' && o.metadata.name === w.metadata.namespace)!;
-        expect(ns.metadata.labels![PSS_EXCEPTION_LABEL]).toBe('host-log-mounts');
-        expect(ns.metadata.annotations!['immigration-ai/pod-security-exception-reason']).toMatch(/read-only hostPath/);
+        expect(ns.metadata.labels![PSS_EXCEPTION_LABEL]).toBe(exceptionName);
+        expect(ns.metadata.annotations![PSS_EXCEPTION_REASON_ANNOTATION]).toMatch(/read-only hostPath/);
         expect(ns.metadata.labels!['pod-security.kubernetes.io/warn']).toBe('restricted');
         expect(w.metadata.namespace).not.toBe(config.namespace);
+        // Alone in its namespace.
+        expect(workloads(objects).filter((o) => o.metadata.namespace === w.metadata.namespace).map((o) => o.metadata.name)).toEqual([w.metadata.name]);
         const hostMounts = spec.containers.flatMap((c: any) => c.volumeMounts).filter((m: any) => hostPaths.some((v: any) => v.name === m.name));
-        expect(hostMounts.length).toBeGreaterThan(0);
+        expect(hostMounts.length).toBe(hostPaths.length);
         for (const m of hostMounts) expect({ where, mount: m.mountPath, readOnly: m.readOnly }).toEqual({ where, mount: m.mountPath, readOnly: true });
+        if (!exception.root) expect({ where, runAsNonRoot: spec.securityContext?.runAsNonRoot }).toEqual({ where, runAsNonRoot: true });
       } else {
         expect({ where, hostPaths }).toEqual({ where, hostPaths: [] });
         expect({ where, runAsNonRoot: spec.securityContext?.runAsNonRoot }).toEqual({ where, runAsNonRoot: true });
@@ -67,10 +80,12 @@ describe.each(cases)('%s/%s', (env, folder) => {
         const at = `${where} ${c.name}`;
         expect({ at, ape: sc.allowPrivilegeEscalation, privileged: sc.privileged, drop: sc.capabilities?.drop, add: sc.capabilities?.add, ro: sc.readOnlyRootFilesystem, seccomp: sc.seccompProfile?.type })
           .toEqual({ at, ape: false, drop: ['ALL'], ro: true, seccomp: 'RuntimeDefault' });
-        if (!exception) expect({ at, runAsNonRoot: sc.runAsNonRoot, uid: sc.runAsUser }).toEqual({ at, runAsNonRoot: true });
+        if (!exception?.root) expect({ at, runAsNonRoot: sc.runAsNonRoot, uid: sc.runAsUser }).toEqual({ at, runAsNonRoot: true });
         expect({ at, hostPorts: (c.ports ?? []).filter((p: any) => p.hostPort) }).toEqual({ at, hostPorts: [] });
       }
     }
+    // The standalone profile deploys both; the operator profile neither (kube-prometheus-stack has its own node-exporter).
+    expect([...seen].sort()).toEqual(folder === 'k8s' ? Object.keys(EXCEPTIONS).sort() : []);
   });
 
   it('the monitoring namespace enforces "restricted"', () => {
@@ -120,14 +135,28 @@ describe.each(cases)('%s/%s', (env, folder) => {
     }
   });
 
-  it('only Prometheus and Alloy mount an API token; RBAC is namespaced, read-only and never touches Secrets', () => {
+  it('only Prometheus and Alloy mount an API token; RBAC is read-only, namespaced but for the kubelet scrape, and never touches Secrets', () => {
     for (const w of workloads(objects)) {
       const spec = podSpecOf(w);
       const expected = ['prometheus', 'alloy'].includes(w.metadata.name);
       expect({ w: w.metadata.name, automount: spec.automountServiceAccountToken }).toEqual({ w: w.metadata.name, automount: expected });
       expect(objects.some((o) => o.kind === 'ServiceAccount' && o.metadata.name === spec.serviceAccountName && o.metadata.namespace === w.metadata.namespace)).toBe(true);
     }
-    expect(objects.filter((o) => o.kind === 'ClusterRole' || o.kind === 'ClusterRoleBinding')).toEqual([]);
+    // One ClusterRole, because nodes are cluster-scoped: node discovery (list, watch nodes) and the
+    // kubelet's /metrics and /metrics/cadvisor (get nodes/metrics), bound to Prometheus only.
+    const cluster = objects.filter((o) => o.kind === 'ClusterRole' || o.kind === 'ClusterRoleBinding');
+    if (folder === 'operator') expect(cluster).toEqual([]);
+    else {
+      expect(cluster.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([`ClusterRole/${KUBELET_SCRAPE_ROLE}`, `ClusterRoleBinding/${KUBELET_SCRAPE_ROLE}`]);
+      expect(cluster[0].rules).toEqual([
+        { apiGroups: [''], resources: ['nodes'], verbs: ['list', 'watch'] },
+        { apiGroups: [''], resources: ['nodes/metrics'], verbs: ['get'] },
+      ]);
+      expect(cluster[1]).toMatchObject({
+        roleRef: { kind: 'ClusterRole', name: KUBELET_SCRAPE_ROLE },
+        subjects: [{ kind: 'ServiceAccount', name: 'prometheus', namespace: config.namespace }],
+      });
+    }
     for (const role of objects.filter((o) => o.kind === 'Role')) {
       for (const rule of role.rules as { resources: string[]; verbs: string[] }[]) {
         expect(rule.resources).not.toContain('secrets');

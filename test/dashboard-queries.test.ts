@@ -2,8 +2,9 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RECORDED, RECORDED_NAMES } from '../contract/recording-rules.js';
-import { ALL_METRICS, jobOf, SCRAPE_JOBS, seriesNames } from '../contract/metric-catalog.js';
+import { ALL_EXTERNAL, externalJob } from '../contract/external-metrics.js';
+import { RECORDED, RECORDED_NAMES, recordedSeries } from '../contract/recording-rules.js';
+import { ALL_METRICS, jobOf, seriesNames } from '../contract/metric-catalog.js';
 import { ENVIRONMENT_NAMES, loadConfig } from '../contract/config/index.js';
 import { toYaml } from '../contract/serialize.js';
 import { buildDashboards } from '../dashboards/index.js';
@@ -70,7 +71,8 @@ describe('every dashboard query parses and references only known series', () => 
   it('pins every selector of our series to the scrape job that publishes it', () => {
     const jobOfSeries = new Map<string, string>();
     for (const def of ALL_METRICS) for (const n of seriesNames(def)) jobOfSeries.set(n, `="${jobOf(def)}"`);
-    for (const n of RECORDED_NAMES) jobOfSeries.set(n, `="${SCRAPE_JOBS.app}"`);
+    for (const n of RECORDED_NAMES) jobOfSeries.set(n, `="${recordedSeries(n)!.job}"`);
+    for (const def of ALL_EXTERNAL) jobOfSeries.set(def.name, `="${externalJob(def.source)}"`);
     const selectors = production.flatMap((d) => lintDashboard(d.model)).flatMap((r) => r.result.selectors);
     expect(selectors.length).toBeGreaterThan(100);
     for (const s of selectors) {
@@ -95,6 +97,9 @@ describe('the lint catches what it claims to (each case must fail)', () => {
     ['histogram without _bucket', 'histogram_quantile(0.9, rate(immigration_ai_http_request_duration_seconds[$__rate_interval]))', /unknown metric/],
     ['unknown recording rule', 'job:immigration_ai_http_requests:rate1h', /unknown metric/],
     ['label the metric does not have', 'immigration_ai_health_status{job="immigration-ai-exporter", endpoint="x"}', /has no label "endpoint"/],
+    ['node-exporter series we do not read', 'node_load1{job="node-exporter"}', /unknown metric node_load1/],
+    ['cAdvisor label that does not exist', 'container_memory_working_set_bytes{job="kubelet", deployment="api"}', /has no label "deployment"/],
+    ['resource recording rule label it drops', 'namespace_persistentvolumeclaim:immigration_ai_volume_used:ratio{job="kubelet", node="a"}', /has no label "node"/],
     ['hard-coded rate range', 'rate(immigration_ai_http_requests_total[5m])', /rate\(\) must run over \[\$__rate_interval\]/],
     ['increase over $__interval', 'increase(immigration_ai_http_requests_total[$__interval])', /increase\(\) must run over/],
     ['rate over a subquery', 'rate(immigration_ai_http_requests_total[$__rate_interval:1m])', /must run over/],
@@ -115,6 +120,8 @@ describe('the lint catches what it claims to (each case must fail)', () => {
     expect(lintPromQL(`${RECORDED.httpDurationQuantile5m}{job="immigration-ai", quantile="0.99"}`).problems).toEqual([]);
     expect(lintPromQL('count(ALERTS{alertstate="firing"}) + sum(up{job="immigration-ai"})').problems).toEqual([]);
     expect(lintPromQL('rate(process_cpu_seconds_total[$__rate_interval]) + nodejs_eventloop_lag_p99_seconds').problems).toEqual([]);
+    expect(lintPromQL('instance:immigration_ai_node_cpu_busy:ratio_rate5m{job="node-exporter", node="n"}').problems).toEqual([]);
+    expect(lintPromQL('kubelet_volume_stats_available_bytes{job="kubelet", metrics_path="/metrics", persistentvolumeclaim="data"}').problems).toEqual([]);
     expect(isKnownSeries('immigration_ai_http_request_duration_seconds_bucket')).toBe(true);
     expect(isKnownSeries('immigration_ai_http_request_duration_seconds')).toBe(false);
   });

@@ -346,6 +346,21 @@ describe('exporter service', () => {
     }
   });
 
+  it('a node over its limits fails /api/health/system, never the platform\'s /api/health (deployment gates read it)', async () => {
+    // Memory is always above 0%: over the limit in every sample; judged once 1 s of samples is covered.
+    const { exporter, url } = await start({ DATABASE_URL: db.url, STORAGE_DIR: storage, SYSTEM_MEMORY_UNHEALTHY_RATIO: '0', SYSTEM_CHECK_WINDOW_SECONDS: '1' });
+    cleanups.push(() => exporter.stop());
+    expect((await get(`${url}/api/health/system`)).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 1200));
+    const system = await get(`${url}/api/health/system`);
+    expect(system.status).toBe(503);
+    expect(JSON.parse(system.body)).toMatchObject({ status: 'unhealthy', window_seconds: 1, details: expect.stringMatching(/^System resources over limits: memory usage \d+(\.\d)?% \(above the limit for 1 s\)$/) });
+    const health = await get(`${url}/api/health`);
+    expect(health.status).toBe(200);
+    expect(JSON.parse(health.body)).toMatchObject({ overall_status: 'healthy', checks: { database: { status: 'healthy' }, storage: { status: 'healthy' }, system: { status: 'unhealthy' } } });
+    expect(sampleOf((await get(`${url}/metrics`)).body, 'immigration_ai_health_status{component="system"}')).toBe(0);
+  });
+
   it('runs business queries from BUSINESS_QUERIES_FILE and drops rows whose labels are not identifiers', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'iao-bq-'));
     cleanups.push(() => rmSync(dir, { recursive: true, force: true }));

@@ -1,13 +1,15 @@
 /**
  * Every rule expression parses with the current PromQL grammar (@prometheus-io/lezer-promql, the
  * parser of Prometheus 3's UI), complementing promtool 2.42, and names only series that exist: a
- * catalog metric (with the job that publishes it), a recording rule of ours, or a self-metric of
- * Prometheus/Alertmanager.
+ * catalog metric (with the job that publishes it), a series of node-exporter, the kubelet or
+ * kube-state-metrics we read (external-metrics.ts, with its job), a recording rule of ours, or a
+ * self-metric of Prometheus/Alertmanager.
  */
 import { parser } from '@prometheus-io/lezer-promql';
 import { buildRuleGroups,  } from '../alert-rules/index.js';
 import { isRecordingRule } from '../contract/rules.js';
 import { ALL_METRICS, jobOf, seriesNames } from '../contract/metric-catalog.js';
+import { ALL_EXTERNAL, externalJob } from '../contract/external-metrics.js';
 import { ENVIRONMENT_NAMES, loadConfig } from '../contract/config/index.js';
 
 interface Selector {
@@ -53,8 +55,12 @@ describe.each(ENVIRONMENT_NAMES)('%s rule expressions', (env) => {
     for (const r of rules) {
       for (const s of parsePromql(r.expr).selectors) {
         const def = catalog.get(s.metric);
+        const theirs = ALL_EXTERNAL.find((d) => d.name === s.metric);
         if (def) {
           if (!s.text.includes(`job="${jobOf(def)}"`)) unknown.push(`${r.name}: ${s.text} lacks job="${jobOf(def)}"`);
+        } else if (theirs) {
+          // node-exporter, cAdvisor, kubelet and kube-state-metrics series, under the job that scrapes them.
+          if (!s.text.includes(`job="${externalJob(theirs.source)}"`)) unknown.push(`${r.name}: ${s.text} lacks job="${externalJob(theirs.source)}"`);
         } else if (!recorded.has(s.metric) && !SELF_METRICS.has(s.metric)) unknown.push(`${r.name}: ${s.metric}`);
       }
     }

@@ -87,8 +87,10 @@ describe('alerting', () => {
     const h = head({ alerting: { thresholds: { critical: { cpuUsageRatio: after } } } });
     const r = await review(h);
     const alerting = r.findings.filter((f) => f.area === 'alerting');
+    // The threshold is shared by the node and container rules (one finding naming both) and the exporter's fallback.
     expect(alerting.map((f) => [f.level, f.text.replace(/; annotations changed: .*$/, '.')])).toEqual([
-      ['notice', `\`${ALERTS.highCpuUsage}\` critical: fires above ${after} instead of ${before}, after ${criticalFor}.`],
+      ['notice', `\`${ALERTS.highCpuUsage}\` critical (scope=node) and \`${ALERTS.highCpuUsage}\` critical (scope=container): fires above ${after} instead of ${before}, after ${criticalFor}.`],
+      ['notice', `\`${ALERTS.highCpuUsage}\` critical (scope=host): fires when \`immigration_ai_system_cpu_usage_ratio\` is above ${after} instead of ${before}, after ${criticalFor}.`],
     ]);
     expect(r.risks).toEqual([]);
     expect(r.code).toBe(0);
@@ -101,14 +103,14 @@ describe('alerting', () => {
     const h = head({ alerting: { criticalForSeconds: config.alerting.criticalForSeconds * 2 } });
     h.edit(ENV, 'prometheus/rules/immigration-ai-platform.yaml', (text) => {
       const doc = parseYaml(text) as Json;
-      doc.groups[0].rules = doc.groups[0].rules.filter((r: Json) => r.alert !== ALERTS.diskAlmostFull);
+      doc.groups[0].rules = doc.groups[0].rules.filter((r: Json) => r.alert !== ALERTS.exporterDown);
       return toYaml(doc);
     });
     const r = await review(h);
     const forChange = r.findings.find((f) => f.text.endsWith(`fires after ${promDuration(config.alerting.criticalForSeconds * 2)} instead of ${criticalFor}.`));
     expect(forChange?.level).toBe('notice');
     expect(forChange?.text).toContain(`\`${ALERTS.databaseDown}\` critical`);
-    expect(r.risks).toEqual([`\`${ALERTS.diskAlmostFull}\` critical removed: this critical condition no longer pages anyone.`]);
+    expect(r.risks).toEqual([`\`${ALERTS.exporterDown}\` critical removed: this critical condition no longer pages anyone.`]);
     expect(r.code).toBe(RISK_EXIT);
   });
 });
@@ -132,10 +134,10 @@ describe('routing', () => {
   });
 
   it('a suppressed alert type routes its critical rule to null: exactly one risk', async () => {
-    const r = await review(head({ suppression: { suppressedAlertTypes: [ALERTS.highCpuUsage] } }));
-    expect(r.risks).toEqual([`\`${ALERTS.highCpuUsage}{severity="critical"}\` no longer reaches a receiver that notifies anyone: critical -> null.`]);
-    expect(r.texts).toContain(`\`${ALERTS.highCpuUsage}{severity="warning"}\` now reaches null (was warning).`);
-    const row = r.report.environments[0].routing.find((x) => x.alert === `${ALERTS.highCpuUsage}{severity="critical"}`);
+    const r = await review(head({ suppression: { suppressedAlertTypes: [ALERTS.endpointErrorRateHigh] } }));
+    expect(r.risks).toEqual([`\`${ALERTS.endpointErrorRateHigh}{severity="critical"}\` no longer reaches a receiver that notifies anyone: critical -> null.`]);
+    expect(r.texts).toContain(`\`${ALERTS.endpointErrorRateHigh}{severity="warning"}\` now reaches null (was warning).`);
+    const row = r.report.environments[0].routing.find((x) => x.alert === `${ALERTS.endpointErrorRateHigh}{severity="critical"}`);
     expect(row).toMatchObject({ origin: 'rule', before: ['critical'], after: ['null'] });
     expect(r.code).toBe(RISK_EXIT);
   });
@@ -278,14 +280,14 @@ describe('the command', () => {
   });
 
   it('markdown fits a pull-request comment: marker, risks first, one collapsible section per environment', async () => {
-    const h = head({ suppression: { suppressedAlertTypes: [ALERTS.highCpuUsage] } });
+    const h = head({ suppression: { suppressedAlertTypes: [ALERTS.endpointErrorRateHigh] } });
     const r = await runDiff(['--base-dir', base.dir, '--head-dir', h.dir, '--env', ENV, '--format', 'markdown']);
     const md = r.stdout;
     expect(md.startsWith('<!-- immigration-ai-review-diff -->\n')).toBe(true);
     expect(md.indexOf('#### Risks')).toBeGreaterThan(0);
     expect(md.indexOf('#### Risks')).toBeLessThan(md.indexOf('<details'));
     expect(md).toContain(`<details open><summary><b>${ENV}</b>: 1 risk, `);
-    expect(md).toContain(`| \`${ALERTS.highCpuUsage}{severity="critical"}\` | \`critical\` | \`null\` |`);
+    expect(md).toContain(`| \`${ALERTS.endpointErrorRateHigh}{severity="critical"}\` | \`critical\` | \`null\` |`);
     expect(md.length).toBeLessThan(65_536);
   });
 

@@ -7,17 +7,33 @@
  * used by the tests) and 3.x (deployed) accept: `role: endpointslice` (2.21+), `authorization`
  * (2.26+), Alertmanager API v2 (the only one in 3.x).
  */
-import { SCRAPE_JOBS, TOOL_JOBS } from '../../contract/metric-catalog.js';
+import { externalNames, KUBELET_PATHS } from '../../contract/external-metrics.js';
+import { RESOURCE_JOBS, SCRAPE_JOBS, TOOL_JOBS } from '../../contract/metric-catalog.js';
 
-/** Scrape job names. The exporter and app names are the contract with the alert rules. */
+/** Scrape job names. The exporter, app, node-exporter and kubelet names are the contract with the alert rules. */
 export const JOBS = {
   exporter: SCRAPE_JOBS.exporter,
   app: SCRAPE_JOBS.app,
   ...TOOL_JOBS,
   /** The SMS bridge's own metrics (sent and dropped SMS). */
   smsBridge: SCRAPE_JOBS['sms-bridge'],
+  nodeExporter: RESOURCE_JOBS.nodeExporter,
+  kubelet: RESOURCE_JOBS.kubelet,
 } as const;
 export type JobKey = keyof typeof JOBS;
+
+/** The scrape pool of the kubelet's cAdvisor endpoint; its series are relabelled to job `kubelet`, as kube-prometheus-stack's are. */
+export const KUBELET_CADVISOR_POOL = 'kubelet-cadvisor';
+/** Where a pod's ServiceAccount token and the cluster CA are mounted. */
+const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
+
+/** How the kubelets are scraped: over HTTPS with the ServiceAccount token, keeping only what the rules and dashboards read. */
+export interface KubeletScrape {
+  /** Skip verifying the kubelets' serving certificates (self-signed unless serverTLSBootstrap is on). */
+  insecureSkipVerify: boolean;
+  /** Namespaces whose container and volume series are kept (the resource rules' watched namespaces). */
+  namespaces: string[];
+}
 
 /** The external label that differs between Prometheus replicas; dropped from alerts so Alertmanager deduplicates them. */
 export const REPLICA_LABEL = 'replica';
@@ -32,8 +48,13 @@ export interface KubernetesTarget {
 export type Discovery =
   | {
       kind: 'kubernetes';
-      /** Targets of every job but `immigration-ai` (which uses the app's annotations); the SMS bridge only when it runs. */
-      targets: Record<Exclude<JobKey, 'app' | 'smsBridge'>, KubernetesTarget> & { smsBridge?: KubernetesTarget };
+      /**
+       * Targets of every job but `immigration-ai` (which uses the app's annotations) and `kubelet`
+       * (node discovery); the SMS bridge only when it runs, node-exporter only when we deploy it.
+       */
+      targets: Record<Exclude<JobKey, 'app' | 'smsBridge' | 'nodeExporter' | 'kubelet'>, KubernetesTarget> & { smsBridge?: KubernetesTarget; nodeExporter?: KubernetesTarget };
+      /** Scrape every node's kubelet (standalone profile). */
+      kubelet?: KubeletScrape;
       /** The app's namespace; its Services opt in with `prometheus.io/scrape: "true"`. */
       appNamespace: string;
       /** The Alertmanager Service (every ready replica is an endpoint, so every replica gets every alert). */
@@ -109,18 +130,87 @@ function appJob(appNamespace: string): Obj {
   };
 }
 
+/** The Service's endpoints (one node-exporter pod per node), labelled with the node's name as instance and node. */
+function nodeExporterJob(t: KubernetesTarget): Obj {
+  return {
+    job_name: JOBS.nodeExporter,
+    kubernetes_sd_configs: [{ role: 'endpointslice', namespaces: { names: [t.namespace] } }],
+    relabel_configs: [
+      {
+        source_labels: ['__meta_kubernetes_service_name', '__meta_kubernetes_endpointslice_port_name'],
+        regex: `${t.service};${t.port}`,
+        action: 'keep',
+      },
+      // The node, not the pod: a node's series keep their identity when its node-exporter pod is replaced.
+      { source_labels: ['__meta_kubernetes_pod_node_name'], target_label: 'instance' },
+      { source_labels: ['__meta_kubernetes_pod_node_name'], target_label: 'node' },
+    ],
+  };
+}
+
+/** `keep` only the series whose label matches one of the values. */
+const keepOnly = (label: string, values: readonly string[]): Obj => ({ source_labels: [label], regex: values.join('|'), action: 'keep' });
+
+/**
+ * Every node's kubelet on its own port (10250), found through node discovery, authenticated with
+ * Prometheus' ServiceAccount token (RBAC `nodes/metrics` get). Not through the API server proxy:
+ * that needs `nodes/proxy`, which also lets its holder run commands in any pod through the kubelet.
+ * `/metrics` keeps only the volume stats and `/metrics/cadvisor` only the container series the
+ * rules and dashboards read, of our namespaces' real containers: cAdvisor is the largest source
+ * of series in a cluster.
+ */
+function kubeletJobs(k: KubeletScrape): Obj[] {
+  const common = (pool: string, path: string): Obj => ({
+    job_name: pool,
+    ...(path === KUBELET_PATHS.metrics ? {} : { metrics_path: path }),
+    scheme: 'https',
+    authorization: { type: 'Bearer', credentials_file: `${SERVICE_ACCOUNT_DIR}/token` },
+    tls_config: { ca_file: `${SERVICE_ACCOUNT_DIR}/ca.crt`, insecure_skip_verify: k.insecureSkipVerify },
+    kubernetes_sd_configs: [{ role: 'node' }],
+    relabel_configs: [
+      { source_labels: ['__meta_kubernetes_node_name'], target_label: 'instance' },
+      { source_labels: ['__meta_kubernetes_node_name'], target_label: 'node' },
+      // Both endpoints are job `kubelet`, told apart by `metrics_path` (kube-prometheus-stack's labels).
+      { target_label: 'job', replacement: JOBS.kubelet },
+      { source_labels: ['__metrics_path__'], target_label: 'metrics_path' },
+    ],
+  });
+  return [
+    {
+      ...common(JOBS.kubelet, KUBELET_PATHS.metrics),
+      metric_relabel_configs: [keepOnly('__name__', externalNames('kubelet')), keepOnly('namespace', k.namespaces)],
+    },
+    {
+      ...common(KUBELET_CADVISOR_POOL, KUBELET_PATHS.cadvisor),
+      // cAdvisor stamps its samples with its own collection time; honoured, a deleted container's
+      // series would linger for the 5-minute lookback (Prometheus tracks the staleness of such
+      // samples only from 2.48, with an option 2.42 refuses). Scrape time is accurate enough for
+      // 5-minute rates, and a container that is gone stops alerting at the next scrape.
+      honor_timestamps: false,
+      metric_relabel_configs: [
+        keepOnly('__name__', externalNames('cadvisor')),
+        keepOnly('namespace', k.namespaces),
+        // The pod-level cgroup (no container) and the sandbox (`POD`, older runtimes) are not containers of ours.
+        { source_labels: ['container'], regex: '|POD', action: 'drop' },
+      ],
+    },
+  ];
+}
+
 function staticJob(job: string, targets: string[], metricsPath?: string): Obj {
   return { job_name: job, ...(metricsPath ? { metrics_path: metricsPath } : {}), static_configs: [{ targets }] };
 }
 
-const JOB_ORDER: JobKey[] = ['exporter', 'app', 'prometheus', 'alertmanager', 'grafana', 'loki', 'alloy', 'smsBridge'];
+const JOB_ORDER: JobKey[] = ['exporter', 'app', 'prometheus', 'alertmanager', 'grafana', 'loki', 'alloy', 'smsBridge', 'nodeExporter', 'kubelet'];
 
 function scrapeConfigs(d: Discovery): Obj[] {
   if (d.kind === 'kubernetes') {
     return JOB_ORDER.flatMap((k) => {
       if (k === 'app') return [appJob(d.appNamespace)];
+      if (k === 'kubelet') return d.kubelet ? kubeletJobs(d.kubelet) : [];
       const target = d.targets[k];
-      return target ? [kubernetesJob(JOBS[k], target)] : [];
+      if (!target) return [];
+      return [k === 'nodeExporter' ? nodeExporterJob(target) : kubernetesJob(JOBS[k], target)];
     });
   }
   return JOB_ORDER.filter((k) => (d.targets[k] ?? []).length > 0).map((k) =>
@@ -188,7 +278,11 @@ export function buildPrometheusConfig(globals: PrometheusGlobals, options: Prome
   return out;
 }
 
-/** The plain prometheus.yml for VM users: every component on this host, rules next to the file. */
+/**
+ * The plain prometheus.yml for VM users: every component on this host, rules next to the file, and
+ * a node-exporter on localhost (Debian's `prometheus-node-exporter` listens on :9100) for the node
+ * alerts; without one, the exporter's own host gauges alert instead.
+ */
 export function buildPlainPrometheusConfig(globals: PrometheusGlobals, remoteWriteUrl?: string): Obj {
   return buildPrometheusConfig(globals, {
     replica: 'prometheus-0',
@@ -203,6 +297,7 @@ export function buildPlainPrometheusConfig(globals: PrometheusGlobals, remoteWri
         grafana: ['localhost:3000'],
         loki: ['localhost:3100'],
         alloy: ['localhost:12345'],
+        nodeExporter: ['localhost:9100'],
       },
       alertmanagers: ['localhost:9093'],
       appMetricsPath: '/api/metrics',

@@ -21,6 +21,8 @@ import type { ICronJob } from 'kubernetes-models/batch/v1/CronJob';
 import type { IIngress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
 import type { INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 import type { IPodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
+import type { IClusterRole } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole';
+import type { IClusterRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding';
 import type { IRole } from 'kubernetes-models/rbac.authorization.k8s.io/v1/Role';
 import type { IRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding';
 import type { IConfigMap } from 'kubernetes-models/v1/ConfigMap';
@@ -45,7 +47,7 @@ import { type ChartContext, componentLabels, selectorLabels } from './labels.js'
 export type KubeObject =
   | IConfigMap | ISecret | INamespace | IServiceAccount | IService | IPersistentVolumeClaim
   | IDeployment | IStatefulSet | IDaemonSet | ICronJob | IPodDisruptionBudget
-  | IRole | IRoleBinding | INetworkPolicy | IIngress
+  | IRole | IRoleBinding | IClusterRole | IClusterRoleBinding | INetworkPolicy | IIngress
   | IPrometheusRule | IServiceMonitor | IAlertmanagerConfig;
 
 export type ObjectMeta = NonNullable<IConfigMap['metadata']>;
@@ -183,6 +185,7 @@ export interface PodSpecInput {
   annotations?: Record<string, string>;
   restartPolicy?: IPodSpec['restartPolicy'];
   tolerations?: IPodSpec['tolerations'];
+  nodeSelector?: IPodSpec['nodeSelector'];
 }
 
 export function podTemplate(ctx: ChartContext, p: PodSpecInput): IPodTemplateSpec {
@@ -199,6 +202,7 @@ export function podTemplate(ctx: ChartContext, p: PodSpecInput): IPodTemplateSpe
       ...(p.terminationGracePeriodSeconds ? { terminationGracePeriodSeconds: p.terminationGracePeriodSeconds } : {}),
       ...(p.restartPolicy ? { restartPolicy: p.restartPolicy } : {}),
       ...(p.tolerations ? { tolerations: p.tolerations } : {}),
+      ...(p.nodeSelector ? { nodeSelector: p.nodeSelector } : {}),
     },
   };
 }
@@ -287,6 +291,28 @@ export function deployment(
     kind: 'Deployment',
     metadata: meta(ctx, component, component),
     spec: { replicas: d.replicas, selector: { matchLabels: selectorLabels(component) }, strategy, template: d.template },
+  });
+}
+
+/**
+ * A DaemonSet: one pod per node, replaced `maxUnavailable` at a time (a count, or a share of the
+ * nodes) so a rollout never blinds every node at once.
+ */
+export function daemonSet(
+  scope: Construct,
+  ctx: ChartContext,
+  component: string,
+  d: { namespace: string; template: IPodTemplateSpec; maxUnavailable: number | string; labels?: Record<string, string> },
+): void {
+  emit(scope, 'daemonset', {
+    apiVersion: 'apps/v1',
+    kind: 'DaemonSet',
+    metadata: meta(ctx, component, component, d.namespace, { labels: d.labels }),
+    spec: {
+      selector: { matchLabels: selectorLabels(component) },
+      updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: d.maxUnavailable } },
+      template: d.template,
+    },
   });
 }
 

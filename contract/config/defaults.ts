@@ -28,6 +28,8 @@ export const DEFAULT_CONFIG: Omit<MonitoringConfig, 'environment'> = {
         cpuUsageRatio: 0.8,
         memoryUsageRatio: 0.8,
         apiResponseSeconds: 2,
+        diskUsageRatio: 0.85,
+        diskFullWithinHours: 24,
       },
     },
     criticalForSeconds: 60,
@@ -108,6 +110,7 @@ export const DEFAULT_CONFIG: Omit<MonitoringConfig, 'environment'> = {
     alloy: 'docker.io/grafana/alloy:v1.10.1',
     configReloader: 'quay.io/prometheus-operator/prometheus-config-reloader:v0.84.0',
     exporter: 'ghcr.io/immigration-ai/observability-exporter:0.1.0',
+    nodeExporter: 'quay.io/prometheus/node-exporter:v1.12.1',
   },
   links: {
     runbookBaseUrl: 'https://github.com/immigration-ai/immigration-ai-observability/blob/main/dist/runbooks',
@@ -116,6 +119,9 @@ export const DEFAULT_CONFIG: Omit<MonitoringConfig, 'environment'> = {
   kubernetes: {
     appNamespace: 'immigration-ai',
     logCollectorNamespace: 'immigration-ai-monitoring-logs',
+    nodeExporterNamespace: 'immigration-ai-monitoring-node-exporter',
+    extraWatchedNamespaces: [],
+    kubelet: { insecureSkipVerify: true },
     ingressClassName: '',
     operatorReleaseLabel: 'kube-prometheus-stack',
     remoteWrite: {

@@ -60,13 +60,15 @@ export const CONFIG_SCHEMA: JSONSchemaType<MonitoringConfig> = {
             warning: {
               type: 'object',
               additionalProperties: false,
-              required: ['databaseResponseSeconds', 'errorRateRatio', 'cpuUsageRatio', 'memoryUsageRatio', 'apiResponseSeconds'],
+              required: ['databaseResponseSeconds', 'errorRateRatio', 'cpuUsageRatio', 'memoryUsageRatio', 'apiResponseSeconds', 'diskUsageRatio', 'diskFullWithinHours'],
               properties: {
                 databaseResponseSeconds: positiveNumber,
                 errorRateRatio: ratio,
                 cpuUsageRatio: ratio,
                 memoryUsageRatio: ratio,
                 apiResponseSeconds: positiveNumber,
+                diskUsageRatio: ratio,
+                diskFullWithinHours: positiveNumber,
               },
             },
           },
@@ -255,7 +257,7 @@ export const CONFIG_SCHEMA: JSONSchemaType<MonitoringConfig> = {
     images: {
       type: 'object',
       additionalProperties: false,
-      required: ['prometheus', 'alertmanager', 'grafana', 'loki', 'alloy', 'configReloader', 'exporter'],
+      required: ['prometheus', 'alertmanager', 'grafana', 'loki', 'alloy', 'configReloader', 'exporter', 'nodeExporter'],
       properties: {
         // A tag is required so every image is pinned; `latest` is refused by validate.ts.
         prometheus: { type: 'string', pattern: ':[^/]+$' },
@@ -265,6 +267,7 @@ export const CONFIG_SCHEMA: JSONSchemaType<MonitoringConfig> = {
         alloy: { type: 'string', pattern: ':[^/]+$' },
         configReloader: { type: 'string', pattern: ':[^/]+$' },
         exporter: { type: 'string', pattern: ':[^/]+$' },
+        nodeExporter: { type: 'string', pattern: ':[^/]+$' },
       },
     },
     links: {
@@ -279,10 +282,20 @@ export const CONFIG_SCHEMA: JSONSchemaType<MonitoringConfig> = {
     kubernetes: {
       type: 'object',
       additionalProperties: false,
-      required: ['appNamespace', 'logCollectorNamespace', 'ingressClassName', 'operatorReleaseLabel', 'remoteWrite'],
+      required: [
+        'appNamespace', 'logCollectorNamespace', 'nodeExporterNamespace', 'extraWatchedNamespaces', 'kubelet', 'ingressClassName', 'operatorReleaseLabel', 'remoteWrite',
+      ],
       properties: {
         appNamespace: k8sName,
         logCollectorNamespace: k8sName,
+        nodeExporterNamespace: k8sName,
+        extraWatchedNamespaces: { type: 'array', uniqueItems: true, items: k8sName },
+        kubelet: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['insecureSkipVerify'],
+          properties: { insecureSkipVerify: { type: 'boolean' } },
+        },
         ingressClassName: { type: 'string', pattern: '^([a-z0-9]([-a-z0-9.]*[a-z0-9])?)?$' },
         operatorReleaseLabel: { type: 'string', pattern: '^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$', maxLength: 63 },
         remoteWrite: {

@@ -49,6 +49,10 @@ export interface WarningThresholds {
   memoryUsageRatio: number;
   /** Monitoring guide: average API response >2000 ms. */
   apiResponseSeconds: number;
+  /** A filesystem or volume fuller than this is a warning (before the critical `diskUsageRatio`). */
+  diskUsageRatio: number;
+  /** A filesystem or volume that, at the rate of the last 6 hours, fills up within this many hours is a warning. */
+  diskFullWithinHours: number;
 }
 
 export interface AlertRoutingTiming {
@@ -241,6 +245,8 @@ export interface ImagesConfig {
   alloy: string;
   configReloader: string;
   exporter: string;
+  /** The node-exporter DaemonSet of the standalone profile. */
+  nodeExporter: string;
 }
 
 export interface LinksConfig {
@@ -255,6 +261,22 @@ export interface KubernetesConfig {
   appNamespace: string;
   /** Namespace of the log collector: its read-only host log mounts are not allowed under the restricted Pod Security Standard. */
   logCollectorNamespace: string;
+  /** Namespace of node-exporter (standalone profile): its read-only host mounts of / and /sys are not allowed under the restricted Pod Security Standard either. */
+  nodeExporterNamespace: string;
+  /**
+   * Namespaces whose containers and PersistentVolumeClaims the resource alerts watch besides the
+   * app's and ours (e.g. the database's, when it runs in the cluster).
+   */
+  extraWatchedNamespaces: string[];
+  /** How Prometheus (standalone profile) scrapes the kubelets' /metrics and /metrics/cadvisor over HTTPS. */
+  kubelet: {
+    /**
+     * Skip verifying the kubelet's serving certificate. Kubelets (kubeadm and most managed clusters)
+     * serve a self-signed certificate unless `serverTLSBootstrap` is on, so kube-prometheus-stack
+     * skips it by default too; set false where the cluster CA signs the kubelets' certificates.
+     */
+    insecureSkipVerify: boolean;
+  };
   /** Ingress class for Grafana's Ingress; empty uses the cluster's default class. */
   ingressClassName: string;
   /**

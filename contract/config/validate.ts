@@ -66,7 +66,7 @@ export function validateConfig(config: MonitoringConfig, fromEnv: ReadonlySet<st
     return problems;
   }
   const { critical, warning } = config.alerting.thresholds;
-  const pairs: [keyof typeof warning & keyof typeof critical][] = [['errorRateRatio'], ['cpuUsageRatio'], ['memoryUsageRatio']];
+  const pairs: [keyof typeof warning & keyof typeof critical][] = [['errorRateRatio'], ['cpuUsageRatio'], ['memoryUsageRatio'], ['diskUsageRatio']];
   for (const [k] of pairs) {
     if (warning[k] >= critical[k]) {
       problems.push({

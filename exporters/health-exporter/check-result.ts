@@ -11,6 +11,14 @@
 
 export type Component = 'database' | 'storage' | 'system';
 export const COMPONENTS: readonly Component[] = ['database', 'storage', 'system'];
+/**
+ * The components whose health is the platform's (`overall_status`, and the 200/503 of /api/health
+ * that deployment gates read): its database and its document storage. The system check is
+ * reported beside them but does not decide: it measures whichever node the exporter runs on, and
+ * a busy node is capacity, alerted per node and per container by the resource alerts; it must not
+ * fail a deployment or call the platform down.
+ */
+export const PLATFORM_COMPONENTS: readonly Component[] = ['database', 'storage'];
 export type Status = 'healthy' | 'unhealthy' | 'not_configured';
 
 export interface CheckResult {
@@ -34,6 +42,8 @@ export interface SystemCheckResult extends CheckResult {
   disk_usage_percent: number;
   disk_free_gb: number;
   uptime_seconds: number;
+  /** CPU and memory count as over their limits only when above them for this long. */
+  window_seconds: number;
 }
 
 export interface HealthReport {
@@ -47,7 +57,7 @@ export function notConfigured(component: Component, settings: string, timestamp 
   return { status: 'not_configured', response_time_ms: 0, timestamp, details: `${component} check not configured: set ${settings}` };
 }
 
-/** healthy when every configured check is (not_configured checks do not count), else unhealthy. */
+/** healthy when every configured check passed (not_configured checks do not count), else unhealthy; callers pass the platform's components. */
 export function overallStatus(results: readonly CheckResult[]): Exclude<Status, 'not_configured'> {
   return results.every((r) => r.status !== 'unhealthy') ? 'healthy' : 'unhealthy';
 }

@@ -4,6 +4,7 @@
  * exporter reporting "healthy" from the wrong database).
  */
 import { readFileSync } from 'node:fs';
+import { DEFAULT_WINDOW_SECONDS } from './system-check.js';
 
 export interface DirectoryStorageConfig {
   kind: 'directory';
@@ -45,6 +46,8 @@ export interface ExporterConfig {
   maintenanceMode: boolean;
   maintenanceModeFile?: string;
   unhealthy: { cpuRatio: number; memoryRatio: number; diskRatio: number };
+  /** SYSTEM_CHECK_WINDOW_SECONDS: CPU and memory are unhealthy only above their limits for this long. */
+  systemWindowSeconds: number;
   environment: string;
 }
 
@@ -154,6 +157,7 @@ export function loadExporterConfig(env: Env = process.env): ExporterConfig {
     memoryRatio: ratio('SYSTEM_MEMORY_UNHEALTHY_RATIO', 0.9),
     diskRatio: ratio('SYSTEM_DISK_UNHEALTHY_RATIO', 0.95),
   };
+  const systemWindowSeconds = parseNumber(env, 'SYSTEM_CHECK_WINDOW_SECONDS', DEFAULT_WINDOW_SECONDS, problems, { min: 1, max: 86400 });
 
   if (problems.length > 0) throw new ConfigError(problems);
   return {
@@ -173,6 +177,7 @@ export function loadExporterConfig(env: Env = process.env): ExporterConfig {
     maintenanceMode,
     maintenanceModeFile: env.MAINTENANCE_MODE_FILE?.trim() || undefined,
     unhealthy,
+    systemWindowSeconds,
     environment: env.MONITORING_ENVIRONMENT?.trim() || 'dev',
   };
 }

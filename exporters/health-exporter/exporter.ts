@@ -29,7 +29,7 @@ export async function startExporter(config: ExporterConfig, options: { logger?: 
   const monitor = new HealthMonitor({
     database: new DatabaseCheck(config.databaseUrl, config.checkTimeoutMs, queries),
     storage: new StorageCheck(config.storage),
-    system: new SystemCheck(config.diskPaths, config.unhealthy),
+    system: new SystemCheck(config.diskPaths, config.unhealthy, config.systemWindowSeconds),
     metrics,
     logger,
     timeoutMs: config.checkTimeoutMs,

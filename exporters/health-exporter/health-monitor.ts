@@ -14,7 +14,7 @@
  * Every result's age is published (`immigration_ai_health_check_result_age_seconds{check}`).
  */
 import type { Logger } from 'pino';
-import { type CheckResult, type Component, COMPONENTS, type HealthReport, overallStatus, round, withTimeout } from './check-result.js';
+import { type CheckResult, type Component, COMPONENTS, type HealthReport, overallStatus, PLATFORM_COMPONENTS, round, withTimeout } from './check-result.js';
 import type { DatabaseCheck } from './database-check.js';
 import { type ExporterMetrics, recordCheck, recordDatabaseContent, recordDatabaseProbe, recordStorage, recordSystem } from './exporter-metrics.js';
 import type { StorageCheck } from './storage-check.js';
@@ -131,7 +131,7 @@ export class HealthMonitor {
 
   private currentReport(): HealthReport {
     const checks = Object.fromEntries(COMPONENTS.map((c) => [c, this.result(c)])) as Record<Component, CheckResult>;
-    return { overall_status: overallStatus(Object.values(checks)), timestamp: new Date().toISOString(), checks };
+    return { overall_status: overallStatus(PLATFORM_COMPONENTS.map((c) => checks[c])), timestamp: new Date().toISOString(), checks };
   }
 
   private result(component: Component): CheckResult {

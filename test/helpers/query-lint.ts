@@ -3,7 +3,8 @@
  * (@prometheus-io/lezer-promql), LogQL with Grafana's (@grafana/lezer-logql), after Grafana macro
  * and variable substitution. On top of parsing it checks what a grammar cannot:
  * - every metric is a catalog series (histograms: _bucket/_sum/_count), a shared recording rule
- *   (RECORDED) or a standard series (up, ALERTS, process and Node.js default metrics);
+ *   (RECORDED), a series of node-exporter, cAdvisor or the kubelet we read (external-metrics.ts)
+ *   or a standard series (up, ALERTS, process and Node.js default metrics);
  * - every label matcher on our metrics names a label the metric has;
  * - rate/irate/increase run over `$__rate_interval` (instant queries may use `$__range`), LogQL
  *   range aggregations over a macro;
@@ -16,7 +17,8 @@
  */
 import { parser as logqlParser } from '@grafana/lezer-logql';
 import { parser as promqlParser } from '@prometheus-io/lezer-promql';
-import { RECORDED, RECORDED_NAMES } from '../../contract/recording-rules.js';
+import { ALL_EXTERNAL, scrapeLabels } from '../../contract/external-metrics.js';
+import { RECORDED, RECORDED_NAMES, recordedSeries } from '../../contract/recording-rules.js';
 import { ALL_METRICS, SHARED_STATE_METRICS, seriesNames } from '../../contract/metric-catalog.js';
 import { type DashboardQuery, DEFAULT_MACROS, defaultVariableValues, listQueries, type MacroValues, substitute, type Substituted } from './dashboard-queries.js';
 
@@ -36,10 +38,9 @@ function knownSeries(): Map<string, Set<string> | undefined> {
       known.set(name, new Set(labels));
     }
   }
-  for (const name of RECORDED_NAMES) {
-    const labels = ['job', 'method', 'route', ...(name === RECORDED.httpDurationQuantile5m ? ['quantile'] : [])];
-    known.set(name, new Set(labels));
-  }
+  for (const name of RECORDED_NAMES) known.set(name, new Set(recordedSeries(name)?.labels));
+  // Not ours: their own labels plus what the scrape adds (job, instance, node, metrics_path).
+  for (const def of ALL_EXTERNAL) known.set(def.name, new Set([...def.labels, ...scrapeLabels(def.source)]));
   for (const name of STANDARD_SERIES) known.set(name, undefined);
   return known;
 }
@@ -213,7 +214,7 @@ export function lintPromQL(expr: string, options: LintOptions = {}): LintResult 
         if (name === undefined) problems.push(`selector without a metric name: ${text.slice(n.from, n.to)}`);
         else {
           metrics.push(name);
-          if (!isKnownSeries(name)) problems.push(`unknown metric ${name}: not in the catalog, RECORDED or the standard series`);
+          if (!isKnownSeries(name)) problems.push(`unknown metric ${name}: not in the catalog, RECORDED, external-metrics.ts or the standard series`);
         }
         const allowed = name === undefined ? undefined : KNOWN.get(name);
         const matchers = n.getChild('LabelMatchers');

@@ -1,12 +1,12 @@
 /**
- * Finds the Prometheus and Alertmanager binaries the tests and the local stack run, installing
+ * Finds the Prometheus, Alertmanager and node-exporter binaries the tests and the local stack run, installing
  * Debian's packages when they are missing (as kube-prometheus' `make test` fetches promtool), so a
  * fresh machine needs no manual step.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
-export type ToolName = 'prometheus' | 'promtool' | 'alertmanager' | 'amtool';
+export type ToolName = 'prometheus' | 'promtool' | 'alertmanager' | 'amtool' | 'node-exporter';
 
 /** Candidate executable names (Debian names Alertmanager's binary `prometheus-alertmanager`). */
 const CANDIDATES: Record<ToolName, string[]> = {
@@ -14,6 +14,7 @@ const CANDIDATES: Record<ToolName, string[]> = {
   promtool: ['promtool'],
   alertmanager: ['prometheus-alertmanager', 'alertmanager'],
   amtool: ['amtool'],
+  'node-exporter': ['prometheus-node-exporter', 'node_exporter'],
 };
 
 const DEBIAN_PACKAGE: Record<ToolName, string> = {
@@ -21,6 +22,7 @@ const DEBIAN_PACKAGE: Record<ToolName, string> = {
   promtool: 'prometheus',
   alertmanager: 'prometheus-alertmanager',
   amtool: 'prometheus-alertmanager',
+  'node-exporter': 'prometheus-node-exporter',
 };
 
 function onPath(name: string): string | undefined {
@@ -30,7 +32,7 @@ function onPath(name: string): string | undefined {
 }
 
 function find(tool: ToolName): string | undefined {
-  const fromEnv = process.env[`${tool.toUpperCase()}_BIN`];
+  const fromEnv = process.env[`${envName(tool)}_BIN`];
   if (fromEnv && existsSync(fromEnv)) return fromEnv;
   for (const c of CANDIDATES[tool]) {
     const p = onPath(c);
@@ -40,6 +42,9 @@ function find(tool: ToolName): string | undefined {
 }
 
 let aptUpdated = false;
+
+/** `node-exporter` -> `NODE_EXPORTER` (as in NODE_EXPORTER_BIN). */
+const envName = (tool: ToolName): string => tool.toUpperCase().replace(/-/g, '_');
 
 /** Path of `tool`; installs its Debian package when missing and running as root, else throws with the fix. */
 export function requireTool(tool: ToolName): string {
@@ -59,6 +64,6 @@ export function requireTool(tool: ToolName): string {
     if (installed) return installed;
   }
   throw new Error(
-    `${tool} not found. Install Debian's '${DEBIAN_PACKAGE[tool]}' package (apt-get install -y --no-install-recommends ${DEBIAN_PACKAGE[tool]}) or set ${tool.toUpperCase()}_BIN to its path.`,
+    `${tool} not found. Install Debian's '${DEBIAN_PACKAGE[tool]}' package (apt-get install -y --no-install-recommends ${DEBIAN_PACKAGE[tool]}) or set ${envName(tool)}_BIN to its path.`,
   );
 }

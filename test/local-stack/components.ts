@@ -2,11 +2,13 @@
  * The project's own services in the local stack, each run from build/ as a separate
  * node process in its own process group: the exporter (against the stack's PostgreSQL), the demo
  * app (with its fault-injection admin API), the traffic generator, and the SMS bridge (pointed at
- * the local Twilio stand-in).
+ * the local Twilio stand-in); and Debian's node-exporter for this host.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { NODE_EXPORTER_ARGS } from '../../charts/node-exporter.js';
 import type { MonitoringConfig } from '../../contract/config/index.js';
+import { requireTool } from '../helpers/tools.js';
 import { ManagedProcess } from './processes.js';
 import { repoRoot, url, type Topology } from './topology.js';
 
@@ -75,6 +77,26 @@ export function exporterProcess(t: Topology, config: MonitoringConfig, databaseU
     MAINTENANCE_MODE_FILE: t.paths.maintenanceFile,
     MONITORING_ENVIRONMENT: config.environment,
   }, t);
+}
+
+/**
+ * The DaemonSet's node-exporter flags (the same four collectors and filters), reading this
+ * machine's /proc, /sys and / instead of the node's mounted under /host, listening on `address`.
+ */
+export function localNodeExporterArgs(address: string): string[] {
+  return NODE_EXPORTER_ARGS.map((a) => a.replace('/host/root/', '/').replace('/host/root', '/').replace('/host/sys', '/sys')).map((a) =>
+    a.startsWith('--web.listen-address=') ? `--web.listen-address=${address}` : a,
+  );
+}
+
+/** Debian's prometheus-node-exporter (found or installed by test/helpers/tools.ts). */
+export function nodeExporterProcess(t: Topology): ManagedProcess {
+  return new ManagedProcess({
+    name: 'node-exporter',
+    command: requireTool('node-exporter'),
+    args: localNodeExporterArgs(`127.0.0.1:${t.ports.nodeExporter}`),
+    logFile: join(t.paths.logDir, 'node-exporter.log'),
+  });
 }
 
 export function smsBridgeProcess(t: Topology, config: MonitoringConfig): ManagedProcess {

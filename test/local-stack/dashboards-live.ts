@@ -3,11 +3,17 @@
  * stack as Grafana would run it (variables and macros substituted), both as an instant and as a
  * range query. A panel or variable query that errors or returns no series shows "No data" on a
  * healthy, busy system; annotation queries (events such as maintenance) must only not error. LogQL targets need Loki, which the local stack does not run: listed as skipped.
+ * So are the empty results of queries that read only what a kubelet publishes (container and
+ * volume series): node-exporter runs here, a kubelet does not.
  */
 import { buildDashboards } from '../../dashboards/index.js';
 import { defaultVariableValues, listQueries, substitute, type DashboardQuery } from '../helpers/dashboard-queries.js';
 import type { MonitoringConfig } from '../../contract/config/index.js';
 import { prometheusQuery } from './servers.js';
+import { ALL_EXTERNAL, externalJob } from '../../contract/external-metrics.js';
+import { RESOURCE_JOBS } from '../../contract/metric-catalog.js';
+import { recordedSeries } from '../../contract/recording-rules.js';
+import { lintPromQL } from '../helpers/query-lint.js';
 
 export interface DashboardCheck {
   checked: number;
@@ -16,6 +22,20 @@ export interface DashboardCheck {
 }
 
 type Json = Record<string, unknown>;
+
+/**
+ * The series a query reads that only a kubelet (cAdvisor, volume stats) or kube-state-metrics
+ * publishes, directly or through a recording rule; undefined when it reads none. Nothing here runs
+ * a kubelet: such queries must parse and run, but cannot return data.
+ */
+function kubeletOnly(expr: string): string[] | undefined {
+  const jobs = new Set<string>([RESOURCE_JOBS.kubelet, RESOURCE_JOBS.kubeStateMetrics]);
+  const names = lintPromQL(expr).metrics.filter((m) => {
+    const ext = ALL_EXTERNAL.find((d) => d.name === m);
+    return (ext !== undefined && jobs.has(externalJob(ext.source))) || jobs.has(recordedSeries(m)?.job ?? '');
+  });
+  return names.length > 0 ? [...new Set(names)] : undefined;
+}
 
 /** `label_values(<selector>, <label>)` variables take the first value Prometheus has for the label. */
 async function liveVariableValues(base: string, dashboard: Json): Promise<Record<string, string>> {
@@ -60,10 +80,14 @@ export async function checkDashboardsLive(config: MonitoringConfig, prometheusUr
       out.checked++;
       const instant = await prometheusQuery(prometheusUrl, expr);
       const ranged = await prometheusQuery(prometheusUrl, expr, range);
+      const unavailable = kubeletOnly(expr);
       for (const [kind, r] of [['instant', instant], ['range', ranged]] as const) {
         if (r.status !== 'success') out.failures.push(`${label} (${kind}): error ${r.error ?? r.status}: ${expr}`);
         // An annotation marks events (e.g. maintenance): on a healthy system it rightly has none.
-        else if (q.source !== 'annotation' && seriesCount(r as { status: string; data?: { result: unknown[] } }) === 0) out.failures.push(`${label} (${kind}): no series: ${expr}`);
+        else if (q.source !== 'annotation' && seriesCount(r as { status: string; data?: { result: unknown[] } }) === 0) {
+          if (unavailable) out.skipped.push(`${label} (${kind}: no kubelet here, ${unavailable.join(', ')})`);
+          else out.failures.push(`${label} (${kind}): no series: ${expr}`);
+        }
       }
     }
   }

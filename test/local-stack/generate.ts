@@ -83,6 +83,8 @@ export function generateLocalFiles(config: MonitoringConfig, t: Topology): Gener
           smsBridge: [`127.0.0.1:${t.ports.smsBridge}`],
           prometheus: t.ports.prometheus.map((p) => `127.0.0.1:${p}`),
           alertmanager: alertmanagers,
+          // As on a VM: node-exporter on this host, no kubelet (nothing here runs one).
+          nodeExporter: [`127.0.0.1:${t.ports.nodeExporter}`],
         },
         alertmanagers,
       },

@@ -70,6 +70,7 @@ Local monitoring stack is up (environment "local": production's rules and routes
   exporter        ${t.ports.exporter.map((p) => `${url(p)}/api/health`).join('  ')}   (two replicas; /metrics on each)
   demo app        ${url(t.ports.app)}   (traffic generator running)
   SMS bridge      ${url(t.ports.smsBridge)}
+  node-exporter   ${url(t.ports.nodeExporter)}
   PostgreSQL      ${stack.postgres.url.replace(/:[^:@/]+@/, ':***@')}
 
 Receivers (JSON lines; tail -f them):

@@ -2,14 +2,14 @@
  * The local stack: every component of the monitoring pipeline on 127.0.0.1, from the generated
  * configuration of the `local` environment. Used by `npm run stack:local` and the e2e tests.
  *
- *   fault -> PostgreSQL / demo app -> exporter / app /metrics -> 2 Prometheus replicas (rules)
+ *   fault -> PostgreSQL / demo app -> exporter / app /metrics (+ node-exporter) -> 2 Prometheus replicas (rules)
  *         -> 3 clustered Alertmanagers (routes, inhibitions, dedup) -> SMTP / Slack / SMS bridge
  *         -> Twilio / dead man's switch (local receivers that log what they get)
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MonitoringConfig } from '../../contract/config/index.js';
-import { appProcesses, exporterProcess, smsBridgeProcess, type AppControl } from './components.js';
+import { appProcesses, exporterProcess, nodeExporterProcess, smsBridgeProcess, type AppControl } from './components.js';
 import { describeDeliveries, readDeliveries } from './deliveries.js';
 import { generateLocalFiles, localConfig, type GeneratedFiles } from './generate.js';
 import { LocalPostgres } from './postgres.js';
@@ -120,10 +120,11 @@ export class LocalStack {
     const exporters = t.ports.exporter.map((_, i) => exporterProcess(t, this.config, this.postgres.url, i));
     const bridge = smsBridgeProcess(t, this.config);
     const app = appProcesses(t);
+    const nodeExporter = nodeExporterProcess(t);
     this.app = app.control;
     this.appProcess = app.app;
-    this.services.push(...exporters, bridge, app.app);
-    for (const s of [...exporters, bridge, app.app]) s.start();
+    this.services.push(...exporters, bridge, app.app, nodeExporter);
+    for (const s of [...exporters, bridge, app.app, nodeExporter]) s.start();
 
     this.log(`Alertmanager cluster (${t.ports.alertmanager.length} replicas)`);
     t.ports.alertmanager.forEach((_, i) => this.alertmanagers.push(alertmanagerProcess(t, i, this.files.alertmanagerConfig)));
@@ -137,6 +138,7 @@ export class LocalStack {
       ...exporters.map((e, i) => waitHttpOk(`${url(t.ports.exporter[i])}/metrics`, e, left())),
       waitHttpOk(`${url(t.ports.app)}/metrics`, app.app, left()),
       waitHttpOk(`${url(t.ports.smsBridge)}/healthz`, bridge, left()),
+      waitHttpOk(`${url(t.ports.nodeExporter)}/metrics`, nodeExporter, left()),
       ...this.alertmanagers.map((am, i) => waitHttpOk(`${this.alertmanagerUrls[i]}/-/ready`, am, left())),
       ...this.prometheus.map((p, i) => waitHttpOk(`${this.prometheusUrls[i]}/-/ready`, p, left())),
     ]);

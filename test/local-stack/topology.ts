@@ -26,6 +26,8 @@ export interface Topology {
     /** The demo app's fault-injection API (ADMIN_PORT). */
     appAdmin: number;
     smsBridge: number;
+    /** Debian's node-exporter, scraped as job `node-exporter` (the node alerts and dashboards). */
+    nodeExporter: number;
     smtp: number;
     slack: number;
     twilio: number;
@@ -50,7 +52,7 @@ export function repoRoot(): string {
 }
 
 export async function allocateTopology(dir: string): Promise<Topology> {
-  const n = PROMETHEUS_REPLICAS + 2 * ALERTMANAGER_REPLICAS + EXPORTER_REPLICAS + 9;
+  const n = PROMETHEUS_REPLICAS + 2 * ALERTMANAGER_REPLICAS + EXPORTER_REPLICAS + 10;
   const p = await freePorts(n);
   const take = (k: number): number[] => p.splice(0, k);
   const logDir = join(dir, 'logs');
@@ -65,6 +67,7 @@ export async function allocateTopology(dir: string): Promise<Topology> {
       app: take(1)[0],
       appAdmin: take(1)[0],
       smsBridge: take(1)[0],
+      nodeExporter: take(1)[0],
       smtp: take(1)[0],
       slack: take(1)[0],
       twilio: take(1)[0],
