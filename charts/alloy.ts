@@ -3,7 +3,7 @@ import type { Construct } from 'constructs';
 import { ALLOY } from '../contract/components.js';
 import { SCRAPE_JOBS } from '../contract/metric-catalog.js';
 import { type ChartContext, ENVIRONMENT_LABEL, PART_OF, selectorLabels } from './lib/labels.js';
-import { COMPONENT_BUDGET, configMap, container, emit, httpProbe, meta, namedPort, podTemplate, service, serviceAccount } from './lib/workload.js';
+import { COMPONENT_BUDGET, configChecksums, configMap, container, emit, httpProbe, meta, namedPort, podTemplate, service, serviceAccount } from './lib/workload.js';
 
 /** Marks the one documented exception to the restricted Pod Security Standard. */
 export const PSS_EXCEPTION_LABEL = 'immigration-ai/pod-security-exception';
@@ -151,7 +151,8 @@ export class AlloyChart extends Chart {
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'alloy-pod-discovery' },
       subjects: [{ kind: 'ServiceAccount', name: c, namespace: ns }],
     });
-    configMap(this, ctx, c, 'alloy-config', { 'config.alloy': alloyConfig(props) }, ns);
+    const config = { 'config.alloy': alloyConfig(props) };
+    configMap(this, ctx, c, 'alloy-config', config, ns);
 
     const pod = podTemplate(ctx, {
       component: c,
@@ -159,7 +160,7 @@ export class AlloyChart extends Chart {
       automountToken: true,
       uid: 0,
       labels: { [PSS_EXCEPTION_LABEL]: PSS_EXCEPTION_VALUE },
-      annotations: { 'immigration-ai/pod-security-exception-reason': PSS_EXCEPTION_REASON },
+      annotations: { 'immigration-ai/pod-security-exception-reason': PSS_EXCEPTION_REASON, ...configChecksums({ 'alloy-config': config }) },
       securityContext: { runAsUser: 0, runAsGroup: 0, runAsNonRoot: false, seccompProfile: { type: 'RuntimeDefault' } },
       tolerations: [{ operator: 'Exists', effect: 'NoSchedule' }],
       containers: [

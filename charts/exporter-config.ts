@@ -14,6 +14,17 @@ export interface ExporterSettings {
   lokiUrl: string;
 }
 
+/** The exporter ConfigMap's data: the pods that read it carry its checksum (configChecksums). */
+export function exporterConfigData(ctx: ChartContext, settings: ExporterSettings): Record<string, string> {
+  return {
+    PORT: String(EXPORTER.port),
+    HEALTH_CHECK_INTERVAL: String(settings.healthCheckIntervalSeconds),
+    LOG_LEVEL: settings.logLevel,
+    MONITORING_ENVIRONMENT: ctx.environment,
+    LOKI_URL: settings.lokiUrl,
+  };
+}
+
 /** Non-secret settings of the exporter (and of the report CronJobs), read as environment variables (`envFrom`). */
 export class ExporterConfigChart extends Chart {
   constructor(scope: Construct, id: string, ctx: ChartContext, settings: ExporterSettings) {
@@ -22,13 +33,7 @@ export class ExporterConfigChart extends Chart {
       apiVersion: 'v1',
       kind: 'ConfigMap',
       metadata: meta(ctx, EXPORTER.name, EXPORTER_CONFIGMAP),
-      data: {
-        PORT: String(EXPORTER.port),
-        HEALTH_CHECK_INTERVAL: String(settings.healthCheckIntervalSeconds),
-        LOG_LEVEL: settings.logLevel,
-        MONITORING_ENVIRONMENT: ctx.environment,
-        LOKI_URL: settings.lokiUrl,
-      },
+      data: exporterConfigData(ctx, settings),
       immutable: false,
     });
   }

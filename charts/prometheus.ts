@@ -110,6 +110,7 @@ export class PrometheusChart extends Chart {
       });
     }
 
+    // No checksum annotations for these two: the reloader sidecar applies their changes without a restart.
     configMap(this, ctx, c, PROMETHEUS_CONFIGMAP, { [PROMETHEUS_CONFIG_KEY]: toYaml(kubernetesPrometheusConfig(ctx, props)) });
     configMap(this, ctx, c, PROMETHEUS_RULES_CONFIGMAP, Object.fromEntries(ruleFiles(props.ruleGroups).map((f) => [f.name, f.text])));
 

@@ -5,7 +5,7 @@
 import { App, type Chart } from 'cdk8s';
 import { AlertmanagerChart } from '../charts/alertmanager.js';
 import { AlloyChart } from '../charts/alloy.js';
-import { ExporterConfigChart } from '../charts/exporter-config.js';
+import { ExporterConfigChart, exporterConfigData, type ExporterSettings } from '../charts/exporter-config.js';
 import { ExporterChart } from '../charts/exporter.js';
 import { GrafanaChart } from '../charts/grafana.js';
 import type { ChartContext } from '../charts/lib/labels.js';
@@ -31,6 +31,13 @@ export const prometheusGlobals = (config: MonitoringConfig) => ({
   cluster: config.cluster,
 });
 
+/** The exporter's ConfigMap settings (also read by the report CronJobs). */
+const exporterSettingsOf = (config: MonitoringConfig, lokiUrl: string): ExporterSettings => ({
+  healthCheckIntervalSeconds: config.healthCheckIntervalSeconds,
+  logLevel: config.environment === 'production' ? 'info' : 'debug',
+  lokiUrl,
+});
+
 /** Profile `standalone`: the whole stack. Each chart becomes one file under k8s/. */
 export function composeCharts(config: MonitoringConfig, artifacts: Artifacts): Chart[] {
   const app = new App();
@@ -39,12 +46,10 @@ export function composeCharts(config: MonitoringConfig, artifacts: Artifacts): C
   if (!config.monitoringEnabled) return charts;
   const { images, replicas, storage, kubernetes: k8s, channels } = config;
   const loki = lokiUrl(config.namespace);
+  const exporterSettings = exporterSettingsOf(config, loki);
+  const exporterConfig = exporterConfigData(ctx, exporterSettings);
   charts.push(
-    new ExporterConfigChart(app, 'exporter-config', ctx, {
-      healthCheckIntervalSeconds: config.healthCheckIntervalSeconds,
-      logLevel: config.environment === 'production' ? 'info' : 'debug',
-      lokiUrl: loki,
-    }),
+    new ExporterConfigChart(app, 'exporter-config', ctx, exporterSettings),
     new PrometheusChart(app, 'prometheus', ctx, {
       image: images.prometheus,
       reloaderImage: images.configReloader,
@@ -87,8 +92,10 @@ export function composeCharts(config: MonitoringConfig, artifacts: Artifacts): C
     new AlloyChart(app, 'alloy', ctx, {
       image: images.alloy, namespace: k8s.logCollectorNamespace, appNamespace: k8s.appNamespace, cluster: config.cluster, lokiUrl: loki,
     }),
-    new ExporterChart(app, 'exporter', ctx, { image: images.exporter, replicas: replicas.exporter }),
-    new ReportsChart(app, 'reports', ctx, { image: images.exporter, prometheusUrl: prometheusUrl(config.namespace), email: channels.email, slack: channels.slack }),
+    new ExporterChart(app, 'exporter', ctx, { image: images.exporter, replicas: replicas.exporter, config: exporterConfig }),
+    new ReportsChart(app, 'reports', ctx, {
+      image: images.exporter, prometheusUrl: prometheusUrl(config.namespace), email: channels.email, slack: channels.slack, exporterConfig,
+    }),
     new NetworkPoliciesChart(app, 'network-policies', ctx, {
       appNamespace: k8s.appNamespace,
       logCollectorNamespace: k8s.logCollectorNamespace,
@@ -112,14 +119,11 @@ export function composeOperatorCharts(config: MonitoringConfig, artifacts: Artif
     scrapeIntervalSeconds: config.scrapeIntervalSeconds,
   };
   const loki = lokiUrl(config.namespace);
+  const exporterSettings = exporterSettingsOf(config, loki);
   const charts: Chart[] = [
     new NamespaceChart(app, 'namespace', ctx),
-    new ExporterConfigChart(app, 'exporter-config', ctx, {
-      healthCheckIntervalSeconds: config.healthCheckIntervalSeconds,
-      logLevel: config.environment === 'production' ? 'info' : 'debug',
-      lokiUrl: loki,
-    }),
-    new ExporterChart(app, 'exporter', ctx, { image: config.images.exporter, replicas: config.replicas.exporter }),
+    new ExporterConfigChart(app, 'exporter-config', ctx, exporterSettings),
+    new ExporterChart(app, 'exporter', ctx, { image: config.images.exporter, replicas: config.replicas.exporter, config: exporterConfigData(ctx, exporterSettings) }),
     new OperatorPrometheusChart(app, 'prometheus', ctx, { ...operator, ruleGroups: artifacts.ruleGroups }),
     new OperatorAlertmanagerChart(app, 'alertmanager', ctx, { ...operator, alertmanager: artifacts.alertmanager }),
   ];
