@@ -234,7 +234,7 @@ export function service(
   component: string,
   name: string,
   ports: IServicePort[],
-  opts: { headless?: boolean; publishNotReady?: boolean; namespace?: string; annotations?: Record<string, string> } = {},
+  opts: { headless?: boolean; publishNotReady?: boolean; namespace?: string; annotations?: Record<string, string>; clientAffinity?: boolean } = {},
 ): void {
   emit(scope, `${name}-svc`, {
     apiVersion: 'v1',
@@ -245,6 +245,7 @@ export function service(
       ports,
       ...(opts.headless ? { clusterIP: 'None' } : { type: 'ClusterIP' }),
       ...(opts.publishNotReady ? { publishNotReadyAddresses: true } : {}),
+      ...(opts.clientAffinity ? { sessionAffinity: 'ClientIP' } : {}),
     },
   });
 }
