@@ -10,7 +10,7 @@ export interface ExporterSettings {
   /** HEALTH_CHECK_INTERVAL */
   healthCheckIntervalSeconds: number;
   logLevel: 'info' | 'debug';
-  /** Where the exporter ships its own logs (pino-loki), labelled job="immigration-ai". */
+  /** Where the exporter pushes its own logs (Loki's push API, pino-loki), labelled job="immigration-ai"; empty: stdout only. */
   lokiUrl: string;
 }
 

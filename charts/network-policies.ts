@@ -30,6 +30,8 @@ const NAME_LABEL = 'kubernetes.io/metadata.name';
 export interface NetworkProps {
   appNamespace: string;
   logCollectorNamespace: string;
+  /** Users reach Grafana only through the ingress controller in this namespace. */
+  ingressControllerNamespace: string;
   smtpPort: number;
   alertmanagerReplicas: number;
   grafanaReplicas: number;
@@ -62,12 +64,14 @@ export function flows(ctx: ChartContext, props: NetworkProps): Flow[] {
     { from: grafana, to: prometheus, ports: tcp(PROMETHEUS.port), why: 'datasource' },
     { from: grafana, to: loki, ports: tcp(LOKI.port), why: 'datasource' },
     { from: grafana, to: alertmanager, ports: tcp(ALERTMANAGER.port), why: 'datasource' },
-    { from: anywhere, to: grafana, ports: tcp(GRAFANA.port), why: 'users through the ingress controller' },
+    { from: { kind: 'namespace', namespace: props.ingressControllerNamespace }, to: grafana, ports: tcp(GRAFANA.port), why: 'users through the ingress controller' },
     { from: alertmanager, to: anywhere, ports: tcp(smtp, 443), why: 'SMTP, Slack and the heartbeat webhook' },
-    { from: alloy, to: loki, ports: tcp(LOKI.port), why: 'ship node logs' },
+    // Loki has no authentication (auth_enabled: false): only the collector writes, only Grafana reads
+    // (Prometheus' scrape of /metrics uses the same port; a NetworkPolicy cannot tell paths apart).
+    { from: alloy, to: loki, ports: tcp(LOKI.port), why: 'ship node logs and the pushed logs' },
     { from: alloy, to: anywhere, ports: tcp(443, 6443), why: 'Kubernetes API for pod discovery' },
-    { from: exporter, to: loki, ports: tcp(LOKI.port), why: 'the exporter ships its own logs' },
-    { from: app, to: loki, ports: tcp(LOKI.port), why: 'the app ships its logs (pino-loki)' },
+    { from: exporter, to: alloy, ports: tcp(ALLOY.pushPort), why: 'the exporter pushes its own logs to the collector' },
+    { from: app, to: alloy, ports: tcp(ALLOY.pushPort), why: 'the app pushes its logs (pino-loki) to the collector' },
     { from: exporter, to: anywhere, ports: tcp(5432, 443), why: 'PostgreSQL health checks; S3 storage checks' },
     { from: reports, to: prometheus, ports: tcp(PROMETHEUS.port), why: 'query the report figures' },
     { from: reports, to: anywhere, ports: tcp(smtp, 443), why: 'send the report by email and Slack' },
@@ -79,7 +83,7 @@ export function flows(ctx: ChartContext, props: NetworkProps): Flow[] {
     out.push({ from: alertmanager, to: pod(SMS_BRIDGE.name), ports: tcp(SMS_BRIDGE.port), why: 'critical alerts to the SMS bridge' });
     out.push({ from: pod(SMS_BRIDGE.name), to: anywhere, ports: tcp(443), why: 'Twilio Messages API' });
     out.push({ from: prometheus, to: pod(SMS_BRIDGE.name), ports: tcp(SMS_BRIDGE.port), why: 'scrape the SMS bridge' });
-    out.push({ from: pod(SMS_BRIDGE.name), to: loki, ports: tcp(LOKI.port), why: 'the SMS bridge ships its logs' });
+    out.push({ from: pod(SMS_BRIDGE.name), to: alloy, ports: tcp(ALLOY.pushPort), why: 'the SMS bridge pushes its logs to the collector' });
   }
   if (props.ldap) out.push({ from: grafana, to: anywhere, ports: tcp(389, 636), why: 'LDAP sign-in' });
   if (props.grafanaReplicas > 1) out.push({ from: grafana, to: anywhere, ports: tcp(5432), why: 'shared Grafana database' });

@@ -16,7 +16,7 @@ import { OperatorAlertmanagerChart, OperatorDashboardsChart, OperatorPrometheusC
 import { PrometheusChart } from '../charts/prometheus.js';
 import { ReportsChart } from '../charts/reports.js';
 import { SmsBridgeChart } from '../charts/sms-bridge.js';
-import { lokiUrl, prometheusUrl } from '../contract/components.js';
+import { logPushUrl, lokiUrl, prometheusUrl } from '../contract/components.js';
 import type { MonitoringConfig } from '../contract/config/index.js';
 import { toYaml, toYamlStream } from '../contract/serialize.js';
 import type { Artifacts } from './artifacts.js';
@@ -45,8 +45,9 @@ export function composeCharts(config: MonitoringConfig, artifacts: Artifacts): C
   const charts: Chart[] = [new NamespaceChart(app, 'namespace', ctx)];
   if (!config.monitoringEnabled) return charts;
   const { images, replicas, storage, kubernetes: k8s, channels } = config;
-  const loki = lokiUrl(config.namespace);
-  const exporterSettings = exporterSettingsOf(config, loki);
+  // Programs push their own logs to the collector, the only writer Loki accepts.
+  const logPush = logPushUrl(k8s.logCollectorNamespace);
+  const exporterSettings = exporterSettingsOf(config, logPush);
   const exporterConfig = exporterConfigData(ctx, exporterSettings);
   charts.push(
     new ExporterConfigChart(app, 'exporter-config', ctx, exporterSettings),
@@ -73,7 +74,7 @@ export function composeCharts(config: MonitoringConfig, artifacts: Artifacts): C
   );
   if (channels.sms.enabled) {
     charts.push(new SmsBridgeChart(app, 'sms-bridge', ctx, {
-      image: images.exporter, credentialsSecret: channels.sms.credentialsSecret, maxAlertsPerHour: config.suppression.maxAlertsPerHour, lokiUrl: loki,
+      image: images.exporter, credentialsSecret: channels.sms.credentialsSecret, maxAlertsPerHour: config.suppression.maxAlertsPerHour, lokiUrl: logPush,
     }));
   }
   charts.push(
@@ -90,7 +91,8 @@ export function composeCharts(config: MonitoringConfig, artifacts: Artifacts): C
     }),
     new LokiChart(app, 'loki', ctx, { image: images.loki, replicas: replicas.loki, logRetentionDays: config.logRetentionDays, storageGi: storage.lokiGi }),
     new AlloyChart(app, 'alloy', ctx, {
-      image: images.alloy, namespace: k8s.logCollectorNamespace, appNamespace: k8s.appNamespace, cluster: config.cluster, lokiUrl: loki,
+      image: images.alloy, namespace: k8s.logCollectorNamespace, appNamespace: k8s.appNamespace, cluster: config.cluster,
+      lokiUrl: lokiUrl(config.namespace), logFilesGroup: k8s.logFilesGroup,
     }),
     new ExporterChart(app, 'exporter', ctx, { image: images.exporter, replicas: replicas.exporter, config: exporterConfig }),
     new ReportsChart(app, 'reports', ctx, {
@@ -99,6 +101,7 @@ export function composeCharts(config: MonitoringConfig, artifacts: Artifacts): C
     new NetworkPoliciesChart(app, 'network-policies', ctx, {
       appNamespace: k8s.appNamespace,
       logCollectorNamespace: k8s.logCollectorNamespace,
+      ingressControllerNamespace: k8s.ingressControllerNamespace,
       smtpPort: channels.email.smtpPort,
       alertmanagerReplicas: replicas.alertmanager,
       grafanaReplicas: replicas.grafana,

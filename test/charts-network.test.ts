@@ -60,6 +60,7 @@ describe.each(ENVIRONMENT_NAMES)('NetworkPolicies (%s)', (env) => {
   };
   const world: Endpoint = { external: true };
   const appPod: Endpoint = { namespace: config.kubernetes.appNamespace, labels: { app: 'immigration-ai' } };
+  const ingressController: Endpoint = { namespace: config.kubernetes.ingressControllerNamespace, labels: { 'app.kubernetes.io/name': 'ingress-nginx' } };
   const prometheus = pod(PROMETHEUS.name);
   const alertmanager = pod(ALERTMANAGER.name);
   const grafana = pod(GRAFANA.name);
@@ -97,10 +98,11 @@ describe.each(ENVIRONMENT_NAMES)('NetworkPolicies (%s)', (env) => {
       ['Grafana to Loki', grafana, loki, LOKI.port],
       ['Grafana to Alertmanager', grafana, alertmanager, ALERTMANAGER.port],
       ['Alloy to Loki', alloy, loki, LOKI.port],
-      ['the app to Loki', appPod, loki, LOKI.port],
+      ['the app pushes its logs to the collector', appPod, alloy, ALLOY.pushPort],
+      ['the exporter pushes its logs to the collector', exporter, alloy, ALLOY.pushPort],
       ['Alertmanager to SMTP', alertmanager, world, config.channels.email.smtpPort],
       ['Alertmanager to Slack', alertmanager, world, 443],
-      ['users to Grafana through the ingress', world, grafana, GRAFANA.port],
+      ['users to Grafana through the ingress controller', ingressController, grafana, GRAFANA.port],
       ['the exporter to PostgreSQL', exporter, world, 5432],
       ['reports query Prometheus', reports, prometheus, PROMETHEUS.port],
       ['DNS', loki, world, 53, 'UDP'],
@@ -110,7 +112,11 @@ describe.each(ENVIRONMENT_NAMES)('NetworkPolicies (%s)', (env) => {
     }
     if (config.channels.sms.enabled) {
       const bridge = pod(SMS_BRIDGE.name);
-      must.push(['Alertmanager to the SMS bridge', alertmanager, bridge, SMS_BRIDGE.port], ['the SMS bridge to Twilio', bridge, world, 443]);
+      must.push(
+        ['Alertmanager to the SMS bridge', alertmanager, bridge, SMS_BRIDGE.port],
+        ['the SMS bridge to Twilio', bridge, world, 443],
+        ['the SMS bridge pushes its logs to the collector', bridge, alloy, ALLOY.pushPort],
+      );
     }
     for (const [why, from, to, port, proto] of must) expect({ why, allowed: allowed(policies, from, to, port, proto) }).toEqual({ why, allowed: true });
   });
@@ -127,6 +133,15 @@ describe.each(ENVIRONMENT_NAMES)('NetworkPolicies (%s)', (env) => {
       ['Grafana to the internet', grafana, world, 443],
       ['reports to the exporter', reports, exporter, EXPORTER.port],
       ['Prometheus to SMTP', prometheus, world, 587],
+      // Loki has no authentication: only Grafana reads it and only the collector writes to it.
+      ['the app to Loki (read or write)', appPod, loki, LOKI.port],
+      ['the exporter to Loki', exporter, loki, LOKI.port],
+      ['the reports to Loki', reports, loki, LOKI.port],
+      ['Alertmanager to Loki', alertmanager, loki, LOKI.port],
+      // Grafana only through the ingress controller.
+      ['the outside to Grafana, around the ingress', world, grafana, GRAFANA.port],
+      ['the app\'s namespace to Grafana', appPod, grafana, GRAFANA.port],
+      ['the app to the collector\'s metrics port', appPod, alloy, ALLOY.port],
     ];
     for (const [why, from, to, port] of mustNot) expect({ why, allowed: allowed(policies, from, to, port) }).toEqual({ why, allowed: false });
     void REPORTS;

@@ -3,7 +3,7 @@
  * resources within the component budget, probes, pinned images from the config, least-privilege RBAC,
  * and no secret value anywhere.
  */
-import { PSS_EXCEPTION_LABEL } from '../charts/alloy.js';
+import { ALLOY_STORAGE_HOST_PATH, ALLOY_UID, PSS_EXCEPTION_LABEL } from '../charts/alloy.js';
 import { ENVIRONMENT_NAMES, loadConfig, type MonitoringConfig } from '../contract/config/index.js';
 import type { FileTree } from '../stacks/output/file-tree.js';
 import { synthesizeEnvironment } from '../stacks/synth.js';
@@ -54,9 +54,16 @@ describe.each(cases)('%s/%s', (env, folder) => {
         expect(ns.metadata.annotations!['immigration-ai/pod-security-exception-reason']).toMatch(/read-only hostPath/);
         expect(ns.metadata.labels!['pod-security.kubernetes.io/warn']).toBe('restricted');
         expect(w.metadata.namespace).not.toBe(config.namespace);
+        // /var/log read-only; the only writable host folder is the collector's own positions folder.
         const hostMounts = spec.containers.flatMap((c: any) => c.volumeMounts).filter((m: any) => hostPaths.some((v: any) => v.name === m.name));
         expect(hostMounts.length).toBeGreaterThan(0);
-        for (const m of hostMounts) expect({ where, mount: m.mountPath, readOnly: m.readOnly }).toEqual({ where, mount: m.mountPath, readOnly: true });
+        for (const m of hostMounts) {
+          const path = hostPaths.find((v: any) => v.name === m.name).hostPath.path;
+          expect({ where, path, readOnly: m.readOnly ?? false }).toEqual({ where, path, readOnly: path !== ALLOY_STORAGE_HOST_PATH });
+        }
+        expect(hostPaths.map((v: any) => v.hostPath.path).sort()).toEqual([ALLOY_STORAGE_HOST_PATH, '/var/log']);
+        expect({ where, runAsNonRoot: spec.securityContext?.runAsNonRoot, uid: spec.securityContext?.runAsUser }).toEqual({ where, runAsNonRoot: true, uid: ALLOY_UID });
+        expect(spec.securityContext?.supplementalGroups).toEqual([config.kubernetes.logFilesGroup]);
       } else {
         expect({ where, hostPaths }).toEqual({ where, hostPaths: [] });
         expect({ where, runAsNonRoot: spec.securityContext?.runAsNonRoot }).toEqual({ where, runAsNonRoot: true });
@@ -65,9 +72,13 @@ describe.each(cases)('%s/%s', (env, folder) => {
       for (const c of [...(spec.initContainers ?? []), ...spec.containers]) {
         const sc = c.securityContext ?? {};
         const at = `${where} ${c.name}`;
+        // The collector's one-shot init container hands its positions folder to the collector's user: root with CHOWN only.
+        const chown = exception && (spec.initContainers ?? []).includes(c);
         expect({ at, ape: sc.allowPrivilegeEscalation, privileged: sc.privileged, drop: sc.capabilities?.drop, add: sc.capabilities?.add, ro: sc.readOnlyRootFilesystem, seccomp: sc.seccompProfile?.type })
-          .toEqual({ at, ape: false, drop: ['ALL'], ro: true, seccomp: 'RuntimeDefault' });
-        if (!exception) expect({ at, runAsNonRoot: sc.runAsNonRoot, uid: sc.runAsUser }).toEqual({ at, runAsNonRoot: true });
+          .toEqual({ at, ape: false, drop: ['ALL'], ro: true, seccomp: 'RuntimeDefault', ...(chown ? { add: ['CHOWN'] } : {}) });
+        if (chown) expect({ at, command: c.command[0], uid: sc.runAsUser }).toEqual({ at, command: 'chown', uid: 0 });
+        else expect({ at, runAsNonRoot: sc.runAsNonRoot ?? spec.securityContext?.runAsNonRoot, uid: sc.runAsUser ?? spec.securityContext?.runAsUser }).toEqual({ at, runAsNonRoot: true, uid: expect.any(Number) });
+        if (!chown) expect(sc.runAsUser ?? spec.securityContext?.runAsUser).not.toBe(0);
         expect({ at, hostPorts: (c.ports ?? []).filter((p: any) => p.hostPort) }).toEqual({ at, hostPorts: [] });
       }
     }

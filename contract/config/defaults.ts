@@ -104,6 +104,8 @@ export const DEFAULT_CONFIG: Omit<MonitoringConfig, 'environment'> = {
   kubernetes: {
     appNamespace: 'immigration-ai',
     logCollectorNamespace: 'immigration-ai-monitoring-logs',
+    logFilesGroup: 0,
+    ingressControllerNamespace: 'ingress-nginx',
     ingressClassName: '',
     operatorReleaseLabel: 'kube-prometheus-stack',
     remoteWrite: {

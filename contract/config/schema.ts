@@ -236,10 +236,12 @@ export const CONFIG_SCHEMA: JSONSchemaType<MonitoringConfig> = {
     kubernetes: {
       type: 'object',
       additionalProperties: false,
-      required: ['appNamespace', 'logCollectorNamespace', 'ingressClassName', 'operatorReleaseLabel', 'remoteWrite'],
+      required: ['appNamespace', 'logCollectorNamespace', 'logFilesGroup', 'ingressControllerNamespace', 'ingressClassName', 'operatorReleaseLabel', 'remoteWrite'],
       properties: {
         appNamespace: k8sName,
         logCollectorNamespace: k8sName,
+        logFilesGroup: { type: 'integer', minimum: 0, maximum: 2147483647 },
+        ingressControllerNamespace: k8sName,
         ingressClassName: { type: 'string', pattern: '^([a-z0-9]([-a-z0-9.]*[a-z0-9])?)?$' },
         operatorReleaseLabel: { type: 'string', pattern: '^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$', maxLength: 63 },
         remoteWrite: {

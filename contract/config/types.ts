@@ -201,6 +201,14 @@ export interface KubernetesConfig {
   appNamespace: string;
   /** Namespace of the log collector: its read-only host log mounts are not allowed under the restricted Pod Security Standard. */
   logCollectorNamespace: string;
+  /**
+   * Group that may read the node's log files: the log collector runs as a non-root user with this
+   * supplementary group. The kubelet writes pod logs as root:root, mode 0640, hence 0 by default;
+   * the application's own log folder must be readable by the same group.
+   */
+  logFilesGroup: number;
+  /** Namespace of the ingress controller: the only namespace allowed to reach Grafana (NetworkPolicy). */
+  ingressControllerNamespace: string;
   /** Ingress class for Grafana's Ingress; empty uses the cluster's default class. */
   ingressClassName: string;
   /**
