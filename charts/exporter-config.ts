@@ -21,7 +21,7 @@ export function exporterConfigData(ctx: ChartContext, settings: ExporterSettings
     HEALTH_CHECK_INTERVAL: String(settings.healthCheckIntervalSeconds),
     LOG_LEVEL: settings.logLevel,
     MONITORING_ENVIRONMENT: ctx.environment,
-    LOKI_URL: settings.lokiUrl,
+    ...(settings.lokiUrl !== '' ? { LOKI_URL: settings.lokiUrl } : {}),
   };
 }
 

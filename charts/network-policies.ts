@@ -9,6 +9,8 @@ import { emit, meta } from './lib/workload.js';
 
 export type Peer =
   | { kind: 'pod'; component: string; namespace: string }
+  /** Pods of a component that is not ours (kube-prometheus-stack's), by their own labels. */
+  | { kind: 'pods'; labels: Record<string, string>; namespace: string }
   | { kind: 'namespace'; namespace: string }
   /** Outside the cluster or unknown ahead of time (SMTP, Slack, Twilio, the database, the API server, the ingress controller). */
   | { kind: 'anywhere' };
@@ -100,6 +102,10 @@ function peerOf(p: Peer, policyNamespace: string): INetworkPolicyPeer | undefine
       return p.namespace === policyNamespace
         ? { podSelector: { matchLabels: selectorLabels(p.component) } }
         : { namespaceSelector: { matchLabels: { [NAME_LABEL]: p.namespace } }, podSelector: { matchLabels: selectorLabels(p.component) } };
+    case 'pods':
+      return p.namespace === policyNamespace
+        ? { podSelector: { matchLabels: p.labels } }
+        : { namespaceSelector: { matchLabels: { [NAME_LABEL]: p.namespace } }, podSelector: { matchLabels: p.labels } };
   }
 }
 
@@ -113,45 +119,90 @@ function rule(direction: 'from' | 'to', peer: Peer, ports: Flow['ports'], policy
 
 const samePod = (a: Peer, component: string, namespace: string): boolean => a.kind === 'pod' && a.component === component && a.namespace === namespace;
 
+/** Default deny and DNS in each namespace, then one policy per component of ours with its flows. */
+function emitPolicies(scope: Construct, ctx: ChartContext, all: Flow[], namespaces: string[]): void {
+  for (const ns of namespaces) {
+    emit(scope, `default-deny-${ns}`, {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: meta(ctx, 'network-policy', 'default-deny', ns),
+      spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
+    });
+    emit(scope, `dns-${ns}`, {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: meta(ctx, 'network-policy', 'allow-dns', ns),
+      spec: {
+        podSelector: {},
+        policyTypes: ['Egress'],
+        egress: [{ ports: [{ port: DNS_PORT, protocol: 'UDP' }, { port: DNS_PORT, protocol: 'TCP' }] }],
+      },
+    });
+  }
+  const components = new Map<string, { component: string; namespace: string }>();
+  for (const f of all) for (const p of [f.from, f.to]) if (p.kind === 'pod') components.set(`${p.namespace}/${p.component}`, p);
+  for (const { component, namespace } of [...components.values()].sort((a, b) => `${a.namespace}/${a.component}`.localeCompare(`${b.namespace}/${b.component}`))) {
+    const ingress = all.filter((f) => samePod(f.to, component, namespace)).map((f) => rule('from', f.from, f.ports, namespace));
+    const egress = all.filter((f) => samePod(f.from, component, namespace)).map((f) => rule('to', f.to, f.ports, namespace));
+    emit(scope, `${namespace}-${component}`, {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: meta(ctx, component, component, namespace),
+      spec: {
+        podSelector: { matchLabels: selectorLabels(component) },
+        policyTypes: ['Ingress', 'Egress'],
+        ...(ingress.length > 0 ? { ingress } : {}),
+        ...(egress.length > 0 ? { egress } : {}),
+      },
+    });
+  }
+}
+
 export class NetworkPoliciesChart extends Chart {
   constructor(scope: Construct, id: string, ctx: ChartContext, props: NetworkProps) {
     super(scope, id, { disableResourceNameHashes: true });
-    const all = flows(ctx, props);
-    const namespaces = [ctx.namespace, props.logCollectorNamespace];
-    for (const ns of namespaces) {
-      emit(this, `default-deny-${ns}`, {
-        apiVersion: 'networking.k8s.io/v1',
-        kind: 'NetworkPolicy',
-        metadata: meta(ctx, 'network-policy', 'default-deny', ns),
-        spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
-      });
-      emit(this, `dns-${ns}`, {
-        apiVersion: 'networking.k8s.io/v1',
-        kind: 'NetworkPolicy',
-        metadata: meta(ctx, 'network-policy', 'allow-dns', ns),
-        spec: {
-          podSelector: {},
-          policyTypes: ['Egress'],
-          egress: [{ ports: [{ port: DNS_PORT, protocol: 'UDP' }, { port: DNS_PORT, protocol: 'TCP' }] }],
-        },
-      });
-    }
-    const components = new Map<string, { component: string; namespace: string }>();
-    for (const f of all) for (const p of [f.from, f.to]) if (p.kind === 'pod') components.set(`${p.namespace}/${p.component}`, p);
-    for (const { component, namespace } of [...components.values()].sort((a, b) => `${a.namespace}/${a.component}`.localeCompare(`${b.namespace}/${b.component}`))) {
-      const ingress = all.filter((f) => samePod(f.to, component, namespace)).map((f) => rule('from', f.from, f.ports, namespace));
-      const egress = all.filter((f) => samePod(f.from, component, namespace)).map((f) => rule('to', f.to, f.ports, namespace));
-      emit(this, `${namespace}-${component}`, {
-        apiVersion: 'networking.k8s.io/v1',
-        kind: 'NetworkPolicy',
-        metadata: meta(ctx, component, component, namespace),
-        spec: {
-          podSelector: { matchLabels: selectorLabels(component) },
-          policyTypes: ['Ingress', 'Egress'],
-          ...(ingress.length > 0 ? { ingress } : {}),
-          ...(egress.length > 0 ? { egress } : {}),
-        },
-      });
-    }
+    emitPolicies(this, ctx, flows(ctx, props), [ctx.namespace, props.logCollectorNamespace]);
+  }
+}
+
+/** Profile `operator`: what our workloads need next to kube-prometheus-stack. */
+export interface OperatorNetworkProps {
+  /** kube-prometheus-stack's namespace (its Prometheus and Alertmanager pods). */
+  stackNamespace: string;
+  smsBridge: boolean;
+  /** Port of the log push endpoint the exporter and the bridge use; undefined when they log to stdout only. */
+  logPushPort?: number;
+}
+
+/** The Prometheus Operator labels the pods it runs with `app.kubernetes.io/name: prometheus` or `alertmanager`. */
+export const OPERATOR_POD_LABELS = { prometheus: { 'app.kubernetes.io/name': 'prometheus' }, alertmanager: { 'app.kubernetes.io/name': 'alertmanager' } } as const;
+
+export function operatorFlows(ctx: ChartContext, props: OperatorNetworkProps): Flow[] {
+  const ns = ctx.namespace;
+  const exporter: Peer = { kind: 'pod', component: EXPORTER.name, namespace: ns };
+  const bridge: Peer = { kind: 'pod', component: SMS_BRIDGE.name, namespace: ns };
+  const prometheus: Peer = { kind: 'pods', labels: OPERATOR_POD_LABELS.prometheus, namespace: props.stackNamespace };
+  const alertmanager: Peer = { kind: 'pods', labels: OPERATOR_POD_LABELS.alertmanager, namespace: props.stackNamespace };
+  const anywhere: Peer = { kind: 'anywhere' };
+  const out: Flow[] = [
+    { from: prometheus, to: exporter, ports: tcp(EXPORTER.port), why: 'the stack\'s Prometheus scrapes the exporter' },
+    { from: exporter, to: anywhere, ports: tcp(5432, 443), why: 'PostgreSQL health checks; S3 storage checks' },
+  ];
+  if (props.logPushPort !== undefined) out.push({ from: exporter, to: anywhere, ports: tcp(props.logPushPort), why: 'push its own logs' });
+  if (props.smsBridge) {
+    out.push(
+      { from: alertmanager, to: bridge, ports: tcp(SMS_BRIDGE.port), why: 'the stack\'s Alertmanager sends critical alerts to the SMS bridge' },
+      { from: prometheus, to: bridge, ports: tcp(SMS_BRIDGE.port), why: 'the stack\'s Prometheus scrapes the SMS bridge' },
+      { from: bridge, to: anywhere, ports: tcp(443), why: 'Twilio Messages API' },
+    );
+    if (props.logPushPort !== undefined) out.push({ from: bridge, to: anywhere, ports: tcp(props.logPushPort), why: 'push its own logs' });
+  }
+  return out;
+}
+
+export class OperatorNetworkPoliciesChart extends Chart {
+  constructor(scope: Construct, id: string, ctx: ChartContext, props: OperatorNetworkProps) {
+    super(scope, id, { disableResourceNameHashes: true });
+    emitPolicies(this, ctx, operatorFlows(ctx, props), [ctx.namespace]);
   }
 }

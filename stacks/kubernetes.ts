@@ -11,7 +11,7 @@ import { GrafanaChart } from '../charts/grafana.js';
 import type { ChartContext } from '../charts/lib/labels.js';
 import { LokiChart } from '../charts/loki.js';
 import { NamespaceChart } from '../charts/namespace.js';
-import { NetworkPoliciesChart } from '../charts/network-policies.js';
+import { NetworkPoliciesChart, OperatorNetworkPoliciesChart } from '../charts/network-policies.js';
 import { OperatorAlertmanagerChart, OperatorDashboardsChart, OperatorPrometheusChart, type OperatorProps } from '../charts/operator.js';
 import { PrometheusChart } from '../charts/prometheus.js';
 import { ReportsChart } from '../charts/reports.js';
@@ -112,27 +112,43 @@ export function composeCharts(config: MonitoringConfig, artifacts: Artifacts): C
   return charts;
 }
 
+/** The port a push URL connects to (its own, or the scheme's). */
+const portOf = (url: string): number => {
+  const u = new URL(url);
+  return u.port !== '' ? Number(u.port) : u.protocol === 'https:' ? 443 : 80;
+};
+
 /** Profile `operator`: an add-on for clusters that already run kube-prometheus-stack. */
 export function composeOperatorCharts(config: MonitoringConfig, artifacts: Artifacts): Chart[] {
   const app = new App();
   const ctx = contextOf(config);
+  const profile = config.kubernetes.operatorProfile;
+  const sms = config.channels.sms.enabled;
   const operator: OperatorProps = {
     releaseLabel: config.kubernetes.operatorReleaseLabel,
     appNamespace: config.kubernetes.appNamespace,
     scrapeIntervalSeconds: config.scrapeIntervalSeconds,
+    stackAlerts: !profile.stackDefaultRules,
+    smsBridge: sms,
   };
-  const loki = lokiUrl(config.namespace);
-  const exporterSettings = exporterSettingsOf(config, loki);
+  // This profile deploys no Loki: logs go where the setting says, or only to stdout.
+  const logPush = profile.logPushUrl;
+  const exporterSettings = exporterSettingsOf(config, logPush);
   const charts: Chart[] = [
     new NamespaceChart(app, 'namespace', ctx),
     new ExporterConfigChart(app, 'exporter-config', ctx, exporterSettings),
     new ExporterChart(app, 'exporter', ctx, { image: config.images.exporter, replicas: config.replicas.exporter, config: exporterConfigData(ctx, exporterSettings) }),
     new OperatorPrometheusChart(app, 'prometheus', ctx, { ...operator, ruleGroups: artifacts.ruleGroups }),
     new OperatorAlertmanagerChart(app, 'alertmanager', ctx, { ...operator, alertmanager: artifacts.alertmanager }),
+    new OperatorNetworkPoliciesChart(app, 'network-policies', ctx, {
+      stackNamespace: profile.stackNamespace,
+      smsBridge: sms,
+      logPushPort: logPush !== '' ? portOf(logPush) : undefined,
+    }),
   ];
-  if (config.channels.sms.enabled) {
+  if (sms) {
     charts.push(new SmsBridgeChart(app, 'sms-bridge', ctx, {
-      image: config.images.exporter, credentialsSecret: config.channels.sms.credentialsSecret, maxAlertsPerHour: config.suppression.maxAlertsPerHour, lokiUrl: loki,
+      image: config.images.exporter, credentialsSecret: config.channels.sms.credentialsSecret, maxAlertsPerHour: config.suppression.maxAlertsPerHour, lokiUrl: logPush,
     }));
   }
   if (artifacts.dashboards.length > 0) charts.push(new OperatorDashboardsChart(app, 'dashboards', ctx, artifacts.dashboards));

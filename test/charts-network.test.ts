@@ -147,3 +147,48 @@ describe.each(ENVIRONMENT_NAMES)('NetworkPolicies (%s)', (env) => {
     void REPORTS;
   });
 });
+
+describe.each(ENVIRONMENT_NAMES)('NetworkPolicies, operator profile (%s)', (env) => {
+  const config = loadConfig(env, {});
+  const objects = objectsIn(synthesizeEnvironment(config), '', 'operator');
+  const policies = objects.filter((o) => o.kind === 'NetworkPolicy');
+  const ns = config.namespace;
+  const stack = config.kubernetes.operatorProfile.stackNamespace;
+  const world: Endpoint = { external: true };
+  const ours = (name: string): Endpoint => ({ namespace: ns, labels: podLabelsOf(workloads(objects).find((o) => o.metadata.name === name)!) });
+  const exporter = ours(EXPORTER.name);
+  const stackPrometheus: Endpoint = { namespace: stack, labels: { 'app.kubernetes.io/name': 'prometheus', prometheus: 'kube-prometheus-stack-prometheus' } };
+  const stackAlertmanager: Endpoint = { namespace: stack, labels: { 'app.kubernetes.io/name': 'alertmanager', alertmanager: 'kube-prometheus-stack-alertmanager' } };
+  const stackGrafana: Endpoint = { namespace: stack, labels: { 'app.kubernetes.io/name': 'grafana' } };
+  const appPod: Endpoint = { namespace: config.kubernetes.appNamespace, labels: { app: 'immigration-ai' } };
+
+  it('default deny in our namespace, and every workload has its own ingress+egress policy', () => {
+    expect(policies.find((p) => p.metadata.name === 'default-deny')?.spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
+    for (const w of workloads(objects)) {
+      const own = policies.filter((p) => Object.keys((p.spec as any).podSelector.matchLabels ?? {}).length > 0 && matches((p.spec as any).podSelector, podLabelsOf(w)));
+      expect({ w: w.metadata.name, types: own.flatMap((p) => (p.spec as { policyTypes: string[] }).policyTypes).sort() }).toEqual({ w: w.metadata.name, types: ['Egress', 'Ingress'] });
+    }
+  });
+
+  it('lets kube-prometheus-stack\'s Prometheus and Alertmanager in, and nobody else', () => {
+    const must: [string, Endpoint, Endpoint, number][] = [
+      ['the stack\'s Prometheus scrapes the exporter', stackPrometheus, exporter, EXPORTER.port],
+      ['the exporter to PostgreSQL', exporter, world, 5432],
+      ['DNS', exporter, world, 53],
+    ];
+    const mustNot: [string, Endpoint, Endpoint, number][] = [
+      ['the app to the exporter', appPod, exporter, EXPORTER.port],
+      ['the stack\'s Grafana to the exporter', stackGrafana, exporter, EXPORTER.port],
+      ['the outside to the exporter', world, exporter, EXPORTER.port],
+      ['the stack\'s Alertmanager to the exporter', stackAlertmanager, exporter, EXPORTER.port],
+      ['the exporter to a Loki nobody configured', exporter, world, LOKI.port],
+    ];
+    if (config.channels.sms.enabled) {
+      const bridge = ours(SMS_BRIDGE.name);
+      must.push(['the stack\'s Alertmanager to the SMS bridge', stackAlertmanager, bridge, SMS_BRIDGE.port], ['the stack\'s Prometheus scrapes the SMS bridge', stackPrometheus, bridge, SMS_BRIDGE.port], ['the SMS bridge to Twilio', bridge, world, 443]);
+      mustNot.push(['the app to the SMS bridge', appPod, bridge, SMS_BRIDGE.port], ['the outside to the SMS bridge', world, bridge, SMS_BRIDGE.port]);
+    }
+    for (const [why, from, to, port] of must) expect({ why, allowed: allowed(policies, from, to, port, why === 'DNS' ? 'UDP' : 'TCP') }).toEqual({ why, allowed: true });
+    for (const [why, from, to, port] of mustNot) expect({ why, allowed: allowed(policies, from, to, port) }).toEqual({ why, allowed: false });
+  });
+});

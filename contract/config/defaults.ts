@@ -113,5 +113,6 @@ export const DEFAULT_CONFIG: Omit<MonitoringConfig, 'environment'> = {
       url: 'https://mimir.example.internal/api/v1/push',
       bearerTokenSecret: { name: 'prometheus-remote-write', key: 'token' },
     },
+    operatorProfile: { stackNamespace: 'monitoring', stackDefaultRules: true, logPushUrl: '' },
   },
 };

@@ -236,7 +236,7 @@ export const CONFIG_SCHEMA: JSONSchemaType<MonitoringConfig> = {
     kubernetes: {
       type: 'object',
       additionalProperties: false,
-      required: ['appNamespace', 'logCollectorNamespace', 'logFilesGroup', 'ingressControllerNamespace', 'ingressClassName', 'operatorReleaseLabel', 'remoteWrite'],
+      required: ['appNamespace', 'logCollectorNamespace', 'logFilesGroup', 'ingressControllerNamespace', 'ingressClassName', 'operatorReleaseLabel', 'remoteWrite', 'operatorProfile'],
       properties: {
         appNamespace: k8sName,
         logCollectorNamespace: k8sName,
@@ -252,6 +252,17 @@ export const CONFIG_SCHEMA: JSONSchemaType<MonitoringConfig> = {
             enabled: { type: 'boolean' },
             url: { type: 'string', format: 'uri', pattern: '^https?://' },
             bearerTokenSecret: secretKeyRef,
+          },
+        },
+        operatorProfile: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['stackNamespace', 'stackDefaultRules', 'logPushUrl'],
+          properties: {
+            stackNamespace: k8sName,
+            stackDefaultRules: { type: 'boolean' },
+            // Empty, or an http(s) base URL without path (pino-loki appends /loki/api/v1/push).
+            logPushUrl: { type: 'string', pattern: '^(https?://[^/?#\\s]+)?$' },
           },
         },
       },
