@@ -79,40 +79,22 @@ export class OperatorPrometheusChart extends Chart {
         spec: { groups },
       });
     }
-    const interval = `${props.scrapeIntervalSeconds}s`;
-    emit(this, 'exporter', {
-      apiVersion: 'monitoring.coreos.com/v1',
-      kind: 'ServiceMonitor',
-      metadata: meta(ctx, EXPORTER.name, EXPORTER.name, ns, { labels }),
-      spec: {
-        namespaceSelector: { matchNames: [ns] },
-        selector: { matchLabels: selectorLabels(EXPORTER.name) },
-        // The job label is the contract with the alert rules.
-        endpoints: [{ port: EXPORTER.portName, path: '/metrics', interval, relabelings: [{ targetLabel: 'job', replacement: JOBS.exporter }] }],
-      },
-    });
-    if (props.smsBridge) {
-      emit(this, 'sms-bridge', {
+    // One endpoint per Service; the job label is the contract with the alert rules.
+    const monitor = (id: string, name: string, target: { namespace: string; labels: Record<string, string>; port: string; job: string }): void => {
+      emit(this, id, {
         apiVersion: 'monitoring.coreos.com/v1',
         kind: 'ServiceMonitor',
-        metadata: meta(ctx, SMS_BRIDGE.name, SMS_BRIDGE.name, ns, { labels }),
+        metadata: meta(ctx, name, name, ns, { labels }),
         spec: {
-          namespaceSelector: { matchNames: [ns] },
-          selector: { matchLabels: selectorLabels(SMS_BRIDGE.name) },
-          endpoints: [{ port: SMS_BRIDGE.portName, path: '/metrics', interval, relabelings: [{ targetLabel: 'job', replacement: JOBS.smsBridge }] }],
+          namespaceSelector: { matchNames: [target.namespace] },
+          selector: { matchLabels: target.labels },
+          endpoints: [{ port: target.port, path: '/metrics', interval: `${props.scrapeIntervalSeconds}s`, relabelings: [{ targetLabel: 'job', replacement: target.job }] }],
         },
       });
-    }
-    emit(this, 'app', {
-      apiVersion: 'monitoring.coreos.com/v1',
-      kind: 'ServiceMonitor',
-      metadata: meta(ctx, JOBS.app, JOBS.app, ns, { labels }),
-      spec: {
-        namespaceSelector: { matchNames: [props.appNamespace] },
-        selector: { matchLabels: { 'app.kubernetes.io/name': JOBS.app } },
-        endpoints: [{ port: 'http-metrics', path: '/metrics', interval, relabelings: [{ targetLabel: 'job', replacement: JOBS.app }] }],
-      },
-    });
+    };
+    monitor('exporter', EXPORTER.name, { namespace: ns, labels: selectorLabels(EXPORTER.name), port: EXPORTER.portName, job: JOBS.exporter });
+    if (props.smsBridge) monitor('sms-bridge', SMS_BRIDGE.name, { namespace: ns, labels: selectorLabels(SMS_BRIDGE.name), port: SMS_BRIDGE.portName, job: JOBS.smsBridge });
+    monitor('app', JOBS.app, { namespace: props.appNamespace, labels: { 'app.kubernetes.io/name': JOBS.app }, port: 'http-metrics', job: JOBS.app });
   }
 }
 
