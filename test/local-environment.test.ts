@@ -64,7 +64,7 @@ describe('local environment', () => {
   });
 
   it('generates files the real promtool and amtool accept, with secrets as files and receivers on loopback', () => {
-    const files = generateLocalFiles(localConfig(topology), topology);
+    const files = generateLocalFiles(localConfig(topology, '127.0.0.1', 'http://127.0.0.1:9095/alerts'), topology, '127.0.0.1:8080');
     const promtool = requireTool('promtool');
     for (const f of files.prometheusConfigs) execFileSync(promtool, ['check', 'config', f], { stdio: 'pipe' });
     execFileSync(requireTool('amtool'), ['check-config', files.alertmanagerConfig], { stdio: 'pipe' });

@@ -63,9 +63,9 @@ Local monitoring stack is up (environment "local": production's rules and routes
 
   Prometheus      ${stack.prometheusUrls.join('  ')}
   Alertmanager    ${stack.alertmanagerUrls.join('  ')}   (clustered)
-  exporter        ${url(t.ports.exporter)}/api/health   ${url(t.ports.exporter)}/metrics
+  exporter        ${stack.exporterUrl}/api/health   ${stack.exporterUrl}/metrics   (from the manifests, ${stack.cluster.runtime.kind})
   demo app        ${url(t.ports.app)}   (traffic generator running)
-  SMS bridge      ${url(t.ports.smsBridge)}
+  SMS bridge      ${stack.smsBridgeUrl}
   PostgreSQL      ${stack.postgres.url.replace(/:[^:@/]+@/, ':***@')}
 
 Receivers (JSON lines; tail -f them):
@@ -79,7 +79,7 @@ Generated config: ${t.paths.configDir}
 Inject a fault (from another terminal):
   curl -X POST ${control}/database/stop      # then /database/start
   curl -X POST ${control}/app/errors         # 12% 5xx on ${stack.app.faultRoute.method} ${stack.app.faultRoute.route}; /app/slow for 2.2 s; /app/clear
-  curl -X POST ${control}/maintenance/on     # then /maintenance/off  (or write 1/0 to ${t.paths.maintenanceFile})
+  curl -X POST ${control}/maintenance/on     # then /maintenance/off  (or write 1/0 to ${stack.maintenanceFile})
   curl -X POST ${control}/alertmanager/0/kill   # then /alertmanager/0/start
   curl ${control}/deliveries                 # what reached the receivers
 

@@ -18,11 +18,9 @@ export interface Topology {
     /** Alertmanager gossip (memberlist) ports. */
     alertmanagerCluster: number[];
     postgres: number;
-    exporter: number;
     app: number;
     /** The demo app's fault-injection API (ADMIN_PORT). */
     appAdmin: number;
-    smsBridge: number;
     smtp: number;
     slack: number;
     twilio: number;
@@ -35,7 +33,8 @@ export interface Topology {
     logDir: string;
     mailDir: string;
     storageDir: string;
-    maintenanceFile: string;
+    /** Holds the exporter's maintenance switch (a file the stack writes; mounted into the exporter). */
+    maintenanceDir: string;
     receivers: { email: string; slack: string; sms: string; heartbeat: string };
   };
 }
@@ -47,7 +46,7 @@ export function repoRoot(): string {
 }
 
 export async function allocateTopology(dir: string): Promise<Topology> {
-  const n = PROMETHEUS_REPLICAS + 2 * ALERTMANAGER_REPLICAS + 10;
+  const n = PROMETHEUS_REPLICAS + 2 * ALERTMANAGER_REPLICAS + 8;
   const p = await freePorts(n);
   const take = (k: number): number[] => p.splice(0, k);
   const logDir = join(dir, 'logs');
@@ -58,10 +57,8 @@ export async function allocateTopology(dir: string): Promise<Topology> {
       alertmanager: take(ALERTMANAGER_REPLICAS),
       alertmanagerCluster: take(ALERTMANAGER_REPLICAS),
       postgres: take(1)[0],
-      exporter: take(1)[0],
       app: take(1)[0],
       appAdmin: take(1)[0],
-      smsBridge: take(1)[0],
       smtp: take(1)[0],
       slack: take(1)[0],
       twilio: take(1)[0],
@@ -74,7 +71,7 @@ export async function allocateTopology(dir: string): Promise<Topology> {
       logDir,
       mailDir: join(dir, 'mailbox'),
       storageDir: join(dir, 'storage'),
-      maintenanceFile: join(dir, 'maintenance-mode'),
+      maintenanceDir: join(dir, 'maintenance'),
       receivers: {
         email: join(logDir, 'receiver-email.jsonl'),
         slack: join(logDir, 'receiver-slack.jsonl'),

@@ -13,6 +13,7 @@
  * - `updateConfigMap` rewrites the files of every running pod that mounts it, as the kubelet does.
  */
 import { mkdirSync, rmSync } from 'node:fs';
+import { connect, createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import type { K8sObject } from '../helpers/manifests.js';
 import { containerEngine } from '../helpers/container-engine.js';
@@ -49,10 +50,24 @@ export interface PodOptions {
   skip?: Record<string, string>;
   /** Container name -> what the test does in its place (before the pod's containers start). */
   emulate?: Record<string, (ctx: EmulationContext) => void>;
-  /** Container name -> environment variables added for the test (each documented where it is used). */
-  overlay?: Record<string, Record<string, string>>;
+  /** Container name -> environment variables and folders added for the test (each documented where it is used). */
+  overlay?: Record<string, Overlay>;
   /** hostPath -> folder standing in for it. */
   hostPaths?: Record<string, string>;
+}
+
+/** What a test adds to a container beyond its manifest. */
+export interface Overlay {
+  env?: Record<string, string>;
+  /** A folder of this host mounted into the container. */
+  mounts?: { hostDir: string; mountPath: string; readOnly: boolean }[];
+}
+
+/** A pod whose address and names are known before it starts (so its peers can find it). */
+export interface ReservedPod {
+  plan: PodPlan;
+  ip: string;
+  opts: PodOptions;
 }
 
 export interface ProbeReport {
@@ -73,18 +88,25 @@ export function defaultRuntime(workDir: string, runId: string): PodRuntime {
 export class ManifestCluster {
   readonly runtime: PodRuntime;
   readonly pods: RunningPod[] = [];
+  private readonly reserved: ReservedPod[] = [];
   private readonly extraHosts = new Map<string, string>();
+  private readonly forwarders: Server[] = [];
   private readonly objects: K8sObject[];
   private readonly log: (m: string) => void;
 
   constructor(private readonly opts: ClusterOptions) {
-    rmSync(opts.workDir, { recursive: true, force: true });
+    rmSync(join(opts.workDir, 'pods'), { recursive: true, force: true });
     mkdirSync(opts.workDir, { recursive: true });
     this.objects = opts.objects;
     this.log = opts.log ?? (() => undefined);
     this.runtime = opts.runtime ?? defaultRuntime(opts.workDir, `${process.pid}-${++runs}-${Date.now().toString(36)}`);
     if (this.runtime.kind === 'process') this.log('no container runtime: running the manifests\' commands as processes (runtime-process.ts)');
     for (const [ref, image] of Object.entries(opts.images)) if (image.note && this.runtime.kind === 'container') this.log(`${ref}: ${image.note}`);
+  }
+
+  /** Sets the values of a Secret an operator would create (before the pods that read it start). */
+  setSecret(name: string, data: Record<string, string>): void {
+    this.opts.secrets = { ...(this.opts.secrets ?? {}), [name]: data };
   }
 
   /** Where pods reach this process' stand-ins for external services. */
@@ -109,7 +131,7 @@ export class ManifestCluster {
     for (const svc of this.objects.filter((o) => o.kind === 'Service')) {
       const ns = svc.metadata.namespace as string;
       const spec = svc.spec as { selector?: Record<string, string>; clusterIP?: string };
-      const selected = this.pods.filter((p) => p.plan.namespace === ns && Object.entries(spec.selector ?? {}).every(([k, v]) => p.plan.labels[k] === v));
+      const selected = this.known().filter((p) => p.plan.namespace === ns && Object.entries(spec.selector ?? {}).every(([k, v]) => p.plan.labels[k] === v));
       if (selected.length === 0) continue;
       for (const name of [svc.metadata.name, `${svc.metadata.name}.${ns}`, `${svc.metadata.name}.${ns}.svc`, `${svc.metadata.name}.${ns}.svc.cluster.local`]) {
         if (!hosts.has(name)) hosts.set(name, selected[0].ip);
@@ -121,9 +143,37 @@ export class ManifestCluster {
     this.runtime.setHosts(hosts);
   }
 
+  /**
+   * Makes a Service of the manifests reach a server that runs outside the cluster on this host
+   * (e.g. a Prometheus of the local stack): the Service's names resolve to hostAddress, where a TCP
+   * forwarder listens on the Service's port. Returns the names.
+   */
+  async exposeService(service: string, namespace: string, port: number, target: { host: string; port: number }): Promise<string[]> {
+    const names = [`${service}.${namespace}.svc`, `${service}.${namespace}.svc.cluster.local`, `${service}.${namespace}`];
+    if (this.extraHosts.has(names[0])) return names;
+    const server = createServer((socket) => {
+      const upstream = connect(target.port, target.host);
+      socket.pipe(upstream).pipe(socket);
+      const close = (): void => {
+        socket.destroy();
+        upstream.destroy();
+      };
+      socket.on('error', close);
+      upstream.on('error', close);
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, this.hostAddress, () => resolve());
+    });
+    this.forwarders.push(server);
+    for (const n of names) this.extraHosts.set(n, this.hostAddress);
+    this.refreshHosts();
+    return names;
+  }
+
   /** Every Service name this cluster resolves now. */
   serviceNames(): Set<string> {
-    const names = new Set<string>();
+    const names = new Set<string>([...this.extraHosts.keys()].filter((n) => n.includes('.svc')));
     for (const svc of this.objects.filter((o) => o.kind === 'Service')) {
       const ns = svc.metadata.namespace as string;
       names.add(`${svc.metadata.name}.${ns}.svc`);
@@ -135,10 +185,15 @@ export class ManifestCluster {
   private plan(kind: string, name: string, opts: PodOptions, ip: string): PodPlan {
     const workload = findWorkload(this.objects, kind, name);
     const pod = planPod(this.objects, workload, { podName: opts.podName, podIp: ip, secrets: this.opts.secrets });
-    for (const [container, env] of Object.entries(opts.overlay ?? {})) {
+    for (const [container, overlay] of Object.entries(opts.overlay ?? {})) {
       const c = pod.containers.find((x) => x.name === container);
       if (!c) throw new Error(`overlay for unknown container ${container}`);
-      for (const [k, v] of Object.entries(env)) c.env = [...c.env.filter(([n]) => n !== k), [k, v]];
+      for (const [k, v] of Object.entries(overlay.env ?? {})) c.env = [...c.env.filter(([n]) => n !== k), [k, v]];
+      for (const [i, m] of (overlay.mounts ?? []).entries()) {
+        const volume = `overlay-${container}-${i}`;
+        pod.volumes.push({ name: volume, source: { kind: 'hostPath', path: m.hostDir } });
+        c.mounts.push({ volume, mountPath: m.mountPath, readOnly: m.readOnly });
+      }
     }
     return pod;
   }
@@ -150,12 +205,13 @@ export class ManifestCluster {
     let plan = pod;
     if (this.runtime.kind === 'process') {
       // Folders are known before they exist: translate the files' paths and Service names first.
-      const future = new Map(pod.volumes.map((v) => [v.name, v.source.kind === 'hostPath' ? (opts.hostPaths?.[v.source.path] ?? '') : join(root, v.name)]));
+      const future = new Map(pod.volumes.map((v) => [v.name, v.source.kind === 'hostPath' ? (opts.hostPaths?.[v.source.path] ?? v.source.path) : join(root, v.name)]));
       const map = all.flatMap((c) => pathMap(c, future)).sort((a, b) => b[0].length - a[0].length);
       const names = this.serviceNames();
       plan = { ...pod, volumes: pod.volumes.map((v) => (v.source.kind === 'files' ? { ...v, source: { ...v.source, files: translateFiles(v.source.files, map, names) } } : v)) };
     }
-    const dirs = materializeVolumes(plan, root, opts.hostPaths);
+    const overlayDirs = Object.fromEntries(Object.values(opts.overlay ?? {}).flatMap((o) => (o.mounts ?? []).map((m) => [m.hostDir, m.hostDir])));
+    const dirs = materializeVolumes(plan, root, { ...overlayDirs, ...(opts.hostPaths ?? {}) });
     for (const c of all) {
       const emulate = opts.emulate?.[c.name];
       if (emulate) emulate({ pod, container: c, dirs, cluster: this });
@@ -168,16 +224,33 @@ export class ManifestCluster {
     return { dirs, run: pod.containers.filter((c) => !handled.has(c.name)) };
   }
 
-  /** Starts one pod of a Deployment, StatefulSet or DaemonSet. */
-  async startPod(kind: string, name: string, opts: PodOptions = {}): Promise<RunningPod> {
+  /** Running and reserved pods: what DNS and service discovery see. */
+  known(): { plan: PodPlan; ip: string }[] {
+    return [...this.pods, ...this.reserved];
+  }
+
+  /** Gives a pod of a workload its address and names now; start it with startReserved. */
+  reserve(kind: string, name: string, opts: PodOptions = {}): ReservedPod {
     const ip = this.runtime.allocateIp();
-    const pod = this.plan(kind, name, opts, ip);
-    const { dirs, run } = this.prepare(pod, opts);
-    for (const [c, why] of Object.entries(opts.skip ?? {})) this.log(`${pod.name}: container ${c} not run: ${why}`);
-    const running = await this.runtime.start({ pod, containers: run, images: (r) => this.image(r), dirs, ip });
+    const r = { plan: this.plan(kind, name, opts, ip), ip, opts };
+    this.reserved.push(r);
+    this.refreshHosts();
+    return r;
+  }
+
+  async startReserved(r: ReservedPod): Promise<RunningPod> {
+    const { dirs, run } = this.prepare(r.plan, r.opts);
+    for (const [c, why] of Object.entries(r.opts.skip ?? {})) this.log(`${r.plan.name}: container ${c} not run: ${why}`);
+    const running = await this.runtime.start({ pod: r.plan, containers: run, images: (ref) => this.image(ref), dirs, ip: r.ip });
+    this.reserved.splice(this.reserved.indexOf(r), 1);
     this.pods.push(running);
     this.refreshHosts();
     return running;
+  }
+
+  /** Starts one pod of a Deployment, StatefulSet or DaemonSet. */
+  async startPod(kind: string, name: string, opts: PodOptions = {}): Promise<RunningPod> {
+    return this.startReserved(this.reserve(kind, name, opts));
   }
 
   /** Runs one pod of a CronJob (or Job) to completion. */
@@ -207,7 +280,7 @@ export class ManifestCluster {
   async probe(pod: RunningPod, opts: { capMs?: number; containers?: string[] } = {}): Promise<ProbeReport[]> {
     const reports: ProbeReport[] = [];
     const alive = (): string | undefined => pod.dead();
-    for (const c of pod.plan.containers.filter((x) => opts.containers === undefined || opts.containers.includes(x.name))) {
+    for (const c of pod.plan.containers.filter((x) => pod.containers.includes(x.name) && (opts.containers === undefined || opts.containers.includes(x.name)))) {
       const t = this.target(pod, c);
       for (const kind of ['startupProbe', 'readinessProbe', 'livenessProbe'] as const) {
         const p = c[kind];
@@ -230,7 +303,7 @@ export class ManifestCluster {
   /** One round of every probe of a running pod (a kubelet period): liveness must hold after start too. */
   async probeNow(pod: RunningPod): Promise<ProbeReport[]> {
     const out: ProbeReport[] = [];
-    for (const c of pod.plan.containers) {
+    for (const c of pod.plan.containers.filter((x) => pod.containers.includes(x.name))) {
       for (const kind of ['readinessProbe', 'livenessProbe'] as const) {
         const p = c[kind];
         if (p) out.push({ container: c.name, probe: kind, ...(await probeOnce(p, this.target(pod, c))) });
@@ -263,5 +336,6 @@ export class ManifestCluster {
   async stop(): Promise<void> {
     await Promise.all(this.pods.map((p) => p.stop()));
     await this.runtime.close();
+    await Promise.all(this.forwarders.map((f) => new Promise<void>((r) => f.close(() => r()))));
   }
 }

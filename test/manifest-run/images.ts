@@ -57,6 +57,12 @@ function toolVersion(binary: string): string {
   return /version (\d+\.\d+\.\d+)/.exec(`${out.stdout}${out.stderr}`)?.[1] ?? '0.0.0';
 }
 
+/** Files Debian's builds read at run time: Alertmanager's default notification templates (a Debian path). */
+const DEBIAN_DATA: Record<'prometheus' | 'alertmanager', string[]> = {
+  prometheus: [],
+  alertmanager: ['/usr/share/prometheus/alertmanager/default.tmpl', '/usr/share/prometheus/alertmanager/email.tmpl'],
+};
+
 function debianImage(engine: Engine | undefined, tool: 'prometheus' | 'alertmanager', manifestImage: string, workDir: string): RunnableImage {
   const binary = requireTool(tool);
   const version = toolVersion(binary);
@@ -64,10 +70,11 @@ function debianImage(engine: Engine | undefined, tool: 'prometheus' | 'alertmana
   const inImage = `/bin/${tool}`;
   const data = `/${tool}`;
   if (engine) {
-    const hash = createHash('sha256').update(readFileSync(binary)).digest('hex');
+    const hash = createHash('sha256').update(readFileSync(binary)).update(JSON.stringify(DEBIAN_DATA[tool])).digest('hex');
     if (!imageExists(engine, ref) || imageLabel(engine, ref, BINARY_HASH_LABEL) !== hash) {
       assembleImage(engine, ref, {
         binaries: [{ from: binary, to: inImage }],
+        files: DEBIAN_DATA[tool].map((from) => ({ from })),
         users: { nobody: NOBODY },
         dirs: [{ path: data, mode: 0o755, uid: NOBODY, gid: NOBODY }],
         entrypoint: [inImage],

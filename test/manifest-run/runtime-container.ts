@@ -11,13 +11,14 @@
  * start (Service names, StatefulSet pod names, names of test stand-ins).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Engine, engineOk, engineRun } from '../../image/engine.js';
 import type { ContainerPlan } from './plan.js';
 import type { JobResult, PodRuntime, RunnableImage, RunningPod, StartRequest } from './runtime.js';
 
 export const RUN_LABEL = 'io.immigration-ai.manifest-run';
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 interface Network {
   name: string;
@@ -85,6 +86,11 @@ export class ContainerRuntime implements PodRuntime {
   private readonly hostsFile: string;
   private closed = false;
   private readonly exitCleanup = (): void => this.cleanupSync();
+  /** Killed by a signal, node runs no 'exit' handlers: remove the containers and network, then die of it. */
+  private readonly signalCleanup = (sig: NodeJS.Signals): void => {
+    this.cleanupSync();
+    process.kill(process.pid, sig);
+  };
 
   private constructor(
     private readonly engine: Engine,
@@ -92,9 +98,11 @@ export class ContainerRuntime implements PodRuntime {
     private readonly runId: string,
     workDir: string,
   ) {
+    mkdirSync(workDir, { recursive: true });
     this.hostsFile = join(workDir, 'hosts');
     this.setHosts(new Map());
     process.once('exit', this.exitCleanup);
+    for (const sig of SIGNALS) process.once(sig, this.signalCleanup);
   }
 
   /** A runtime with its own podman network. */
@@ -158,6 +166,7 @@ export class ContainerRuntime implements PodRuntime {
     const engine = this.engine;
     return {
       plan: req.pod,
+      containers: req.containers.map((c) => c.name),
       ip: req.ip,
       dirs: req.dirs,
       dead(): string | undefined {
@@ -200,7 +209,12 @@ export class ContainerRuntime implements PodRuntime {
     this.closed = true;
     const ids = spawnSync(this.engine.bin, [...this.engine.global, 'ps', '-aq', '--filter', `label=${RUN_LABEL}=${this.runId}`], { encoding: 'utf8' }).stdout.trim();
     if (ids) spawnSync(this.engine.bin, [...this.engine.global, 'rm', '-f', '-t', '2', ...ids.split('\n')], { stdio: 'ignore' });
-    spawnSync(this.engine.bin, [...this.engine.global, 'network', 'rm', '-f', this.network.name], { stdio: 'ignore' });
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const r = spawnSync(this.engine.bin, [...this.engine.global, 'network', 'rm', '-f', this.network.name], { encoding: 'utf8' });
+      if (r.status === 0 || /no such network|not found/i.test(r.stderr)) return;
+      spawnSync('sleep', ['1']);
+      if (attempt === 2) process.stderr.write(`manifest runner: could not remove podman network ${this.network.name}: ${r.stderr}\n`);
+    }
   }
 
   async close(): Promise<void> {
@@ -209,5 +223,6 @@ export class ContainerRuntime implements PodRuntime {
     if (ids) await runAsync(this.engine, ['rm', '-f', '-t', '5', ...ids.split('\n')], 60_000);
     this.cleanupSync();
     process.removeListener('exit', this.exitCleanup);
+    for (const sig of SIGNALS) process.removeListener(sig, this.signalCleanup);
   }
 }

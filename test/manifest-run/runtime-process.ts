@@ -123,6 +123,7 @@ export class ProcessRuntime implements PodRuntime {
     const procs = req.containers.map((c) => this.spawnContainer(req.pod, c, req.images(c.image), req.dirs));
     return {
       plan: req.pod,
+      containers: req.containers.map((c) => c.name),
       ip: '127.0.0.1',
       dirs: req.dirs,
       dead: () => {

@@ -30,6 +30,8 @@ export interface RunnableImage {
 /** A pod's containers as the runtime started them. */
 export interface RunningPod {
   plan: PodPlan;
+  /** The containers started (the plan's, minus the ones a test skipped or emulated). */
+  containers: string[];
   /** The address other pods and this process reach the pod at. */
   ip: string;
   dirs: VolumeDirs;
