@@ -247,7 +247,6 @@ function containerPlan(
   const groups = [...new Set([...(pod.fsGroup !== undefined ? [pod.fsGroup] : []), ...(pod.supplementalGroups ?? [])])];
   const mounts = (c.volumeMounts ?? []).map((m) => {
     if (m.subPath) throw new PlanError(`${at}: subPath mounts are not supported by the manifest runner`);
-    if (!(spec.volumes ?? []).some((v) => v.name === m.name) && !m.name) throw new PlanError(`${at}: mount of unknown volume ${m.name}`);
     return { volume: m.name, mountPath: m.mountPath, readOnly: m.readOnly ?? false };
   });
   return {
