@@ -40,6 +40,7 @@ export class AlertmanagerChart extends Chart {
     serviceAccount(this, ctx, c, c);
     // The generated config holds no secret value (credentials are `*_file` references), but it is
     // kept in a Secret as Alertmanager configs conventionally are, so a later inline credential stays protected.
+    // No checksum annotation: the reloader sidecar applies a change without a restart.
     emit(this, 'config', {
       apiVersion: 'v1',
       kind: 'Secret',

@@ -4,7 +4,7 @@ import { ALLOY } from '../contract/components.js';
 import { SCRAPE_JOBS } from '../contract/metric-catalog.js';
 import type { ChartContext } from './lib/labels.js';
 import { exceptionAnnotations, exceptionLabels, exceptionNamespace } from './lib/pod-security.js';
-import { COMPONENT_BUDGET, configMap, container, daemonSet, emit, httpProbe, meta, namedPort, podTemplate, service, serviceAccount } from './lib/workload.js';
+import { COMPONENT_BUDGET, configChecksums, configMap, container, daemonSet, emit, httpProbe, meta, namedPort, podTemplate, service, serviceAccount, SIDECAR_BUDGET } from './lib/workload.js';
 
 export { PSS_EXCEPTION_LABEL } from './lib/pod-security.js';
 
@@ -12,12 +12,26 @@ export { PSS_EXCEPTION_LABEL } from './lib/pod-security.js';
 export const PSS_EXCEPTION_VALUE = 'host-log-mounts';
 export const PSS_EXCEPTION_REASON =
   'Grafana Alloy tails the node log files under /var/log (pod logs written by the kubelet, and the ' +
-  'application\'s own log folder /var/log/immigration-ai). That needs a read-only hostPath mount and the root user (the kubelet writes pod logs ' +
-  'as root, mode 0640), which the restricted Pod Security Standard forbids. Everything else stays restricted: ' +
-  'no privilege escalation, all capabilities dropped, RuntimeDefault seccomp, read-only root filesystem. The ' +
-  'collector runs alone in this namespace so the monitoring namespace keeps enforcing "restricted".';
+  'application\'s own log folder /var/log/immigration-ai) through a read-only hostPath mount, and keeps its read ' +
+  'positions in a hostPath folder of its own so a new pod does not send the logs again. hostPath volumes are ' +
+  'forbidden by the restricted Pod Security Standard. The collector itself runs as a non-root user whose ' +
+  'supplementary group may read the log files (the kubelet writes them root:root, mode 0640); only a one-shot ' +
+  'init container runs as root, with the single capability CHOWN, to hand the positions folder to that user. ' +
+  'Everything else stays restricted: no privilege escalation, RuntimeDefault seccomp, read-only root filesystem. ' +
+  'The collector runs alone in this namespace so the monitoring namespace keeps enforcing "restricted".';
 
-/** The Alloy pipeline: app pod logs and the application's host log folder, labelled job="immigration-ai", to Loki. */
+/** The `alloy` user of the grafana/alloy image. */
+export const ALLOY_UID = 473;
+/** Read positions and write-ahead data: one folder per node, owned by the collector's user. */
+export const ALLOY_STORAGE_HOST_PATH = '/var/lib/immigration-ai-observability/alloy';
+const STORAGE = '/var/lib/alloy/data';
+
+/**
+ * The Alloy pipeline: app pod logs and the application's host log folder, labelled
+ * job="immigration-ai", to Loki; and Loki's push API for the programs that ship their own logs
+ * (the exporter, the SMS bridge, the app through pino-loki), so that the collector is the only
+ * writer Loki accepts.
+ */
 export interface AlloyProps {
   image: string;
   /** The log collector's own namespace (its Pod Security exception stays out of the monitoring namespace). */
@@ -27,6 +41,8 @@ export interface AlloyProps {
   /** The `cluster` label on every line. */
   cluster: string;
   lokiUrl: string;
+  /** The group that may read the node's log files (the collector's supplementary group). */
+  logFilesGroup: number;
 }
 
 export function alloyConfig(props: Pick<AlloyProps, 'appNamespace' | 'cluster' | 'lokiUrl'>): string {
@@ -103,6 +119,16 @@ loki.source.file "host" {
   forward_to = [loki.write.loki.receiver]
 }
 
+// Loki's push API for programs that ship their own logs (pino-loki): they push here, never to Loki.
+loki.source.api "push" {
+  http {
+    listen_address = "0.0.0.0"
+    listen_port    = ${ALLOY.pushPort}
+  }
+  use_incoming_timestamp = true
+  forward_to             = [loki.write.loki.receiver]
+}
+
 loki.write "loki" {
   endpoint {
     url = "${props.lokiUrl}/loki/api/v1/push"
@@ -137,17 +163,43 @@ export class AlloyChart extends Chart {
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'alloy-pod-discovery' },
       subjects: [{ kind: 'ServiceAccount', name: c, namespace: ns }],
     });
-    configMap(this, ctx, c, 'alloy-config', { 'config.alloy': alloyConfig(props) }, ns);
+    const config = { 'config.alloy': alloyConfig(props) };
+    configMap(this, ctx, c, 'alloy-config', config, ns);
 
     const pod = podTemplate(ctx, {
       component: c,
       serviceAccountName: c,
       automountToken: true,
-      uid: 0,
+      uid: ALLOY_UID,
       labels: exceptionLabels(exception),
-      annotations: exceptionAnnotations(exception),
-      securityContext: { runAsUser: 0, runAsGroup: 0, runAsNonRoot: false, seccompProfile: { type: 'RuntimeDefault' } },
+      annotations: { ...exceptionAnnotations(exception), ...configChecksums({ 'alloy-config': config }) },
+      securityContext: {
+        runAsUser: ALLOY_UID,
+        runAsGroup: ALLOY_UID,
+        runAsNonRoot: true,
+        // Reads the node's log files through this group, not as root.
+        supplementalGroups: [props.logFilesGroup],
+        seccompProfile: { type: 'RuntimeDefault' },
+      },
       tolerations: [{ operator: 'Exists', effect: 'NoSchedule' }],
+      // kubelet creates the positions folder as root: hand it to the collector's user, then exit.
+      initContainers: [
+        container({
+          name: 'init-storage',
+          image: props.image,
+          command: ['chown', `${ALLOY_UID}:${ALLOY_UID}`, STORAGE],
+          resources: SIDECAR_BUDGET,
+          securityContext: {
+            runAsUser: 0,
+            runAsNonRoot: false,
+            allowPrivilegeEscalation: false,
+            readOnlyRootFilesystem: true,
+            capabilities: { drop: ['ALL'], add: ['CHOWN'] },
+            seccompProfile: { type: 'RuntimeDefault' },
+          },
+          volumeMounts: [{ name: 'storage', mountPath: STORAGE }],
+        }),
+      ],
       containers: [
         container({
           name: 'alloy',
@@ -155,28 +207,23 @@ export class AlloyChart extends Chart {
           args: [
             'run',
             '/etc/alloy/config.alloy',
-            '--storage.path=/var/lib/alloy/data',
+            `--storage.path=${STORAGE}`,
             `--server.http.listen-addr=0.0.0.0:${ALLOY.port}`,
             '--stability.level=generally-available',
             '--disable-reporting',
           ],
           env: [{ name: 'NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } }],
-          ports: [{ name: ALLOY.portName, containerPort: ALLOY.port }],
+          ports: [
+            { name: ALLOY.portName, containerPort: ALLOY.port },
+            { name: ALLOY.pushPortName, containerPort: ALLOY.pushPort },
+          ],
           resources: COMPONENT_BUDGET,
           readinessProbe: httpProbe('/-/ready', ALLOY.portName),
           livenessProbe: httpProbe('/-/healthy', ALLOY.portName, { period: 20, failures: 6 }),
-          securityContext: {
-            runAsUser: 0,
-            runAsNonRoot: false,
-            allowPrivilegeEscalation: false,
-            readOnlyRootFilesystem: true,
-            capabilities: { drop: ['ALL'] },
-            seccompProfile: { type: 'RuntimeDefault' },
-          },
           volumeMounts: [
             { name: 'config', mountPath: '/etc/alloy', readOnly: true },
             { name: 'varlog', mountPath: '/var/log', readOnly: true },
-            { name: 'storage', mountPath: '/var/lib/alloy/data' },
+            { name: 'storage', mountPath: STORAGE },
             { name: 'tmp', mountPath: '/tmp' },
           ],
         }),
@@ -184,12 +231,12 @@ export class AlloyChart extends Chart {
       volumes: [
         { name: 'config', configMap: { name: 'alloy-config' } },
         { name: 'varlog', hostPath: { path: '/var/log', type: 'Directory' } },
-        // Read positions survive container restarts; a new pod re-reads at most the files still on the node.
-        { name: 'storage', emptyDir: { sizeLimit: '256Mi' } },
+        // Read positions survive a new pod (rollout, node restart): logs are not sent to Loki twice.
+        { name: 'storage', hostPath: { path: ALLOY_STORAGE_HOST_PATH, type: 'DirectoryOrCreate' } },
         { name: 'tmp', emptyDir: { sizeLimit: '64Mi' } },
       ],
     });
     daemonSet(this, ctx, c, { namespace: ns, template: pod, maxUnavailable: 1, labels: exceptionLabels(exception) });
-    service(this, ctx, c, c, [namedPort(ALLOY.portName, ALLOY.port)], { namespace: ns });
+    service(this, ctx, c, c, [namedPort(ALLOY.portName, ALLOY.port), namedPort(ALLOY.pushPortName, ALLOY.pushPort)], { namespace: ns });
   }
 }

@@ -11,7 +11,7 @@ export interface ExporterSettings {
   /** HEALTH_CHECK_INTERVAL */
   healthCheckIntervalSeconds: number;
   logLevel: 'info' | 'debug';
-  /** Where the exporter ships its own logs (pino-loki), labelled job="immigration-ai". */
+  /** Where the exporter pushes its own logs (Loki's push API, pino-loki), labelled job="immigration-ai"; empty: stdout only. */
   lokiUrl: string;
   /** What the storage check lists (its credentials, for S3, are in the exporter's Secret). */
   storage: ExporterStorageConfig;
@@ -31,6 +31,19 @@ export function storageEnv(storage: ExporterStorageConfig): Record<string, strin
   }
 }
 
+/** The exporter ConfigMap's data: the pods that read it carry its checksum (configChecksums). */
+export function exporterConfigData(ctx: ChartContext, settings: ExporterSettings): Record<string, string> {
+  return {
+    PORT: String(EXPORTER.port),
+    HEALTH_CHECK_INTERVAL: String(settings.healthCheckIntervalSeconds),
+    LOG_LEVEL: settings.logLevel,
+    MONITORING_ENVIRONMENT: ctx.environment,
+    ...(settings.lokiUrl !== '' ? { LOKI_URL: settings.lokiUrl } : {}),
+    MAINTENANCE_MODE_FILE: `${EXPORTER_MAINTENANCE.mountDir}/${EXPORTER_MAINTENANCE.key}`,
+    ...storageEnv(settings.storage),
+  };
+}
+
 /**
  * Non-secret settings of the exporter (and of the report CronJobs), read as environment variables
  * (`envFrom`), and the maintenance toggle: a ConfigMap of its own, mounted as a folder, so it can
@@ -43,15 +56,7 @@ export class ExporterConfigChart extends Chart {
       apiVersion: 'v1',
       kind: 'ConfigMap',
       metadata: meta(ctx, EXPORTER.name, EXPORTER_CONFIGMAP),
-      data: {
-        PORT: String(EXPORTER.port),
-        HEALTH_CHECK_INTERVAL: String(settings.healthCheckIntervalSeconds),
-        LOG_LEVEL: settings.logLevel,
-        MONITORING_ENVIRONMENT: ctx.environment,
-        LOKI_URL: settings.lokiUrl,
-        MAINTENANCE_MODE_FILE: `${EXPORTER_MAINTENANCE.mountDir}/${EXPORTER_MAINTENANCE.key}`,
-        ...storageEnv(settings.storage),
-      },
+      data: exporterConfigData(ctx, settings),
       immutable: false,
     });
     emit(this, 'maintenance', {

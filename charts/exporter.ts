@@ -5,13 +5,15 @@ import { IMAGE_COMMANDS, IMAGE_UID } from '../contract/image.js';
 import { EXPORTER_SECRET } from '../contract/secrets.js';
 import { EXPORTER_CONFIGMAP } from './exporter-config.js';
 import type { ChartContext } from './lib/labels.js';
-import { COMPONENT_BUDGET, container, deployment, httpProbe, namedPort, podDisruptionBudget, podTemplate, service, serviceAccount } from './lib/workload.js';
+import { COMPONENT_BUDGET, configChecksums, container, deployment, httpProbe, namedPort, podDisruptionBudget, podTemplate, service, serviceAccount } from './lib/workload.js';
 
 export interface ExporterProps {
   image: string;
   replicas: number;
   /** A volume whose subfolders the storage check lists (exporter.storage.kind `directory`), mounted read-only. */
   storageClaim?: { claimName: string; mountPath: string };
+  /** The exporter ConfigMap's data (exporterConfigData): its checksum rolls the pods when it changes. */
+  config: Record<string, string>;
 }
 
 /**
@@ -28,6 +30,7 @@ export class ExporterChart extends Chart {
       serviceAccountName: c,
       uid: IMAGE_UID,
       replicated: props.replicas > 1,
+      annotations: configChecksums({ [EXPORTER_CONFIGMAP]: props.config }),
       containers: [
         container({
           name: 'exporter',

@@ -6,7 +6,7 @@ import { GRAFANA_ADMIN_SECRET, GRAFANA_DATABASE_SECRET, GRAFANA_LDAP_KEY } from 
 import { toYaml } from '../contract/serialize.js';
 import type { ChartContext } from './lib/labels.js';
 import {
-  COMPONENT_BUDGET, configMap, container, deployment, emit, httpProbe, meta, namedPort, podDisruptionBudget, podTemplate, service, serviceAccount,
+  COMPONENT_BUDGET, configChecksums, configMap, container, deployment, emit, httpProbe, meta, namedPort, podDisruptionBudget, podTemplate, service, serviceAccount,
 } from './lib/workload.js';
 /** The kube-prometheus-stack sidecar convention, also used for our own provisioning. */
 export const DASHBOARD_LABEL = { grafana_dashboard: '1' } as const;
@@ -120,10 +120,12 @@ export class GrafanaChart extends Chart {
     const ldap = props.ldapSecret;
 
     serviceAccount(this, ctx, c, c);
-    configMap(this, ctx, c, 'grafana-config', { 'grafana.ini': grafanaIni(props) });
-    configMap(this, ctx, c, 'grafana-datasources', { 'datasources.yaml': toYaml(datasources(ctx.namespace, props.scrapeIntervalSeconds)) });
-    configMap(this, ctx, c, 'grafana-dashboard-providers', {
-      'dashboards.yaml': toYaml({
+    // Read at start: their checksums roll Grafana. The dashboards are not among them: the
+    // providers rescan their folders every 60 s, so a dashboard change needs no restart.
+    const configs: Record<string, Record<string, string>> = {
+      'grafana-config': { 'grafana.ini': grafanaIni(props) },
+      'grafana-datasources': { 'datasources.yaml': toYaml(datasources(ctx.namespace, props.scrapeIntervalSeconds)) },
+      'grafana-dashboard-providers': { 'dashboards.yaml': toYaml({
         apiVersion: 1,
         providers: [...folders.keys()].map((folder) => ({
           name: `immigration-ai-${slug(folder)}`,
@@ -135,8 +137,9 @@ export class GrafanaChart extends Chart {
           updateIntervalSeconds: 60,
           options: { path: `${DASHBOARDS_DIR}/${slug(folder)}` },
         })),
-      }),
-    });
+      }) },
+    };
+    for (const [name, data] of Object.entries(configs)) configMap(this, ctx, c, name, data);
     emitDashboardConfigMaps(this, ctx, props.dashboards);
 
     const secretDir = '/etc/grafana/secrets';
@@ -185,6 +188,7 @@ export class GrafanaChart extends Chart {
       serviceAccountName: c,
       uid: GRAFANA_UID,
       replicated: shared,
+      annotations: configChecksums(configs),
       containers: [
         container({
           name: 'grafana',

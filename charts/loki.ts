@@ -3,7 +3,7 @@ import type { Construct } from 'constructs';
 import { LOKI } from '../contract/components.js';
 import { toYaml } from '../contract/serialize.js';
 import type { ChartContext } from './lib/labels.js';
-import { configMap, container, httpProbe, namedPort, podTemplate, type Resources, service, serviceAccount, statefulSet, tcpProbe } from './lib/workload.js';
+import { configChecksums, configMap, container, httpProbe, namedPort, podTemplate, type Resources, service, serviceAccount, statefulSet, tcpProbe } from './lib/workload.js';
 
 /**
  * Above the component budget: the ingester holds the open chunks of every stream in memory and a wide
@@ -68,12 +68,14 @@ export class LokiChart extends Chart {
     }
     const c = LOKI.name;
     serviceAccount(this, ctx, c, c);
-    configMap(this, ctx, c, 'loki-config', { 'loki.yaml': toYaml(lokiConfig(props.logRetentionDays)) });
+    const config = { 'loki.yaml': toYaml(lokiConfig(props.logRetentionDays)) };
+    configMap(this, ctx, c, 'loki-config', config);
     const template = podTemplate(ctx, {
       component: c,
       serviceAccountName: c,
       uid: 10001,
       terminationGracePeriodSeconds: 300,
+      annotations: configChecksums({ 'loki-config': config }),
       containers: [
         container({
           name: 'loki',

@@ -9,6 +9,8 @@ import { emit, meta } from './lib/workload.js';
 
 export type Peer =
   | { kind: 'pod'; component: string; namespace: string }
+  /** Pods of a component that is not ours (kube-prometheus-stack's), by their own labels. */
+  | { kind: 'pods'; labels: Record<string, string>; namespace: string }
   | { kind: 'namespace'; namespace: string }
   /** Outside the cluster or unknown ahead of time (SMTP, Slack, Twilio, the database, the API server, the ingress controller). */
   | { kind: 'anywhere' };
@@ -31,6 +33,8 @@ export interface NetworkProps {
   appNamespace: string;
   logCollectorNamespace: string;
   nodeExporterNamespace: string;
+  /** Users reach Grafana only through the ingress controller in this namespace. */
+  ingressControllerNamespace: string;
   smtpPort: number;
   alertmanagerReplicas: number;
   grafanaReplicas: number;
@@ -69,13 +73,15 @@ export function flows(ctx: ChartContext, props: NetworkProps): Flow[] {
     { from: grafana, to: prometheus, ports: tcp(PROMETHEUS.port), why: 'datasource' },
     { from: grafana, to: loki, ports: tcp(LOKI.port), why: 'datasource' },
     { from: grafana, to: alertmanager, ports: tcp(ALERTMANAGER.port), why: 'datasource' },
-    { from: anywhere, to: grafana, ports: tcp(GRAFANA.port), why: 'users through the ingress controller' },
+    { from: { kind: 'namespace', namespace: props.ingressControllerNamespace }, to: grafana, ports: tcp(GRAFANA.port), why: 'users through the ingress controller' },
     { from: alertmanager, to: anywhere, ports: tcp(smtp, 443), why: 'SMTP, Slack and the heartbeat webhook' },
-    { from: alloy, to: loki, ports: tcp(LOKI.port), why: 'ship node logs' },
+    // Loki has no authentication (auth_enabled: false): only the collector writes, only Grafana reads
+    // (Prometheus' scrape of /metrics uses the same port; a NetworkPolicy cannot tell paths apart).
+    { from: alloy, to: loki, ports: tcp(LOKI.port), why: 'ship node logs and the pushed logs' },
     { from: alloy, to: anywhere, ports: tcp(443, 6443), why: 'Kubernetes API for pod discovery' },
-    { from: exporter, to: loki, ports: tcp(LOKI.port), why: 'the exporter ships its own logs' },
-    { from: app, to: loki, ports: tcp(LOKI.port), why: 'the app ships its logs (pino-loki)' },
-    { from: exporter, to: anywhere, ports: tcp(5432, 443, ...(props.exporterStoragePort !== undefined && props.exporterStoragePort !== 5432 ? [props.exporterStoragePort] : [])), why: 'PostgreSQL health checks; S3 storage checks' },
+    { from: exporter, to: alloy, ports: tcp(ALLOY.pushPort), why: 'the exporter pushes its own logs to the collector' },
+    { from: app, to: alloy, ports: tcp(ALLOY.pushPort), why: 'the app pushes its logs (pino-loki) to the collector' },
+    { from: exporter, to: anywhere, ports: tcp(...exporterEgressPorts(props.exporterStoragePort)), why: 'PostgreSQL health checks; S3 storage checks' },
     { from: reports, to: prometheus, ports: tcp(PROMETHEUS.port), why: 'query the report figures' },
     { from: reports, to: anywhere, ports: tcp(smtp, 443), why: 'send the report by email and Slack' },
   ];
@@ -86,7 +92,7 @@ export function flows(ctx: ChartContext, props: NetworkProps): Flow[] {
     out.push({ from: alertmanager, to: pod(SMS_BRIDGE.name), ports: tcp(SMS_BRIDGE.port), why: 'critical alerts to the SMS bridge' });
     out.push({ from: pod(SMS_BRIDGE.name), to: anywhere, ports: tcp(443), why: 'Twilio Messages API' });
     out.push({ from: prometheus, to: pod(SMS_BRIDGE.name), ports: tcp(SMS_BRIDGE.port), why: 'scrape the SMS bridge' });
-    out.push({ from: pod(SMS_BRIDGE.name), to: loki, ports: tcp(LOKI.port), why: 'the SMS bridge ships its logs' });
+    out.push({ from: pod(SMS_BRIDGE.name), to: alloy, ports: tcp(ALLOY.pushPort), why: 'the SMS bridge pushes its logs to the collector' });
   }
   if (props.ldap) out.push({ from: grafana, to: anywhere, ports: tcp(389, 636), why: 'LDAP sign-in' });
   if (props.grafanaReplicas > 1) out.push({ from: grafana, to: anywhere, ports: tcp(5432), why: 'shared Grafana database' });
@@ -103,6 +109,10 @@ function peerOf(p: Peer, policyNamespace: string): INetworkPolicyPeer | undefine
       return p.namespace === policyNamespace
         ? { podSelector: { matchLabels: selectorLabels(p.component) } }
         : { namespaceSelector: { matchLabels: { [NAME_LABEL]: p.namespace } }, podSelector: { matchLabels: selectorLabels(p.component) } };
+    case 'pods':
+      return p.namespace === policyNamespace
+        ? { podSelector: { matchLabels: p.labels } }
+        : { namespaceSelector: { matchLabels: { [NAME_LABEL]: p.namespace } }, podSelector: { matchLabels: p.labels } };
   }
 }
 
@@ -116,45 +126,95 @@ function rule(direction: 'from' | 'to', peer: Peer, ports: Flow['ports'], policy
 
 const samePod = (a: Peer, component: string, namespace: string): boolean => a.kind === 'pod' && a.component === component && a.namespace === namespace;
 
+/** Default deny and DNS in each namespace, then one policy per component of ours with its flows. */
+function emitPolicies(scope: Construct, ctx: ChartContext, all: Flow[], namespaces: string[]): void {
+  for (const ns of namespaces) {
+    emit(scope, `default-deny-${ns}`, {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: meta(ctx, 'network-policy', 'default-deny', ns),
+      spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
+    });
+    emit(scope, `dns-${ns}`, {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: meta(ctx, 'network-policy', 'allow-dns', ns),
+      spec: {
+        podSelector: {},
+        policyTypes: ['Egress'],
+        egress: [{ ports: [{ port: DNS_PORT, protocol: 'UDP' }, { port: DNS_PORT, protocol: 'TCP' }] }],
+      },
+    });
+  }
+  const components = new Map<string, { component: string; namespace: string }>();
+  for (const f of all) for (const p of [f.from, f.to]) if (p.kind === 'pod') components.set(`${p.namespace}/${p.component}`, p);
+  for (const { component, namespace } of [...components.values()].sort((a, b) => `${a.namespace}/${a.component}`.localeCompare(`${b.namespace}/${b.component}`))) {
+    const ingress = all.filter((f) => samePod(f.to, component, namespace)).map((f) => rule('from', f.from, f.ports, namespace));
+    const egress = all.filter((f) => samePod(f.from, component, namespace)).map((f) => rule('to', f.to, f.ports, namespace));
+    emit(scope, `${namespace}-${component}`, {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'NetworkPolicy',
+      metadata: meta(ctx, component, component, namespace),
+      spec: {
+        podSelector: { matchLabels: selectorLabels(component) },
+        policyTypes: ['Ingress', 'Egress'],
+        ...(ingress.length > 0 ? { ingress } : {}),
+        ...(egress.length > 0 ? { egress } : {}),
+      },
+    });
+  }
+}
+
 export class NetworkPoliciesChart extends Chart {
   constructor(scope: Construct, id: string, ctx: ChartContext, props: NetworkProps) {
     super(scope, id, { disableResourceNameHashes: true });
-    const all = flows(ctx, props);
-    const namespaces = [ctx.namespace, props.logCollectorNamespace, props.nodeExporterNamespace];
-    for (const ns of namespaces) {
-      emit(this, `default-deny-${ns}`, {
-        apiVersion: 'networking.k8s.io/v1',
-        kind: 'NetworkPolicy',
-        metadata: meta(ctx, 'network-policy', 'default-deny', ns),
-        spec: { podSelector: {}, policyTypes: ['Ingress', 'Egress'] },
-      });
-      emit(this, `dns-${ns}`, {
-        apiVersion: 'networking.k8s.io/v1',
-        kind: 'NetworkPolicy',
-        metadata: meta(ctx, 'network-policy', 'allow-dns', ns),
-        spec: {
-          podSelector: {},
-          policyTypes: ['Egress'],
-          egress: [{ ports: [{ port: DNS_PORT, protocol: 'UDP' }, { port: DNS_PORT, protocol: 'TCP' }] }],
-        },
-      });
-    }
-    const components = new Map<string, { component: string; namespace: string }>();
-    for (const f of all) for (const p of [f.from, f.to]) if (p.kind === 'pod') components.set(`${p.namespace}/${p.component}`, p);
-    for (const { component, namespace } of [...components.values()].sort((a, b) => `${a.namespace}/${a.component}`.localeCompare(`${b.namespace}/${b.component}`))) {
-      const ingress = all.filter((f) => samePod(f.to, component, namespace)).map((f) => rule('from', f.from, f.ports, namespace));
-      const egress = all.filter((f) => samePod(f.from, component, namespace)).map((f) => rule('to', f.to, f.ports, namespace));
-      emit(this, `${namespace}-${component}`, {
-        apiVersion: 'networking.k8s.io/v1',
-        kind: 'NetworkPolicy',
-        metadata: meta(ctx, component, component, namespace),
-        spec: {
-          podSelector: { matchLabels: selectorLabels(component) },
-          policyTypes: ['Ingress', 'Egress'],
-          ...(ingress.length > 0 ? { ingress } : {}),
-          ...(egress.length > 0 ? { egress } : {}),
-        },
-      });
-    }
+    emitPolicies(this, ctx, flows(ctx, props), [ctx.namespace, props.logCollectorNamespace, props.nodeExporterNamespace]);
+  }
+}
+
+/** The exporter's way out: PostgreSQL, HTTPS, and the S3 endpoint's own port when it has another. */
+const exporterEgressPorts = (storagePort?: number): number[] => [5432, 443, ...(storagePort !== undefined && storagePort !== 5432 ? [storagePort] : [])];
+
+/** Profile `operator`: what our workloads need next to kube-prometheus-stack. */
+export interface OperatorNetworkProps {
+  /** kube-prometheus-stack's namespace (its Prometheus and Alertmanager pods). */
+  stackNamespace: string;
+  smsBridge: boolean;
+  /** Port of the log push endpoint the exporter and the bridge use; undefined when they log to stdout only. */
+  logPushPort?: number;
+  /** The S3 endpoint's port, when the storage check needs one besides 443 and 5432. */
+  exporterStoragePort?: number;
+}
+
+/** The Prometheus Operator labels the pods it runs with `app.kubernetes.io/name: prometheus` or `alertmanager`. */
+export const OPERATOR_POD_LABELS = { prometheus: { 'app.kubernetes.io/name': 'prometheus' }, alertmanager: { 'app.kubernetes.io/name': 'alertmanager' } } as const;
+
+export function operatorFlows(ctx: ChartContext, props: OperatorNetworkProps): Flow[] {
+  const ns = ctx.namespace;
+  const exporter: Peer = { kind: 'pod', component: EXPORTER.name, namespace: ns };
+  const bridge: Peer = { kind: 'pod', component: SMS_BRIDGE.name, namespace: ns };
+  const prometheus: Peer = { kind: 'pods', labels: OPERATOR_POD_LABELS.prometheus, namespace: props.stackNamespace };
+  const alertmanager: Peer = { kind: 'pods', labels: OPERATOR_POD_LABELS.alertmanager, namespace: props.stackNamespace };
+  const anywhere: Peer = { kind: 'anywhere' };
+  const out: Flow[] = [
+    { from: prometheus, to: exporter, ports: tcp(EXPORTER.port), why: 'the stack\'s Prometheus scrapes the exporter' },
+    { from: exporter, to: anywhere, ports: tcp(...exporterEgressPorts(props.exporterStoragePort)), why: 'PostgreSQL health checks; S3 storage checks' },
+  ];
+  if (props.logPushPort !== undefined) out.push({ from: exporter, to: anywhere, ports: tcp(props.logPushPort), why: 'push its own logs' });
+  if (props.smsBridge) {
+    out.push(
+      { from: alertmanager, to: bridge, ports: tcp(SMS_BRIDGE.port), why: 'the stack\'s Alertmanager sends critical alerts to the SMS bridge' },
+      { from: prometheus, to: bridge, ports: tcp(SMS_BRIDGE.port), why: 'the stack\'s Prometheus scrapes the SMS bridge' },
+      { from: bridge, to: anywhere, ports: tcp(443), why: 'Twilio Messages API' },
+    );
+    if (props.logPushPort !== undefined) out.push({ from: bridge, to: anywhere, ports: tcp(props.logPushPort), why: 'push its own logs' });
+  }
+  return out;
+}
+
+export class OperatorNetworkPoliciesChart extends Chart {
+  constructor(scope: Construct, id: string, ctx: ChartContext, props: OperatorNetworkProps) {
+    super(scope, id, { disableResourceNameHashes: true });
+    emitPolicies(this, ctx, operatorFlows(ctx, props), [ctx.namespace]);
   }
 }

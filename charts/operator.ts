@@ -5,10 +5,11 @@
  */
 import { Chart } from 'cdk8s';
 import type { Construct } from 'constructs';
-import type { AlertmanagerArtifact } from '../contract/alertmanager.js';
-import { EXPORTER } from '../contract/components.js';
+import type { AlertmanagerArtifact, AlertmanagerConfig, Route } from '../contract/alertmanager.js';
+import { ALERTS, STACK_ALERTS } from '../contract/alerts.js';
+import { EXPORTER, SMS_BRIDGE } from '../contract/components.js';
 import type { DashboardArtifact } from '../contract/dashboards.js';
-import type { RuleGroup } from '../contract/rules.js';
+import { isAlertingRule, type RuleGroup } from '../contract/rules.js';
 import { toAlertmanagerConfigSpec } from './alertmanager-crd.js';
 import { JOBS } from './files/prometheus-yml.js';
 import { emitDashboardConfigMaps } from './grafana.js';
@@ -20,45 +21,80 @@ export interface OperatorProps {
   releaseLabel: string;
   appNamespace: string;
   scrapeIntervalSeconds: number;
+  /** Our Watchdog and alerts on Prometheus and Alertmanager, off when kube-prometheus-stack's default rules have their own. */
+  stackAlerts: boolean;
+  /** The SMS bridge runs (and is scraped). */
+  smsBridge: boolean;
 }
 
 const releaseLabels = (props: OperatorProps): Record<string, string> => ({ release: props.releaseLabel });
+const STACK_ALERT_NAMES: ReadonlySet<string> = new Set(STACK_ALERTS.map((k) => ALERTS[k]));
+
+/**
+ * The rule groups as the operator profile ships them. Every alert carries `namespace: <ours>`: the
+ * Prometheus Operator routes an AlertmanagerConfig only alerts whose `namespace` label is the
+ * AlertmanagerConfig's namespace (its default `alertmanagerConfigMatcherStrategy: OnNamespace`),
+ * and many of ours have none (aggregated away: API, SLO, Watchdog) or another one (the app's
+ * namespace). A rule label overrides the series' label, so every alert reaches our routes without a
+ * cluster-wide change to the operator's strategy (docs/operators.md). Without `stackAlerts`, the
+ * alerts kube-prometheus-stack already has are left out.
+ */
+export function operatorRuleGroups(groups: readonly RuleGroup[], namespace: string, stackAlerts: boolean): RuleGroup[] {
+  return groups
+    .map((g) => ({
+      ...g,
+      rules: g.rules
+        .filter((r) => stackAlerts || !isAlertingRule(r) || !STACK_ALERT_NAMES.has(r.alert))
+        .map((r) => (isAlertingRule(r) ? { ...r, labels: { ...r.labels, namespace } } : r)),
+    }))
+    .filter((g) => g.rules.length > 0);
+}
+
+const selectsOnly = (route: Route, alert: string): boolean => (route.matchers ?? []).some((m) => m.name === 'alertname' && m.matchType === '=' && m.value === alert);
+
+/** The routing tree for the operator profile: without our Watchdog, its route and the receivers nothing routes to are left out. */
+export function operatorAlertmanagerConfig(config: AlertmanagerConfig, stackAlerts: boolean): AlertmanagerConfig {
+  if (stackAlerts) return config;
+  const routes = (config.route.routes ?? []).filter((r) => !selectsOnly(r, ALERTS.watchdog));
+  const used = new Set<string>();
+  const collect = (r: Route): void => {
+    if (r.receiver) used.add(r.receiver);
+    (r.routes ?? []).forEach(collect);
+  };
+  collect({ ...config.route, routes });
+  return { ...config, route: { ...config.route, routes }, receivers: config.receivers.filter((r) => used.has(r.name)) };
+}
 
 export class OperatorPrometheusChart extends Chart {
   constructor(scope: Construct, id: string, ctx: ChartContext, props: OperatorProps & { ruleGroups: readonly RuleGroup[] }) {
     super(scope, id, { disableResourceNameHashes: true });
     const ns = ctx.namespace;
     const labels = releaseLabels(props);
-    if (props.ruleGroups.length > 0) {
+    const groups = operatorRuleGroups(props.ruleGroups, ns, props.stackAlerts);
+    if (groups.length > 0) {
       emit(this, 'rules', {
         apiVersion: 'monitoring.coreos.com/v1',
         kind: 'PrometheusRule',
         metadata: meta(ctx, 'prometheus-rules', 'immigration-ai', ns, { labels }),
-        spec: { groups: [...props.ruleGroups] },
+        spec: { groups },
       });
     }
-    const interval = `${props.scrapeIntervalSeconds}s`;
-    emit(this, 'exporter', {
-      apiVersion: 'monitoring.coreos.com/v1',
-      kind: 'ServiceMonitor',
-      metadata: meta(ctx, EXPORTER.name, EXPORTER.name, ns, { labels }),
-      spec: {
-        namespaceSelector: { matchNames: [ns] },
-        selector: { matchLabels: selectorLabels(EXPORTER.name) },
-        // The job label is the contract with the alert rules.
-        endpoints: [{ port: EXPORTER.portName, path: '/metrics', interval, relabelings: [{ targetLabel: 'job', replacement: JOBS.exporter }] }],
-      },
-    });
-    emit(this, 'app', {
-      apiVersion: 'monitoring.coreos.com/v1',
-      kind: 'ServiceMonitor',
-      metadata: meta(ctx, JOBS.app, JOBS.app, ns, { labels }),
-      spec: {
-        namespaceSelector: { matchNames: [props.appNamespace] },
-        selector: { matchLabels: { 'app.kubernetes.io/name': JOBS.app } },
-        endpoints: [{ port: 'http-metrics', path: '/metrics', interval, relabelings: [{ targetLabel: 'job', replacement: JOBS.app }] }],
-      },
-    });
+    // One endpoint per Service; the job label is the contract with the alert rules.
+    const monitor = (id: string, name: string, target: { namespace: string; labels: Record<string, string>; port: string; job: string }): void => {
+      emit(this, id, {
+        apiVersion: 'monitoring.coreos.com/v1',
+        kind: 'ServiceMonitor',
+        metadata: meta(ctx, name, name, ns, { labels }),
+        spec: {
+          namespaceSelector: { matchNames: [target.namespace] },
+          selector: { matchLabels: target.labels },
+          endpoints: [{ port: target.port, path: '/metrics', interval: `${props.scrapeIntervalSeconds}s`, relabelings: [{ targetLabel: 'job', replacement: target.job }] }],
+        },
+      });
+    };
+    monitor('exporter', EXPORTER.name, { namespace: ns, labels: selectorLabels(EXPORTER.name), port: EXPORTER.portName, job: JOBS.exporter });
+    if (props.smsBridge) monitor('sms-bridge', SMS_BRIDGE.name, { namespace: ns, labels: selectorLabels(SMS_BRIDGE.name), port: SMS_BRIDGE.portName, job: JOBS.smsBridge });
+    monitor('app', JOBS.app, { namespace: props.appNamespace, labels: { 'app.kubernetes.io/name': JOBS.app }, port: 'http-metrics', job: JOBS.app });
   }
 }
 
@@ -69,7 +105,7 @@ export class OperatorAlertmanagerChart extends Chart {
       apiVersion: 'monitoring.coreos.com/v1alpha1',
       kind: 'AlertmanagerConfig',
       metadata: meta(ctx, 'alertmanager', 'immigration-ai', ctx.namespace, { labels: releaseLabels(props) }),
-      spec: toAlertmanagerConfigSpec(props.alertmanager.config, ctx.namespace),
+      spec: toAlertmanagerConfigSpec(operatorAlertmanagerConfig(props.alertmanager.config, props.stackAlerts), ctx.namespace),
     });
   }
 }

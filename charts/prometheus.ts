@@ -142,6 +142,7 @@ export class PrometheusChart extends Chart {
       subjects: [{ kind: 'ServiceAccount', name: c, namespace: ns }],
     });
 
+    // No checksum annotations for these two: the reloader sidecar applies their changes without a restart.
     configMap(this, ctx, c, PROMETHEUS_CONFIGMAP, { [PROMETHEUS_CONFIG_KEY]: toYaml(kubernetesPrometheusConfig(ctx, props)) });
     configMap(this, ctx, c, PROMETHEUS_RULES_CONFIGMAP, Object.fromEntries(ruleFiles(props.ruleGroups).map((f) => [f.name, f.text])));
 
@@ -225,7 +226,10 @@ export class PrometheusChart extends Chart {
       replicas, serviceName: PROMETHEUS.headless, template: pod, storageGi: props.storageGi, updateStrategy: { type: 'RollingUpdate' },
     });
     const port = namedPort(PROMETHEUS.portName, PROMETHEUS.port);
-    service(this, ctx, c, c, [port]);
+    // Each client (a Grafana pod, a report) keeps talking to one replica, as kube-prometheus does:
+    // the two replicas scrape at different instants, and a dashboard flipping between their TSDBs
+    // would redraw differently on every refresh (docs/operators.md, "Scaling").
+    service(this, ctx, c, c, [port], { clientAffinity: true });
     service(this, ctx, c, PROMETHEUS.headless, [port], { headless: true });
     podDisruptionBudget(this, ctx, c, replicas);
   }

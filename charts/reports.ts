@@ -5,7 +5,7 @@ import type { EmailChannel, SlackChannel } from '../contract/config/index.js';
 import { IMAGE_COMMANDS, IMAGE_UID } from '../contract/image.js';
 import { EXPORTER_CONFIGMAP } from './exporter-config.js';
 import { type ChartContext, PART_OF } from './lib/labels.js';
-import { COMPONENT_BUDGET, container, emit, type IEnvVar, meta, podTemplate, serviceAccount } from './lib/workload.js';
+import { COMPONENT_BUDGET, configChecksums, container, emit, type IEnvVar, meta, podTemplate, serviceAccount } from './lib/workload.js';
 
 /** The scheduled work of the product spec: the daily report at 06:00 and the weekly review on Monday 09:00 (UTC). */
 export const REPORT_SCHEDULES = [
@@ -20,6 +20,8 @@ export interface ReportsProps {
   prometheusUrl: string;
   email: EmailChannel;
   slack: SlackChannel;
+  /** The exporter ConfigMap's data, which the reports read too (`envFrom`). */
+  exporterConfig: Record<string, string>;
 }
 
 /** Where the report sends to: SMTP settings and the Secrets it reads as files (the same Alertmanager reads). */
@@ -61,6 +63,7 @@ export class ReportsChart extends Chart {
         serviceAccountName: c,
         uid: IMAGE_UID,
         labels: { 'immigration-ai/report': period },
+        annotations: configChecksums({ [EXPORTER_CONFIGMAP]: props.exporterConfig }),
         restartPolicy: 'OnFailure',
         containers: [
           container({

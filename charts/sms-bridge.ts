@@ -13,6 +13,7 @@ export interface SmsBridgeProps {
   /** The Twilio Secret (account SID, auth token, numbers). */
   credentialsSecret: string;
   maxAlertsPerHour: number;
+  /** Where the bridge pushes its own logs (Loki's push API); empty: stdout only. */
   lokiUrl: string;
 }
 
@@ -38,7 +39,7 @@ export class SmsBridgeChart extends Chart {
           env: [
             { name: 'PORT', value: String(SMS_BRIDGE.port) },
             { name: 'MAX_ALERTS_PER_HOUR', value: String(props.maxAlertsPerHour) },
-            { name: 'LOKI_URL', value: props.lokiUrl },
+            ...(props.lokiUrl !== '' ? [{ name: 'LOKI_URL', value: props.lokiUrl }] : []),
             // Credentials and numbers are read from the mounted Secret, never from the environment.
             ...SMS_SECRET_KEYS.map((k) => ({ name: `${k}_FILE`, value: `${SECRET_DIR}/${k}` })),
           ],

@@ -38,6 +38,21 @@ export const ALERTS = {
 } as const;
 
 export type AlertKey = keyof typeof ALERTS;
+
+/**
+ * The dead man's switch and the alerts on Prometheus and Alertmanager themselves. kube-prometheus-stack's
+ * default rules have their own (Watchdog, PrometheusRuleFailures, PrometheusErrorSendingAlertsToAnyAlertmanager,
+ * PrometheusBadConfig, AlertmanagerFailedReload, AlertmanagerFailedToSendAlerts), so the operator profile can
+ * leave these out. Maintenance mode and the exporter's own alert are ours alone and always stay.
+ */
+export const STACK_ALERTS = [
+  'watchdog',
+  'prometheusRuleEvaluationFailures',
+  'prometheusNotificationsFailing',
+  'prometheusConfigReloadFailed',
+  'alertmanagerConfigReloadFailed',
+  'alertmanagerNotificationsFailing',
+] as const satisfies readonly AlertKey[];
 export type AlertName = (typeof ALERTS)[AlertKey];
 export const ALERT_NAMES: readonly AlertName[] = Object.values(ALERTS);
 

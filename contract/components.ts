@@ -7,7 +7,8 @@ export const PROMETHEUS = { name: 'prometheus', headless: 'prometheus-headless',
 export const ALERTMANAGER = { name: 'alertmanager', headless: 'alertmanager-cluster', port: 9093, portName: 'web', clusterPort: 9094 } as const;
 export const GRAFANA = { name: 'grafana', port: 3000, portName: 'http' } as const;
 export const LOKI = { name: 'loki', headless: 'loki-headless', port: 3100, portName: 'http-metrics', grpcPort: 9095 } as const;
-export const ALLOY = { name: 'alloy', port: 12345, portName: 'http-metrics' } as const;
+/** The log collector; it also receives the Loki push API on `pushPort` for programs that ship their own logs. */
+export const ALLOY = { name: 'alloy', port: 12345, portName: 'http-metrics', pushPort: 3500, pushPortName: 'http-push' } as const;
 /** The exporter: health checks and platform metrics. */
 export const EXPORTER = { name: 'immigration-ai-exporter', port: 8080, portName: 'http-metrics' } as const;
 /**
@@ -31,6 +32,8 @@ export const DNS_PORT = 53;
 export const svcHost = (namespace: string, service: string): string => `${service}.${namespace}.svc`;
 export const prometheusUrl = (namespace: string): string => `http://${svcHost(namespace, PROMETHEUS.name)}:${PROMETHEUS.port}`;
 export const lokiUrl = (namespace: string): string => `http://${svcHost(namespace, LOKI.name)}:${LOKI.port}`;
+/** Where programs push their own logs (Loki's push API, received by the log collector, which alone writes to Loki). */
+export const logPushUrl = (logCollectorNamespace: string): string => `http://${svcHost(logCollectorNamespace, ALLOY.name)}:${ALLOY.pushPort}`;
 export const alertmanagerUrl = (namespace: string): string => `http://${svcHost(namespace, ALERTMANAGER.name)}:${ALERTMANAGER.port}`;
 /** The bridge's webhook URL as Alertmanager in the same namespace reaches it (short Service name). */
 export const smsBridgeUrl = (): string => `http://${SMS_BRIDGE.name}:${SMS_BRIDGE.port}${SMS_BRIDGE.path}`;

@@ -5,19 +5,19 @@
 import { App, type Chart } from 'cdk8s';
 import { AlertmanagerChart } from '../charts/alertmanager.js';
 import { AlloyChart } from '../charts/alloy.js';
-import { ExporterConfigChart, type ExporterSettings } from '../charts/exporter-config.js';
+import { ExporterConfigChart, exporterConfigData, type ExporterSettings } from '../charts/exporter-config.js';
 import { ExporterChart, type ExporterProps } from '../charts/exporter.js';
 import { GrafanaChart } from '../charts/grafana.js';
 import type { ChartContext } from '../charts/lib/labels.js';
 import { LokiChart } from '../charts/loki.js';
 import { NamespaceChart } from '../charts/namespace.js';
-import { NetworkPoliciesChart } from '../charts/network-policies.js';
+import { NetworkPoliciesChart, OperatorNetworkPoliciesChart } from '../charts/network-policies.js';
 import { NodeExporterChart } from '../charts/node-exporter.js';
 import { OperatorAlertmanagerChart, OperatorDashboardsChart, OperatorPrometheusChart, type OperatorProps } from '../charts/operator.js';
 import { PrometheusChart } from '../charts/prometheus.js';
 import { ReportsChart } from '../charts/reports.js';
 import { SmsBridgeChart } from '../charts/sms-bridge.js';
-import { lokiUrl, prometheusUrl } from '../contract/components.js';
+import { logPushUrl, lokiUrl, prometheusUrl } from '../contract/components.js';
 import type { MonitoringConfig } from '../contract/config/index.js';
 import { watchedNamespaces } from '../contract/resources.js';
 import { toYaml, toYamlStream } from '../contract/serialize.js';
@@ -33,8 +33,8 @@ export const prometheusGlobals = (config: MonitoringConfig) => ({
   cluster: config.cluster,
 });
 
-/** The exporter's ConfigMaps, from the config. */
-const exporterSettings = (config: MonitoringConfig, lokiUrl: string): ExporterSettings => ({
+/** The exporter's ConfigMap settings (also read by the report CronJobs). */
+const exporterSettingsOf = (config: MonitoringConfig, lokiUrl: string): ExporterSettings => ({
   healthCheckIntervalSeconds: config.healthCheckIntervalSeconds,
   logLevel: config.environment === 'production' ? 'info' : 'debug',
   lokiUrl,
@@ -42,11 +42,13 @@ const exporterSettings = (config: MonitoringConfig, lokiUrl: string): ExporterSe
   maintenanceMode: config.exporter.maintenanceMode,
 });
 
-const exporterProps = (config: MonitoringConfig): ExporterProps => {
+/** The exporter Deployment's props; `exporterConfig` is its ConfigMap's data (for the checksum). */
+const exporterProps = (config: MonitoringConfig, exporterConfig: Record<string, string>): ExporterProps => {
   const { storage } = config.exporter;
   return {
     image: config.images.exporter,
     replicas: config.replicas.exporter,
+    config: exporterConfig,
     ...(storage.kind === 'directory' ? { storageClaim: storage.directory } : {}),
   };
 };
@@ -67,9 +69,12 @@ export function composeCharts(config: MonitoringConfig, artifacts: Artifacts): C
   const charts: Chart[] = [new NamespaceChart(app, 'namespace', ctx)];
   if (!config.monitoringEnabled) return charts;
   const { images, replicas, storage, kubernetes: k8s, channels } = config;
-  const loki = lokiUrl(config.namespace);
+  // Programs push their own logs to the collector, the only writer Loki accepts.
+  const logPush = logPushUrl(k8s.logCollectorNamespace);
+  const exporterSettings = exporterSettingsOf(config, logPush);
+  const exporterConfig = exporterConfigData(ctx, exporterSettings);
   charts.push(
-    new ExporterConfigChart(app, 'exporter-config', ctx, exporterSettings(config, loki)),
+    new ExporterConfigChart(app, 'exporter-config', ctx, exporterSettings),
     new PrometheusChart(app, 'prometheus', ctx, {
       image: images.prometheus,
       reloaderImage: images.configReloader,
@@ -95,7 +100,7 @@ export function composeCharts(config: MonitoringConfig, artifacts: Artifacts): C
   );
   if (channels.sms.enabled) {
     charts.push(new SmsBridgeChart(app, 'sms-bridge', ctx, {
-      image: images.exporter, credentialsSecret: channels.sms.credentialsSecret, maxAlertsPerHour: config.suppression.maxAlertsPerHour, lokiUrl: loki,
+      image: images.exporter, credentialsSecret: channels.sms.credentialsSecret, maxAlertsPerHour: config.suppression.maxAlertsPerHour, lokiUrl: logPush,
     }));
   }
   charts.push(
@@ -112,15 +117,19 @@ export function composeCharts(config: MonitoringConfig, artifacts: Artifacts): C
     }),
     new LokiChart(app, 'loki', ctx, { image: images.loki, replicas: replicas.loki, logRetentionDays: config.logRetentionDays, storageGi: storage.lokiGi }),
     new AlloyChart(app, 'alloy', ctx, {
-      image: images.alloy, namespace: k8s.logCollectorNamespace, appNamespace: k8s.appNamespace, cluster: config.cluster, lokiUrl: loki,
+      image: images.alloy, namespace: k8s.logCollectorNamespace, appNamespace: k8s.appNamespace, cluster: config.cluster,
+      lokiUrl: lokiUrl(config.namespace), logFilesGroup: k8s.logFilesGroup,
+    }),
+    new ExporterChart(app, 'exporter', ctx, exporterProps(config, exporterConfig)),
+    new ReportsChart(app, 'reports', ctx, {
+      image: images.exporter, prometheusUrl: prometheusUrl(config.namespace), email: channels.email, slack: channels.slack, exporterConfig,
     }),
     new NodeExporterChart(app, 'node-exporter', ctx, { image: images.nodeExporter, namespace: k8s.nodeExporterNamespace }),
-    new ExporterChart(app, 'exporter', ctx, exporterProps(config)),
-    new ReportsChart(app, 'reports', ctx, { image: images.exporter, prometheusUrl: prometheusUrl(config.namespace), email: channels.email, slack: channels.slack }),
     new NetworkPoliciesChart(app, 'network-policies', ctx, {
       appNamespace: k8s.appNamespace,
       logCollectorNamespace: k8s.logCollectorNamespace,
       nodeExporterNamespace: k8s.nodeExporterNamespace,
+      ingressControllerNamespace: k8s.ingressControllerNamespace,
       smtpPort: channels.email.smtpPort,
       alertmanagerReplicas: replicas.alertmanager,
       grafanaReplicas: replicas.grafana,
@@ -132,26 +141,44 @@ export function composeCharts(config: MonitoringConfig, artifacts: Artifacts): C
   return charts;
 }
 
+/** The port a push URL connects to (its own, or the scheme's). */
+const portOf = (url: string): number => {
+  const u = new URL(url);
+  return u.port !== '' ? Number(u.port) : u.protocol === 'https:' ? 443 : 80;
+};
+
 /** Profile `operator`: an add-on for clusters that already run kube-prometheus-stack. */
 export function composeOperatorCharts(config: MonitoringConfig, artifacts: Artifacts): Chart[] {
   const app = new App();
   const ctx = contextOf(config);
+  const profile = config.kubernetes.operatorProfile;
+  const sms = config.channels.sms.enabled;
   const operator: OperatorProps = {
     releaseLabel: config.kubernetes.operatorReleaseLabel,
     appNamespace: config.kubernetes.appNamespace,
     scrapeIntervalSeconds: config.scrapeIntervalSeconds,
+    stackAlerts: !profile.stackDefaultRules,
+    smsBridge: sms,
   };
-  const loki = lokiUrl(config.namespace);
+  // This profile deploys no Loki: logs go where the setting says, or only to stdout.
+  const logPush = profile.logPushUrl;
+  const exporterSettings = exporterSettingsOf(config, logPush);
   const charts: Chart[] = [
     new NamespaceChart(app, 'namespace', ctx),
-    new ExporterConfigChart(app, 'exporter-config', ctx, exporterSettings(config, loki)),
-    new ExporterChart(app, 'exporter', ctx, exporterProps(config)),
+    new ExporterConfigChart(app, 'exporter-config', ctx, exporterSettings),
+    new ExporterChart(app, 'exporter', ctx, exporterProps(config, exporterConfigData(ctx, exporterSettings))),
     new OperatorPrometheusChart(app, 'prometheus', ctx, { ...operator, ruleGroups: artifacts.ruleGroups }),
     new OperatorAlertmanagerChart(app, 'alertmanager', ctx, { ...operator, alertmanager: artifacts.alertmanager }),
+    new OperatorNetworkPoliciesChart(app, 'network-policies', ctx, {
+      stackNamespace: profile.stackNamespace,
+      smsBridge: sms,
+      logPushPort: logPush !== '' ? portOf(logPush) : undefined,
+      exporterStoragePort: storagePort(config),
+    }),
   ];
-  if (config.channels.sms.enabled) {
+  if (sms) {
     charts.push(new SmsBridgeChart(app, 'sms-bridge', ctx, {
-      image: config.images.exporter, credentialsSecret: config.channels.sms.credentialsSecret, maxAlertsPerHour: config.suppression.maxAlertsPerHour, lokiUrl: loki,
+      image: config.images.exporter, credentialsSecret: config.channels.sms.credentialsSecret, maxAlertsPerHour: config.suppression.maxAlertsPerHour, lokiUrl: logPush,
     }));
   }
   if (artifacts.dashboards.length > 0) charts.push(new OperatorDashboardsChart(app, 'dashboards', ctx, artifacts.dashboards));

@@ -4,10 +4,10 @@
  * and the labels the product spec's LogQL queries select on are set.
  */
 import { alloyConfig } from '../charts/alloy.js';
-import { lokiUrl } from '../contract/components.js';
+import { ALLOY, lokiUrl } from '../contract/components.js';
 import { loadConfig } from '../contract/config/index.js';
 
-const KNOWN_COMPONENTS = ['discovery.kubernetes', 'discovery.relabel', 'local.file_match', 'loki.source.file', 'loki.process', 'loki.write'];
+const KNOWN_COMPONENTS = ['discovery.kubernetes', 'discovery.relabel', 'local.file_match', 'loki.source.file', 'loki.source.api', 'loki.process', 'loki.write'];
 
 /** `kind.sub "label" {` blocks at the top level. */
 function components(text: string): string[] {
@@ -46,5 +46,12 @@ describe('Alloy pipeline', () => {
     expect(text).toContain('"job" = "immigration-ai"');
     expect(text).toContain(`url = "http://loki.${config.namespace}.svc:3100/loki/api/v1/push"`);
     expect(text).toContain(`names = ["${config.kubernetes.appNamespace}"]`);
+  });
+
+  it('receives Loki\'s push API on its push port and forwards it to Loki with the pushed timestamps', () => {
+    const block = /loki\.source\.api "push" \{[\s\S]*?\n\}/.exec(text)?.[0] ?? '';
+    expect(block).toContain(`listen_port    = ${ALLOY.pushPort}`);
+    expect(block).toContain('use_incoming_timestamp = true');
+    expect(block).toContain('forward_to             = [loki.write.loki.receiver]');
   });
 });

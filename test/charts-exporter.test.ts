@@ -53,7 +53,7 @@ describe('exporter wiring from the typed config', () => {
     // Without them it refuses to start, naming them (ImmigrationAiExporterDown then pages).
     expect(() => loadExporterConfig(env)).toThrow(/AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY: required with S3_ENDPOINT/);
     const ctx = { namespace: NS, environment: 'production' };
-    const base = { appNamespace: 'immigration-ai', logCollectorNamespace: 'logs', nodeExporterNamespace: 'nodes', smtpPort: 587, alertmanagerReplicas: 3, grafanaReplicas: 2, smsBridge: true, ldap: false };
+    const base = { appNamespace: 'immigration-ai', logCollectorNamespace: 'logs', nodeExporterNamespace: 'nodes', ingressControllerNamespace: 'ingress-nginx', smtpPort: 587, alertmanagerReplicas: 3, grafanaReplicas: 2, smsBridge: true, ldap: false };
     const exporterOut = (port?: number) => flows(ctx, { ...base, exporterStoragePort: port }).find((f) => f.from.kind === 'pod' && f.from.component === EXPORTER.name && f.to.kind === 'anywhere');
     expect(exporterOut(9000)?.ports.map((p) => p.port)).toEqual([5432, 443, 9000]);
     expect(exporterOut()?.ports.map((p) => p.port)).toEqual([5432, 443]);

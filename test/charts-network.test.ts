@@ -27,6 +27,7 @@ describe.each(ENVIRONMENT_NAMES)('NetworkPolicies (%s)', (env) => {
   };
   const world: Endpoint = { name: 'outside the cluster', external: true };
   const appPod: Endpoint = { name: 'the app', namespace: config.kubernetes.appNamespace, labels: { app: 'immigration-ai' } };
+  const ingressController: Endpoint = { name: 'the ingress controller', namespace: config.kubernetes.ingressControllerNamespace, labels: { 'app.kubernetes.io/name': 'ingress-nginx' } };
   const prometheus = pod(PROMETHEUS.name);
   const alertmanager = pod(ALERTMANAGER.name);
   const grafana = pod(GRAFANA.name);
@@ -67,10 +68,11 @@ describe.each(ENVIRONMENT_NAMES)('NetworkPolicies (%s)', (env) => {
       ['Grafana to Loki', grafana, loki, LOKI.port],
       ['Grafana to Alertmanager', grafana, alertmanager, ALERTMANAGER.port],
       ['Alloy to Loki', alloy, loki, LOKI.port],
-      ['the app to Loki', appPod, loki, LOKI.port],
+      ['the app pushes its logs to the collector', appPod, alloy, ALLOY.pushPort],
+      ['the exporter pushes its logs to the collector', exporter, alloy, ALLOY.pushPort],
       ['Alertmanager to SMTP', alertmanager, world, config.channels.email.smtpPort],
       ['Alertmanager to Slack', alertmanager, world, 443],
-      ['users to Grafana through the ingress', world, grafana, GRAFANA.port],
+      ['users to Grafana through the ingress controller', ingressController, grafana, GRAFANA.port],
       ['the exporter to PostgreSQL', exporter, world, 5432],
       ['reports query Prometheus', reports, prometheus, PROMETHEUS.port],
       ['DNS', loki, world, 53, 'UDP'],
@@ -80,7 +82,11 @@ describe.each(ENVIRONMENT_NAMES)('NetworkPolicies (%s)', (env) => {
     }
     if (config.channels.sms.enabled) {
       const bridge = pod(SMS_BRIDGE.name);
-      must.push(['Alertmanager to the SMS bridge', alertmanager, bridge, SMS_BRIDGE.port], ['the SMS bridge to Twilio', bridge, world, 443]);
+      must.push(
+        ['Alertmanager to the SMS bridge', alertmanager, bridge, SMS_BRIDGE.port],
+        ['the SMS bridge to Twilio', bridge, world, 443],
+        ['the SMS bridge pushes its logs to the collector', bridge, alloy, ALLOY.pushPort],
+      );
     }
     for (const [why, from, to, port, proto] of must) expect({ why, allowed: allowed(policies, from, to, port, proto) }).toEqual({ why, allowed: true });
   });
@@ -104,8 +110,62 @@ describe.each(ENVIRONMENT_NAMES)('NetworkPolicies (%s)', (env) => {
       ['the app to node-exporter', appPod, nodeExporter, NODE_EXPORTER.port],
       ['Alloy to the kubelets', alloy, world, KUBELET.port],
       ['the exporter to the kubelets', exporter, world, KUBELET.port],
+      // Loki has no authentication: only Grafana reads it and only the collector writes to it.
+      ['the app to Loki (read or write)', appPod, loki, LOKI.port],
+      ['the exporter to Loki', exporter, loki, LOKI.port],
+      ['the reports to Loki', reports, loki, LOKI.port],
+      ['Alertmanager to Loki', alertmanager, loki, LOKI.port],
+      // Grafana only through the ingress controller.
+      ['the outside to Grafana, around the ingress', world, grafana, GRAFANA.port],
+      ['the app\'s namespace to Grafana', appPod, grafana, GRAFANA.port],
+      ['the app to the collector\'s metrics port', appPod, alloy, ALLOY.port],
     ];
     for (const [why, from, to, port] of mustNot) expect({ why, allowed: allowed(policies, from, to, port) }).toEqual({ why, allowed: false });
     void REPORTS;
+  });
+});
+
+describe.each(ENVIRONMENT_NAMES)('NetworkPolicies, operator profile (%s)', (env) => {
+  const config = loadConfig(env, {});
+  const objects = objectsIn(synthesizeEnvironment(config), '', 'operator');
+  const policies = objects.filter((o) => o.kind === 'NetworkPolicy');
+  const ns = config.namespace;
+  const stack = config.kubernetes.operatorProfile.stackNamespace;
+  const world: Endpoint = { name: 'outside the cluster', external: true };
+  const ours = (name: string): Endpoint => ({ name, namespace: ns, labels: podLabelsOf(workloads(objects).find((o) => o.metadata.name === name)!) });
+  const exporter = ours(EXPORTER.name);
+  const stackPrometheus: Endpoint = { name: 'the stack\'s Prometheus', namespace: stack, labels: { 'app.kubernetes.io/name': 'prometheus', prometheus: 'kube-prometheus-stack-prometheus' } };
+  const stackAlertmanager: Endpoint = { name: 'the stack\'s Alertmanager', namespace: stack, labels: { 'app.kubernetes.io/name': 'alertmanager', alertmanager: 'kube-prometheus-stack-alertmanager' } };
+  const stackGrafana: Endpoint = { name: 'the stack\'s Grafana', namespace: stack, labels: { 'app.kubernetes.io/name': 'grafana' } };
+  const appPod: Endpoint = { name: 'the app', namespace: config.kubernetes.appNamespace, labels: { app: 'immigration-ai' } };
+
+  it('default deny in our namespace, and every workload has its own ingress+egress policy', () => {
+    expect(policies.find((p) => p.metadata.name === 'default-deny')?.spec).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
+    for (const w of workloads(objects)) {
+      const own = policies.filter((p) => Object.keys((p.spec as any).podSelector.matchLabels ?? {}).length > 0 && matches((p.spec as any).podSelector, podLabelsOf(w)));
+      expect({ w: w.metadata.name, types: own.flatMap((p) => (p.spec as { policyTypes: string[] }).policyTypes).sort() }).toEqual({ w: w.metadata.name, types: ['Egress', 'Ingress'] });
+    }
+  });
+
+  it('lets kube-prometheus-stack\'s Prometheus and Alertmanager in, and nobody else', () => {
+    const must: [string, Endpoint, Endpoint, number][] = [
+      ['the stack\'s Prometheus scrapes the exporter', stackPrometheus, exporter, EXPORTER.port],
+      ['the exporter to PostgreSQL', exporter, world, 5432],
+      ['DNS', exporter, world, 53],
+    ];
+    const mustNot: [string, Endpoint, Endpoint, number][] = [
+      ['the app to the exporter', appPod, exporter, EXPORTER.port],
+      ['the stack\'s Grafana to the exporter', stackGrafana, exporter, EXPORTER.port],
+      ['the outside to the exporter', world, exporter, EXPORTER.port],
+      ['the stack\'s Alertmanager to the exporter', stackAlertmanager, exporter, EXPORTER.port],
+      ['the exporter to a Loki nobody configured', exporter, world, LOKI.port],
+    ];
+    if (config.channels.sms.enabled) {
+      const bridge = ours(SMS_BRIDGE.name);
+      must.push(['the stack\'s Alertmanager to the SMS bridge', stackAlertmanager, bridge, SMS_BRIDGE.port], ['the stack\'s Prometheus scrapes the SMS bridge', stackPrometheus, bridge, SMS_BRIDGE.port], ['the SMS bridge to Twilio', bridge, world, 443]);
+      mustNot.push(['the app to the SMS bridge', appPod, bridge, SMS_BRIDGE.port], ['the outside to the SMS bridge', world, bridge, SMS_BRIDGE.port]);
+    }
+    for (const [why, from, to, port] of must) expect({ why, allowed: allowed(policies, from, to, port, why === 'DNS' ? 'UDP' : 'TCP') }).toEqual({ why, allowed: true });
+    for (const [why, from, to, port] of mustNot) expect({ why, allowed: allowed(policies, from, to, port) }).toEqual({ why, allowed: false });
   });
 });

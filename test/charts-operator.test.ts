@@ -5,6 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { qualify, toAlertmanagerConfigSpec } from '../charts/alertmanager-crd.js';
+import { operatorRuleGroups } from '../charts/operator.js';
+import { ALERTS, STACK_ALERTS } from '../contract/alerts.js';
+import { isAlertingRule, type RuleGroup } from '../contract/rules.js';
 import { requireTool } from './helpers/tools.js';
 import { loadConfig } from '../contract/config/index.js';
 import { toYaml } from '../contract/serialize.js';
@@ -20,7 +23,7 @@ describe('operator profile', () => {
 
   it('has its own kustomization listing only the add-on files', () => {
     const k = parse(tree.get('operator/kustomization.yaml') as string);
-    expect(k.resources).toEqual(['alertmanager.yaml', 'dashboards.yaml', 'exporter-config.yaml', 'exporter.yaml', 'namespace.yaml', 'prometheus.yaml', 'sms-bridge.yaml']);
+    expect(k.resources).toEqual(['alertmanager.yaml', 'dashboards.yaml', 'exporter-config.yaml', 'exporter.yaml', 'namespace.yaml', 'network-policies.yaml', 'prometheus.yaml', 'sms-bridge.yaml']);
     expect(objects.map((o) => o.kind).filter((k2) => ['StatefulSet', 'DaemonSet', 'Ingress'].includes(k2))).toEqual([]);
   });
 
@@ -34,10 +37,14 @@ describe('operator profile', () => {
     expect(find(custom, 'ServiceMonitor', 'immigration-ai-exporter').metadata.labels!.release).toBe('monitoring');
   });
 
-  it('the PrometheusRule carries the rule groups, and they pass promtool check rules', () => {
+  it('the PrometheusRule carries the rule groups with our namespace on every alert, and they pass promtool check rules', () => {
     const rule = find(objects, 'PrometheusRule', 'immigration-ai');
-    const groups = buildRuleGroups(config);
-    expect(JSON.parse(JSON.stringify((rule.spec as { groups: unknown }).groups))).toEqual(JSON.parse(JSON.stringify(groups)));
+    const groups = operatorRuleGroups(buildRuleGroups(config), config.namespace, false);
+    const shipped = (rule.spec as { groups: RuleGroup[] }).groups;
+    expect(JSON.parse(JSON.stringify(shipped))).toEqual(JSON.parse(JSON.stringify(groups)));
+    const alerts = shipped.flatMap((g) => g.rules.filter(isAlertingRule));
+    expect(alerts.length).toBeGreaterThan(10);
+    for (const a of alerts) expect({ alert: a.alert, namespace: a.labels?.namespace }).toEqual({ alert: a.alert, namespace: config.namespace });
     const dir = mkdtempSync(join(tmpdir(), 'charts-operator-'));
     try {
       writeFileSync(join(dir, 'rules.yaml'), toYaml(rule.spec));
@@ -51,13 +58,38 @@ describe('operator profile', () => {
 
   it('node and container metrics: kube-prometheus-stack\'s own node-exporter and kubelet jobs, our rules only', () => {
     // Nothing scrapes or runs node-exporter or the kubelet from here: no second node-exporter, no second kubelet job.
-    expect(objects.filter((o) => o.kind === 'ServiceMonitor').map((o) => o.metadata.name).sort()).toEqual(['immigration-ai', 'immigration-ai-exporter']);
+    expect(objects.filter((o) => o.kind === 'ServiceMonitor').map((o) => o.metadata.name).sort()).toEqual(['immigration-ai', 'immigration-ai-exporter', 'immigration-ai-sms-bridge']);
     expect(objects.filter((o) => ['DaemonSet', 'ClusterRole', 'ClusterRoleBinding'].includes(o.kind))).toEqual([]);
     const groups = (find(objects, 'PrometheusRule', 'immigration-ai').spec as { groups: { name: string; rules: { record?: string; expr: string }[] }[] }).groups;
     const resources = groups.find((g) => g.name === 'immigration-ai-resources.rules')!;
     // Selected by kube-prometheus-stack's job names, recorded under names of our own (never kubernetes-mixin's).
     expect(resources.rules.map((r) => r.expr).join('\n')).toMatch(/job="node-exporter"[\s\S]*job="kubelet"[\s\S]*job="kube-state-metrics"/);
     for (const r of resources.rules) expect(r.record).toMatch(/^[a-z_]+:immigration_ai_[a-z_]+:[a-z0-9_]+$/);
+  });
+
+  it('leaves out the Watchdog and the alerts on Prometheus and Alertmanager while kube-prometheus-stack\'s default rules run, and the heartbeat route with them', () => {
+    const names = (objs: typeof objects): string[] =>
+      ((find(objs, 'PrometheusRule', 'immigration-ai').spec as { groups: RuleGroup[] }).groups).flatMap((g) => g.rules.filter(isAlertingRule).map((r) => r.alert));
+    const stackNames = STACK_ALERTS.map((k) => ALERTS[k]);
+    expect(names(objects).filter((n) => (stackNames as string[]).includes(n))).toEqual([]);
+    expect(names(objects)).toContain(ALERTS.maintenanceMode);
+    const receivers = (objs: typeof objects): string[] => ((find(objs, 'AlertmanagerConfig', 'immigration-ai').spec as any).receivers as { name: string }[]).map((r) => r.name);
+    expect(receivers(objects)).not.toContain('heartbeat');
+    const own = objectsIn(synthesizeEnvironment(loadConfig('production', {}, { kubernetes: { operatorProfile: { stackDefaultRules: false } } })), '', 'operator');
+    expect(names(own)).toEqual(expect.arrayContaining(stackNames));
+    expect(receivers(own)).toContain('heartbeat');
+  });
+
+  it('logs to stdout only unless a push endpoint is set: nothing points at a Loki this profile does not deploy', () => {
+    const cm = find(objects, 'ConfigMap', 'immigration-ai-exporter-config').data as Record<string, string>;
+    expect(cm.LOKI_URL).toBeUndefined();
+    const bridge = (find(objects, 'Deployment', 'immigration-ai-sms-bridge').spec as any).template.spec.containers[0].env as { name: string }[];
+    expect(bridge.map((e) => e.name)).not.toContain('LOKI_URL');
+    const withPush = objectsIn(synthesizeEnvironment(loadConfig('production', {}, { kubernetes: { operatorProfile: { logPushUrl: 'http://loki-gateway.logging.svc:8080' } } })), '', 'operator');
+    expect((find(withPush, 'ConfigMap', 'immigration-ai-exporter-config').data as Record<string, string>).LOKI_URL).toBe('http://loki-gateway.logging.svc:8080');
+    const egress = (find(withPush, 'NetworkPolicy', 'immigration-ai-exporter').spec as any).egress as { ports: { port: number }[] }[];
+    expect(egress.flatMap((e) => e.ports.map((p) => p.port))).toContain(8080);
+    expect(() => loadConfig('production', {}, { kubernetes: { operatorProfile: { logPushUrl: 'loki:3100' } } })).toThrow(/kubernetes\.operatorProfile\.logPushUrl/);
   });
 
   it('the exporter ServiceMonitor keeps the job label of the contract', () => {

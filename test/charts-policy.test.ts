@@ -5,6 +5,7 @@
  */
 import { KUBELET_SCRAPE_ROLE } from '../charts/prometheus.js';
 import { PSS_EXCEPTION_LABEL, PSS_EXCEPTION_REASON_ANNOTATION } from '../charts/lib/pod-security.js';
+import { ALLOY_STORAGE_HOST_PATH, ALLOY_UID } from '../charts/alloy.js';
 import { ENVIRONMENT_NAMES, loadConfig, type MonitoringConfig } from '../contract/config/index.js';
 import type { FileTree } from '../stacks/output/file-tree.js';
 import { synthesizeEnvironment } from '../stacks/synth.js';
@@ -41,10 +42,11 @@ describe.each(cases)('%s/%s', (env, folder) => {
   });
 
   it('every pod meets the restricted Pod Security Standard, except the labelled log collector and node-exporter', () => {
-    // The documented exceptions: read-only host mounts in a namespace of their own; only the log collector runs as root.
-    const EXCEPTIONS: Record<string, { workload: string; root: boolean; hostPaths: string[] }> = {
-      'host-log-mounts': { workload: 'alloy', root: true, hostPaths: ['/var/log'] },
-      'host-metrics-mounts': { workload: 'node-exporter', root: false, hostPaths: ['/', '/sys'] },
+    // The documented exceptions: host mounts in a namespace of their own, read-only but for the log
+    // collector's positions folder; both run as non-root users.
+    const EXCEPTIONS: Record<string, { workload: string; hostPaths: string[]; writable: string[] }> = {
+      'host-log-mounts': { workload: 'alloy', hostPaths: [ALLOY_STORAGE_HOST_PATH, '/var/log'].sort(), writable: [ALLOY_STORAGE_HOST_PATH] },
+      'host-metrics-mounts': { workload: 'node-exporter', hostPaths: ['/', '/sys'], writable: [] },
     };
     const seen = new Set<string>();
     for (const w of workloads(objects)) {
@@ -66,10 +68,18 @@ describe.each(cases)('%s/%s', (env, folder) => {
         expect(w.metadata.namespace).not.toBe(config.namespace);
         // Alone in its namespace.
         expect(workloads(objects).filter((o) => o.metadata.namespace === w.metadata.namespace).map((o) => o.metadata.name)).toEqual([w.metadata.name]);
+        // Host folders read-only, except the collector's own positions folder.
         const hostMounts = spec.containers.flatMap((c: any) => c.volumeMounts).filter((m: any) => hostPaths.some((v: any) => v.name === m.name));
-        expect(hostMounts.length).toBe(hostPaths.length);
-        for (const m of hostMounts) expect({ where, mount: m.mountPath, readOnly: m.readOnly }).toEqual({ where, mount: m.mountPath, readOnly: true });
-        if (!exception.root) expect({ where, runAsNonRoot: spec.securityContext?.runAsNonRoot }).toEqual({ where, runAsNonRoot: true });
+        expect(hostMounts.length).toBeGreaterThan(0);
+        for (const m of hostMounts) {
+          const path = hostPaths.find((v: any) => v.name === m.name).hostPath.path;
+          expect({ where, path, readOnly: m.readOnly ?? false }).toEqual({ where, path, readOnly: !exception.writable.includes(path) });
+        }
+        expect({ where, runAsNonRoot: spec.securityContext?.runAsNonRoot }).toEqual({ where, runAsNonRoot: true });
+        if (exception.workload === 'alloy') {
+          expect({ where, uid: spec.securityContext?.runAsUser }).toEqual({ where, uid: ALLOY_UID });
+          expect(spec.securityContext?.supplementalGroups).toEqual([config.kubernetes.logFilesGroup]);
+        }
       } else {
         expect({ where, hostPaths }).toEqual({ where, hostPaths: [] });
         expect({ where, runAsNonRoot: spec.securityContext?.runAsNonRoot }).toEqual({ where, runAsNonRoot: true });
@@ -78,9 +88,13 @@ describe.each(cases)('%s/%s', (env, folder) => {
       for (const c of [...(spec.initContainers ?? []), ...spec.containers]) {
         const sc = c.securityContext ?? {};
         const at = `${where} ${c.name}`;
+        // The collector's one-shot init container hands its positions folder to the collector's user: root with CHOWN only.
+        const chown = exception && (spec.initContainers ?? []).includes(c);
         expect({ at, ape: sc.allowPrivilegeEscalation, privileged: sc.privileged, drop: sc.capabilities?.drop, add: sc.capabilities?.add, ro: sc.readOnlyRootFilesystem, seccomp: sc.seccompProfile?.type })
-          .toEqual({ at, ape: false, drop: ['ALL'], ro: true, seccomp: 'RuntimeDefault' });
-        if (!exception?.root) expect({ at, runAsNonRoot: sc.runAsNonRoot, uid: sc.runAsUser }).toEqual({ at, runAsNonRoot: true });
+          .toEqual({ at, ape: false, drop: ['ALL'], ro: true, seccomp: 'RuntimeDefault', ...(chown ? { add: ['CHOWN'] } : {}) });
+        if (chown) expect({ at, command: c.command[0], uid: sc.runAsUser }).toEqual({ at, command: 'chown', uid: 0 });
+        else expect({ at, runAsNonRoot: sc.runAsNonRoot ?? spec.securityContext?.runAsNonRoot, uid: sc.runAsUser ?? spec.securityContext?.runAsUser }).toEqual({ at, runAsNonRoot: true, uid: expect.any(Number) });
+        if (!chown) expect(sc.runAsUser ?? spec.securityContext?.runAsUser).not.toBe(0);
         expect({ at, hostPorts: (c.ports ?? []).filter((p: any) => p.hostPort) }).toEqual({ at, hostPorts: [] });
       }
     }

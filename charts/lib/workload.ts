@@ -7,6 +7,7 @@
  * (plus the strict schema test) check every field, so the manifests say precisely what is written
  * here. cdk8s renders them; no construct adds defaults behind our back.
  */
+import { createHash } from 'node:crypto';
 import { ApiObject } from 'cdk8s';
 import type { Construct } from 'constructs';
 import type { IAlertmanagerConfig } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1alpha1/AlertmanagerConfig';
@@ -237,7 +238,7 @@ export function service(
   component: string,
   name: string,
   ports: IServicePort[],
-  opts: { headless?: boolean; publishNotReady?: boolean; namespace?: string; annotations?: Record<string, string> } = {},
+  opts: { headless?: boolean; publishNotReady?: boolean; namespace?: string; annotations?: Record<string, string>; clientAffinity?: boolean } = {},
 ): void {
   emit(scope, `${name}-svc`, {
     apiVersion: 'v1',
@@ -248,8 +249,29 @@ export function service(
       ports,
       ...(opts.headless ? { clusterIP: 'None' } : { type: 'ClusterIP' }),
       ...(opts.publishNotReady ? { publishNotReadyAddresses: true } : {}),
+      ...(opts.clientAffinity ? { sessionAffinity: 'ClientIP' } : {}),
     },
   });
+}
+
+/**
+ * Rollouts on configuration changes. A pod reads its ConfigMaps' environment (`envFrom`) and most
+ * config files only at start, and Kubernetes does not restart it when they change. So a pod
+ * template carries one annotation per generated ConfigMap it reads at start, `checksum/<name>`,
+ * the sha256 of that ConfigMap's data: a changed value changes exactly the templates of the pods
+ * that read it, and their controllers roll them. Configuration a program reloads by itself
+ * (Prometheus rules and config, Alertmanager config: their reloader sidecars; dashboards: Grafana
+ * rescans them) is left out, so changing it restarts nothing.
+ */
+export function configChecksums(configs: Record<string, Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(configs)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([name, data]) => {
+        const canonical = JSON.stringify(Object.keys(data).sort().map((k) => [k, data[k]]));
+        return [`checksum/${name}`, createHash('sha256').update(canonical).digest('hex')];
+      }),
+  );
 }
 
 /** A ConfigMap of text files (the key is the file name). */

@@ -122,6 +122,8 @@ export const DEFAULT_CONFIG: Omit<MonitoringConfig, 'environment'> = {
     nodeExporterNamespace: 'immigration-ai-monitoring-node-exporter',
     extraWatchedNamespaces: [],
     kubelet: { insecureSkipVerify: true },
+    logFilesGroup: 0,
+    ingressControllerNamespace: 'ingress-nginx',
     ingressClassName: '',
     operatorReleaseLabel: 'kube-prometheus-stack',
     remoteWrite: {
@@ -129,5 +131,6 @@ export const DEFAULT_CONFIG: Omit<MonitoringConfig, 'environment'> = {
       url: 'https://mimir.example.internal/api/v1/push',
       bearerTokenSecret: { name: 'prometheus-remote-write', key: 'token' },
     },
+    operatorProfile: { stackNamespace: 'monitoring', stackDefaultRules: true, logPushUrl: '' },
   },
 };

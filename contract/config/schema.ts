@@ -283,11 +283,13 @@ export const CONFIG_SCHEMA: JSONSchemaType<MonitoringConfig> = {
       type: 'object',
       additionalProperties: false,
       required: [
-        'appNamespace', 'logCollectorNamespace', 'nodeExporterNamespace', 'extraWatchedNamespaces', 'kubelet', 'ingressClassName', 'operatorReleaseLabel', 'remoteWrite',
+        'appNamespace', 'logCollectorNamespace', 'logFilesGroup', 'nodeExporterNamespace', 'extraWatchedNamespaces', 'kubelet', 'ingressControllerNamespace',
+        'ingressClassName', 'operatorReleaseLabel', 'remoteWrite', 'operatorProfile',
       ],
       properties: {
         appNamespace: k8sName,
         logCollectorNamespace: k8sName,
+        logFilesGroup: { type: 'integer', minimum: 0, maximum: 2147483647 },
         nodeExporterNamespace: k8sName,
         extraWatchedNamespaces: { type: 'array', uniqueItems: true, items: k8sName },
         kubelet: {
@@ -296,6 +298,7 @@ export const CONFIG_SCHEMA: JSONSchemaType<MonitoringConfig> = {
           required: ['insecureSkipVerify'],
           properties: { insecureSkipVerify: { type: 'boolean' } },
         },
+        ingressControllerNamespace: k8sName,
         ingressClassName: { type: 'string', pattern: '^([a-z0-9]([-a-z0-9.]*[a-z0-9])?)?$' },
         operatorReleaseLabel: { type: 'string', pattern: '^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$', maxLength: 63 },
         remoteWrite: {
@@ -306,6 +309,17 @@ export const CONFIG_SCHEMA: JSONSchemaType<MonitoringConfig> = {
             enabled: { type: 'boolean' },
             url: { type: 'string', format: 'uri', pattern: '^https?://' },
             bearerTokenSecret: secretKeyRef,
+          },
+        },
+        operatorProfile: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['stackNamespace', 'stackDefaultRules', 'logPushUrl'],
+          properties: {
+            stackNamespace: k8sName,
+            stackDefaultRules: { type: 'boolean' },
+            // Empty, or an http(s) base URL without path (pino-loki appends /loki/api/v1/push).
+            logPushUrl: { type: 'string', pattern: '^(https?://[^/?#\\s]+)?$' },
           },
         },
       },

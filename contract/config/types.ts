@@ -256,6 +256,24 @@ export interface LinksConfig {
   grafanaUrl: string;
 }
 
+/** Profile `operator`: the add-on for clusters that already run kube-prometheus-stack. */
+export interface OperatorProfileConfig {
+  /** Namespace of kube-prometheus-stack: its Prometheus and Alertmanager pods may reach ours (NetworkPolicies). */
+  stackNamespace: string;
+  /**
+   * kube-prometheus-stack installs its default rules (Helm `defaultRules.create`, on by default),
+   * which include its own Watchdog and alerts on Prometheus and Alertmanager themselves. Then ours
+   * stay out of the PrometheusRule (they would fire twice) and the heartbeat route goes with our
+   * Watchdog: route the stack's Watchdog to the dead man's switch in its own Alertmanager config.
+   */
+  stackDefaultRules: boolean;
+  /**
+   * Where the exporter and the SMS bridge push their own logs (Loki's push API, base URL). Empty:
+   * they log to stdout only, for the cluster's log collector (this profile deploys no Loki).
+   */
+  logPushUrl: string;
+}
+
 export interface KubernetesConfig {
   /** Namespace of the Immigration AI app: Prometheus scrapes its pods (job `immigration-ai`) and Alloy ships their logs. */
   appNamespace: string;
@@ -277,6 +295,14 @@ export interface KubernetesConfig {
      */
     insecureSkipVerify: boolean;
   };
+  /**
+   * Group that may read the node's log files: the log collector runs as a non-root user with this
+   * supplementary group. The kubelet writes pod logs as root:root, mode 0640, hence 0 by default;
+   * the application's own log folder must be readable by the same group.
+   */
+  logFilesGroup: number;
+  /** Namespace of the ingress controller: the only namespace allowed to reach Grafana (NetworkPolicy). */
+  ingressControllerNamespace: string;
   /** Ingress class for Grafana's Ingress; empty uses the cluster's default class. */
   ingressClassName: string;
   /**
@@ -286,6 +312,7 @@ export interface KubernetesConfig {
   operatorReleaseLabel: string;
   /** Optional remote_write to a long-term store (Mimir, Thanos receive) for when one Prometheus is not enough. */
   remoteWrite: { enabled: boolean; url: string; bearerTokenSecret: SecretKeyRef };
+  operatorProfile: OperatorProfileConfig;
 }
 
 export interface MonitoringConfig {

@@ -2,8 +2,9 @@
  * End-to-end: a real fault reaches the right person exactly once. One local stack in production's
  * topology (2 Prometheus replicas, 3 clustered Alertmanagers, 2 exporter replicas on a real
  * PostgreSQL, demo app with traffic, SMS bridge, local receivers) is started once; the scenarios
- * run against it in order, each starting from a quiet stack and leaving one. Latencies go to
- * bench/results.json ("e2e").
+ * run against it in order, each starting from a quiet stack and leaving one. The exporters and the
+ * SMS bridge run from the `local` environment's manifests (test/manifest-run/), and a report
+ * CronJob runs from its manifest at the end. Latencies go to bench/results.json ("e2e").
  */
 import { join } from 'node:path';
 import { checkDashboardsLive, checkSharedStateOnce } from '../local-stack/dashboards-live.js';
@@ -30,6 +31,8 @@ import { waitFiringInPrometheus } from '../local-stack/scenarios/observe.js';
 import { LocalStack } from '../local-stack/stack.js';
 import { pipelineTiming } from '../local-stack/timing.js';
 import { repoRoot } from '../local-stack/topology.js';
+import { readFileSync } from 'node:fs';
+import { runReport } from '../local-stack/manifest-services.js';
 
 const MINUTE = 60_000;
 let stack: LocalStack;
@@ -44,7 +47,8 @@ beforeAll(async () => {
   startedAt = Date.now();
   stack = await LocalStack.start({ dir: join(repoRoot(), '.local-stack', 'e2e'), log: (m) => process.stdout.write(`[stack] ${m}\n`) });
   ctx = { stack, timing: pipelineTiming(stack.config, stack.files.alertmanager), log: (m) => process.stdout.write(`[e2e] ${m}\n`) };
-}, 4 * MINUTE);
+  // Up to 4 minutes for the stack, plus the image build when the sources changed since the last one.
+}, 8 * MINUTE);
 
 afterAll(async () => {
   if (reports.length > 0 && ctx) writeE2eResults(e2eResults(reports, ctx.timing, (Date.now() - startedAt) / 1000, heartbeat));
@@ -149,7 +153,7 @@ describe('dashboards against live data', () => {
   }, 2 * MINUTE);
 
   it('shared-state panels show each value once, not once per exporter replica (two replicas publish it)', async () => {
-    const instances = stack.topology.ports.exporter.map((p) => `127.0.0.1:${p}`);
+    const instances = [...stack.exporterTargets];
     expect(instances).toHaveLength(2);
     const r = await checkSharedStateOnce(stack.config, stack.prometheusUrls[0], instances);
     process.stdout.write(`${r.checked.join('\n')}\n`);
@@ -157,4 +161,20 @@ describe('dashboards against live data', () => {
     expect(r.failures).toEqual([]);
     expect(r.checked.length).toBeGreaterThanOrEqual(4);
   }, MINUTE);
+});
+
+describe('a report CronJob, run as its manifest says', () => {
+  it('the daily report queries Prometheus through the Service in its arguments and reaches Slack and email', async () => {
+    const since = Date.now();
+    const t = stack.topology;
+    const r = await runReport(stack.cluster, stack.config, 'daily', { host: '127.0.0.1', port: t.ports.prometheus[0] });
+    process.stdout.write(`report (${stack.cluster.runtime.kind}, ${r.seconds.toFixed(1)} s, exit ${r.exitCode}):\n${r.logs.split('\n').slice(-8).join('\n')}\n`);
+    expect(r.exitCode).toBe(0);
+    const lines = (file: string): { t: number; [k: string]: unknown }[] => readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l)).filter((l) => l.t >= since);
+    const slack = lines(t.paths.receivers.slack).filter((l) => JSON.stringify(l.body).includes('daily report'));
+    const mail = lines(t.paths.receivers.email).filter((l) => String(l.subject).includes('daily report'));
+    expect({ slack: slack.length, email: mail.length }).toEqual({ slack: 1, email: 1 });
+    // Figures came from the stack's Prometheus: the busy demo app's requests are in the report.
+    expect(String(mail[0].text)).toMatch(/request/i);
+  }, 3 * MINUTE);
 });

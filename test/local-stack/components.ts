@@ -1,13 +1,12 @@
 /**
- * The project's own services in the local stack, each run from build/ as a separate
- * node process in its own process group: the exporter (against the stack's PostgreSQL), the demo
- * app (with its fault-injection admin API), the traffic generator, and the SMS bridge (pointed at
- * the local Twilio stand-in); and Debian's node-exporter for this host.
+ * The processes of the local stack besides the monitoring servers, each in its own process group:
+ * the demo app (with its fault-injection admin API) and the traffic generator, run from build/ as
+ * node processes, and Debian's node-exporter for this host. The exporter and the SMS bridge run
+ * from the manifests (manifest-services.ts).
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { NODE_EXPORTER_ARGS } from '../../charts/node-exporter.js';
-import type { MonitoringConfig } from '../../contract/config/index.js';
 import { requireTool } from '../helpers/tools.js';
 import { ManagedProcess } from './processes.js';
 import { repoRoot, url, type Topology } from './topology.js';
@@ -44,9 +43,6 @@ export const TRAFFIC_RATE_PER_SECOND = 20;
  */
 export const LOW_TRAFFIC_ROUTE = { method: 'POST', route: '/api/cases/:id/submit', path: '/api/cases/5001/submit', everySeconds: 4 } as const;
 
-/** Fake Twilio account (the local stand-in accepts any); numbers from the reserved 555 range. */
-export const LOCAL_TWILIO = { accountSid: 'ACLOCALSTACK000000000000000000000', authToken: 'local-auth-token', from: '+15555550100', to: '+15555550199' } as const;
-
 function script(...parts: string[]): string {
   const file = join(repoRoot(), 'build', ...parts);
   if (!existsSync(file)) throw new Error(`${file} is missing: run npm run build first`);
@@ -63,20 +59,6 @@ function nodeProcess(name: string, file: string, args: string[], env: NodeJS.Pro
     env: { PATH: process.env.PATH, HOME: process.env.HOME, NODE_ENV: 'production', LOG_LEVEL: 'info', HOST: '127.0.0.1', ...env },
     logFile: join(t.paths.logDir, `${name}.log`),
   });
-}
-
-/** Exporter replica `i` (production runs two: both check the same database and storage). */
-export function exporterProcess(t: Topology, config: MonitoringConfig, databaseUrl: string, i: number): ManagedProcess {
-  return nodeProcess(`exporter-${i}`, script('exporters', 'health-exporter', 'main.js'), [], {
-    PORT: String(t.ports.exporter[i]),
-    DATABASE_URL: databaseUrl,
-    STORAGE_DIR: t.paths.storageDir,
-    HEALTH_CHECK_INTERVAL: String(config.healthCheckIntervalSeconds),
-    // A stopped database refuses at once; a hung one must not outlast a scrape.
-    HEALTH_CHECK_TIMEOUT_MS: '2000',
-    MAINTENANCE_MODE_FILE: t.paths.maintenanceFile,
-    MONITORING_ENVIRONMENT: config.environment,
-  }, t);
 }
 
 /**
@@ -97,18 +79,6 @@ export function nodeExporterProcess(t: Topology): ManagedProcess {
     args: localNodeExporterArgs(`127.0.0.1:${t.ports.nodeExporter}`),
     logFile: join(t.paths.logDir, 'node-exporter.log'),
   });
-}
-
-export function smsBridgeProcess(t: Topology, config: MonitoringConfig): ManagedProcess {
-  return nodeProcess('sms-bridge', script('exporters', 'sms-bridge', 'main.js'), [], {
-    PORT: String(t.ports.smsBridge),
-    TWILIO_BASE_URL: url(t.ports.twilio),
-    TWILIO_ACCOUNT_SID: LOCAL_TWILIO.accountSid,
-    TWILIO_AUTH_TOKEN: LOCAL_TWILIO.authToken,
-    TWILIO_FROM: LOCAL_TWILIO.from,
-    SMS_TO: LOCAL_TWILIO.to,
-    MAX_ALERTS_PER_HOUR: String(config.suppression.maxAlertsPerHour),
-  }, t);
 }
 
 export function appProcesses(t: Topology): { app: ManagedProcess; traffic: ManagedProcess; control: AppControl } {

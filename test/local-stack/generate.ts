@@ -23,17 +23,21 @@ export interface GeneratedFiles {
   alertmanager: AlertmanagerConfig;
 }
 
-/** Paths the SMS bridge and the dead man's switch are reached at (what the real services expose). */
-export const SMS_BRIDGE_PATH = '/alerts';
+/** Paths the dead man's switch and Slack are reached at (what the real services expose). */
 export const HEARTBEAT_PATH = '/v2/heartbeats/immigration-ai-local/ping';
 export const SLACK_PATH = '/services/T00000000/B00000000/local-stack';
 
-/** The `local` environment's config, with this run's receiver addresses. The caller's environment variables are ignored. */
-export function localConfig(t: Topology): MonitoringConfig {
+/**
+ * The `local` environment's config, with this run's receiver addresses. `hostAddress` is where
+ * both this host's processes and the pods of the manifest runner reach the stack's stand-ins
+ * (127.0.0.1, or the runner network's gateway); `smsBridgeUrl` is the bridge pod's webhook, once
+ * it runs. The caller's environment variables are ignored.
+ */
+export function localConfig(t: Topology, hostAddress: string, smsBridgeUrl?: string): MonitoringConfig {
   return loadConfig('local', {}, {
     channels: {
-      email: { smtpServer: 'localhost', smtpPort: t.ports.smtp },
-      sms: { bridgeUrl: `${url(t.ports.smsBridge)}${SMS_BRIDGE_PATH}` },
+      email: { smtpServer: hostAddress, smtpPort: t.ports.smtp },
+      ...(smsBridgeUrl ? { sms: { bridgeUrl: smsBridgeUrl } } : {}),
       heartbeat: { url: `${url(t.ports.heartbeat)}${HEARTBEAT_PATH}` },
     },
   });
@@ -58,7 +62,8 @@ function secretValue(config: MonitoringConfig, t: Topology, ref: SecretKeyRef): 
   throw new Error(`the local stack does not know what Secret ${ref.name}/${ref.key} holds`);
 }
 
-export function generateLocalFiles(config: MonitoringConfig, t: Topology): GeneratedFiles {
+/** `services`: host:port Prometheus scrapes each exporter pod and the SMS bridge pod at. */
+export function generateLocalFiles(config: MonitoringConfig, t: Topology, services: { exporterTargets: readonly string[]; smsBridgeTarget: string }): GeneratedFiles {
   const dir = t.paths.configDir;
   const paths: AlertmanagerPaths = { secretsDir: t.paths.secretsDir, templatesDir: 'templates' };
   const alertmanager = buildAlertmanager(config);
@@ -78,9 +83,9 @@ export function generateLocalFiles(config: MonitoringConfig, t: Topology): Gener
       discovery: {
         kind: 'static',
         targets: {
-          exporter: t.ports.exporter.map((p) => `127.0.0.1:${p}`),
+          exporter: [...services.exporterTargets],
           app: [`127.0.0.1:${t.ports.app}`],
-          smsBridge: [`127.0.0.1:${t.ports.smsBridge}`],
+          smsBridge: [services.smsBridgeTarget],
           prometheus: t.ports.prometheus.map((p) => `127.0.0.1:${p}`),
           alertmanager: alertmanagers,
           // As on a VM: node-exporter on this host, no kubelet (nothing here runs one).

@@ -67,9 +67,9 @@ Local monitoring stack is up (environment "local": production's rules and routes
 
   Prometheus      ${stack.prometheusUrls.join('  ')}
   Alertmanager    ${stack.alertmanagerUrls.join('  ')}   (clustered)
-  exporter        ${t.ports.exporter.map((p) => `${url(p)}/api/health`).join('  ')}   (two replicas; /metrics on each)
+  exporter        ${stack.exporterUrls.map((u) => `${u}/api/health`).join('  ')}   (${stack.exporterUrls.length} replicas from the manifests, ${stack.cluster.runtime.kind}; /metrics on each)
   demo app        ${url(t.ports.app)}   (traffic generator running)
-  SMS bridge      ${url(t.ports.smsBridge)}
+  SMS bridge      ${stack.smsBridgeUrl}
   node-exporter   ${url(t.ports.nodeExporter)}
   PostgreSQL      ${stack.postgres.url.replace(/:[^:@/]+@/, ':***@')}
 
@@ -86,7 +86,7 @@ Inject a fault (from another terminal):
   curl -X POST ${control}/app/errors         # 12% 5xx on ${stack.app.faultRoute.method} ${stack.app.faultRoute.route}; /app/slow for 2.2 s; /app/clear
   curl -X POST ${control}/app/low-traffic-errors  # 50% 5xx on ${LOW_TRAFFIC_ROUTE.method} ${LOW_TRAFFIC_ROUTE.route} (1 request every ${LOW_TRAFFIC_ROUTE.everySeconds} s); /app/clear
   curl -X POST ${control}/app/kill           # the app process dies; /app/start brings it back
-  curl -X POST ${control}/maintenance/on     # then /maintenance/off  (or write 1/0 to ${t.paths.maintenanceFile})
+  curl -X POST ${control}/maintenance/on     # then /maintenance/off  (patches the maintenance ConfigMap the exporter pods mount)
   curl -X POST ${control}/alertmanager/0/kill   # then /alertmanager/0/start
   curl ${control}/deliveries                 # what reached the receivers
 

@@ -5,7 +5,7 @@
  * other component (stopped and restarted by the database-down scenario, killed with the stack).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chownSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chownSync, existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { arch, platform } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import pg from 'pg';
@@ -46,6 +46,11 @@ export interface LocalPostgresOptions {
   database: string;
   user: string;
   password: string;
+  /**
+   * Also accept clients of this network (CIDR), e.g. the exporter in a container on the manifest
+   * runner's network: the server then listens on every address, with password authentication.
+   */
+  clientNetwork?: string;
 }
 
 export class LocalPostgres {
@@ -57,7 +62,7 @@ export class LocalPostgres {
     this.proc = new ManagedProcess({
       name: 'postgres',
       command: join(this.bin, 'postgres'),
-      args: ['-D', opts.dataDir, '-p', String(opts.port), '-k', opts.dataDir, '-c', 'listen_addresses=127.0.0.1'],
+      args: ['-D', opts.dataDir, '-p', String(opts.port), '-k', opts.dataDir, '-c', `listen_addresses=${opts.clientNetwork ? '*' : '127.0.0.1'}`],
       logFile: opts.logFile,
       uid: this.owner?.uid,
       gid: this.owner?.gid,
@@ -68,8 +73,13 @@ export class LocalPostgres {
   }
 
   get url(): string {
+    return this.urlFor('127.0.0.1');
+  }
+
+  /** The URL a client at another address of this host uses (a pod through the runner network's gateway). */
+  urlFor(host: string): string {
     const o = this.opts;
-    return `postgresql://${o.user}:${encodeURIComponent(o.password)}@127.0.0.1:${o.port}/${o.database}`;
+    return `postgresql://${o.user}:${encodeURIComponent(o.password)}@${host}:${o.port}/${o.database}`;
   }
 
   get running(): boolean {
@@ -101,6 +111,7 @@ export class LocalPostgres {
     } finally {
       rmSync(pwFile, { force: true });
     }
+    if (o.clientNetwork) appendFileSync(join(o.dataDir, 'pg_hba.conf'), `host all all ${o.clientNetwork} password\n`);
   }
 
   /** Starts the server and waits until it accepts queries (creating the application database once). */

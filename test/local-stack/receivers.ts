@@ -73,7 +73,11 @@ const TWILIO: Responder = (req, body, res) => {
 export const RESPONDERS = { ok: OK_TEXT, twilio: TWILIO } as const;
 
 /** An HTTP endpoint on 127.0.0.1:`port` that logs every request as a JSON line. */
-export function startHttpSink(name: string, port: number, logFile: string, responder: Responder = OK_TEXT): Promise<Receiver> {
+/**
+ * `host` is 127.0.0.1, or 0.0.0.0 when programs in containers (on the manifest runner's network)
+ * must reach the receiver too.
+ */
+export function startHttpSink(name: string, port: number, logFile: string, responder: Responder = OK_TEXT, host = '127.0.0.1'): Promise<Receiver> {
   writeFileSync(logFile, '', { flag: 'a' });
   const server: Server = createServer((req, res) => {
     readBody(req)
@@ -89,7 +93,7 @@ export function startHttpSink(name: string, port: number, logFile: string, respo
   });
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, '127.0.0.1', () =>
+    server.listen(port, host, () =>
       resolve({
         url: `http://127.0.0.1:${port}`,
         logFile,
@@ -99,13 +103,13 @@ export function startHttpSink(name: string, port: number, logFile: string, respo
   });
 }
 
-/** A real SMTP server on 127.0.0.1:`port`: stores each mail as .eml in `mailDir` and logs it decoded. */
-export function startSmtpReceiver(port: number, mailDir: string, logFile: string): Promise<Receiver> {
+/** A real SMTP server on `host`:`port` (as startHttpSink): stores each mail as .eml in `mailDir` and logs it decoded. */
+export function startSmtpReceiver(port: number, mailDir: string, logFile: string, host = '127.0.0.1'): Promise<Receiver> {
   mkdirSync(mailDir, { recursive: true });
   writeFileSync(logFile, '', { flag: 'a' });
   let n = 0;
   const server = new SMTPServer({
-    // Loopback only, so no TLS; Alertmanager's local config sets require_tls: false.
+    // A test stand-in, so no TLS; Alertmanager's local config sets require_tls: false.
     secure: false,
     disabledCommands: ['STARTTLS'],
     authOptional: true,
@@ -135,7 +139,7 @@ export function startSmtpReceiver(port: number, mailDir: string, logFile: string
   });
   return new Promise((resolve, reject) => {
     server.on('error', reject);
-    server.listen(port, '127.0.0.1', () =>
+    server.listen(port, host, () =>
       resolve({ url: `smtp://127.0.0.1:${port}`, logFile, close: () => new Promise<void>((r) => server.close(() => r())) }),
     );
   });

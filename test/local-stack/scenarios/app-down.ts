@@ -52,6 +52,6 @@ async function noBackupAlertAfterRestart(ctx: ScenarioContext, restartedAt: numb
   if ((fromApp.data?.result.length ?? 0) > 0) problems.push(`the app publishes ${METRICS.backupLastSuccess.name}`);
   const fromExporters = await prometheusQuery(ctx.stack.prometheusUrls[0], `count(${METRICS.backupLastSuccess.name}{job="${SCRAPE_JOBS.exporter}"})`);
   const replicas = Number((fromExporters.data?.result[0] as { value?: [number, string] } | undefined)?.value?.[1] ?? 0);
-  if (replicas !== ctx.stack.topology.ports.exporter.length) problems.push(`${replicas} exporter replica(s) publish the backup record, expected ${ctx.stack.topology.ports.exporter.length}`);
+  if (replicas !== ctx.stack.exporterTargets.length) problems.push(`${replicas} exporter replica(s) publish the backup record, expected ${ctx.stack.exporterTargets.length}`);
   return [...new Set(problems)];
 }
