@@ -6,6 +6,7 @@
  * changes roll nothing.
  */
 import { createHash } from 'node:crypto';
+import { EXPORTER_MAINTENANCE } from '../contract/components.js';
 import { loadConfig, type DeepPartial, type MonitoringConfig } from '../contract/config/index.js';
 import { synthesizeEnvironment } from '../stacks/synth.js';
 import { type K8sObject, objectsIn, workloads } from './helpers/manifests.js';
@@ -37,11 +38,11 @@ const REPORTS = ['CronJob/immigration-ai-daily-report', 'CronJob/immigration-ai-
 describe('one setting changed: exactly the pods that read it get a new template', () => {
   const cases: [string, DeepPartial<MonitoringConfig>, string[], string[]][] = [
     // [what, change, pod templates that change, configuration objects that change]
-    ['the health-check interval (exporter ConfigMap, read by the exporter and the reports)', { healthCheckIntervalSeconds: 120 },
-      ['Deployment/immigration-ai-exporter', ...REPORTS], ['ConfigMap/immigration-ai-exporter-config']],
+    ['the health-check interval (exporter ConfigMap, read by the exporter and the reports; the check-age panel rescans)', { healthCheckIntervalSeconds: 120 },
+      ['Deployment/immigration-ai-exporter', ...REPORTS], ['ConfigMap/immigration-ai-exporter-config', 'ConfigMap/grafana-dashboard-immigration-ai-system-overview']],
     ['log retention (Loki\'s config file)', { logRetentionDays: 14 }, ['StatefulSet/loki'], ['ConfigMap/loki-config']],
-    ['the SMS cap (the bridge\'s own environment; Alertmanager\'s grouping reloads)', { suppression: { maxAlertsPerHour: 6 } },
-      ['Deployment/immigration-ai-sms-bridge'], ['Secret/alertmanager-config']],
+    ['the SMS cap (the bridge\'s own environment; the dropped-pages rule and panel reload)', { suppression: { maxAlertsPerHour: 6 } },
+      ['Deployment/immigration-ai-sms-bridge'], ['ConfigMap/prometheus-rules', 'ConfigMap/grafana-dashboard-immigration-ai-system-overview']],
     ['the cluster label (Alloy\'s config; Prometheus reloads its own)', { cluster: 'immigration-ai-eu' }, ['DaemonSet/alloy'], ['ConfigMap/alloy-config', 'ConfigMap/prometheus-config']],
     ['the cooldown (Alertmanager reloads its routes)', { suppression: { cooldownMinutes: 30 } }, [], ['Secret/alertmanager-config']],
   ];
@@ -69,8 +70,8 @@ describe('one setting changed: exactly the pods that read it get a new template'
 });
 
 describe('checksums', () => {
-  /** ConfigMaps whose changes a program applies by itself. */
-  const RELOADED = new Set(['prometheus-config', 'prometheus-rules']);
+  /** ConfigMaps whose changes a program applies by itself (the exporter reads its maintenance switch at every scrape). */
+  const RELOADED = new Set<string>(['prometheus-config', 'prometheus-rules', EXPORTER_MAINTENANCE.configMap]);
   const isDashboard = (name: string): boolean => name.startsWith('grafana-dashboard-') && name !== 'grafana-dashboard-providers';
 
   it('every pod template carries the sha256 of each generated ConfigMap it reads at start, and no other', () => {

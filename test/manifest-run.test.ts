@@ -3,7 +3,7 @@
  * translation, without running anything: what the kubelet would resolve, and that a wiring
  * mistake in a manifest is an error rather than a pod that silently lacks its settings.
  */
-import { ALERTMANAGER, EXPORTER, SMS_BRIDGE } from '../contract/components.js';
+import { ALERTMANAGER, EXPORTER, EXPORTER_MAINTENANCE, SMS_BRIDGE } from '../contract/components.js';
 import { loadConfig } from '../contract/config/index.js';
 import { EXPORTER_SECRET } from '../contract/secrets.js';
 import { synthesizeEnvironment } from '../stacks/synth.js';
@@ -29,7 +29,8 @@ describe('reading a pod as the kubelet does', () => {
     expect(c.user).toMatchObject({ uid: 1000, gid: 1000, runAsNonRoot: true, groups: [1000] });
     expect({ ro: c.readOnlyRootFilesystem, ape: c.allowPrivilegeEscalation, drop: c.capabilities.drop }).toEqual({ ro: true, ape: false, drop: ['ALL'] });
     expect(c.limits).toEqual({ cpu: 0.5, memoryBytes: 512 * 1024 ** 2 });
-    expect(c.mounts).toEqual([{ volume: 'tmp', mountPath: '/tmp', readOnly: false }]);
+    // The maintenance switch: a ConfigMap mounted as a folder, read at every scrape.
+    expect(c.mounts).toEqual([{ volume: 'tmp', mountPath: '/tmp', readOnly: false }, { volume: 'maintenance', mountPath: EXPORTER_MAINTENANCE.mountDir, readOnly: true }]);
   });
 
   it('Alertmanager: $(POD_IP) in its arguments, the config Secret\'s items and the optional credential Secrets', () => {

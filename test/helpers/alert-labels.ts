@@ -8,6 +8,7 @@
  * the point is to know, per alert, whether `namespace` survives and what it is.
  */
 import { parser } from '@prometheus-io/lezer-promql';
+import { ALL_EXTERNAL, scrapeLabels } from '../../contract/external-metrics.js';
 import { ALL_METRICS, seriesNames } from '../../contract/metric-catalog.js';
 import { isAlertingRule, type RuleGroup } from '../../contract/rules.js';
 
@@ -41,6 +42,8 @@ const TOOL_METRIC_LABELS: Record<string, string[]> = {
 
 const catalogLabels = new Map<string, string[]>();
 for (const def of ALL_METRICS) for (const name of seriesNames(def)) catalogLabels.set(name, [...def.labelNames, ...(name.endsWith('_bucket') ? ['le'] : [])]);
+// node-exporter, cAdvisor, kubelet and kube-state-metrics series: their own labels and the ones their scrape adds.
+for (const ext of ALL_EXTERNAL) catalogLabels.set(ext.name, [...ext.labels, ...scrapeLabels(ext.source).filter((l) => l !== 'job')]);
 
 const childrenOf = (n: Node): Node[] => {
   const out: Node[] = [];
