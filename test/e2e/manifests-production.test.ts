@@ -7,7 +7,8 @@
  * Standing in for what cannot run here, and said where it happens:
  * - the prometheus-config-reloader image: the test does its init container's job (expand
  *   `$(POD_NAME)`), and Kubernetes service discovery, which Debian's Prometheus lacks, becomes the
- *   static targets EndpointSlice discovery would find (the relabelling runs as written);
+ *   static targets EndpointSlice discovery would find (the relabelling runs as written); node
+ *   discovery (the kubelet jobs) finds nothing, as no kubelet and no node-exporter run here;
  * - the dead man's switch: its URL points at a local receiver (a setting of the config).
  * Nothing in the arguments is stripped: Prometheus 2.42 and Alertmanager 0.25 take every flag the
  * StatefulSets pass.

@@ -82,6 +82,8 @@ export function withStaticDiscovery(config: unknown, discover: (sd: { role: stri
       continue;
     }
     const groups = (v as { role: string; namespaces?: { names: string[] } }[]).flatMap((sd) => {
+      // Node discovery (the kubelet jobs) finds no node here: no kubelet runs, so those jobs have no target.
+      if (sd.role === 'node') return [];
       if (sd.role !== 'endpointslice') throw new Error(`service discovery role ${sd.role} is not emulated`);
       return discover(sd);
     });
