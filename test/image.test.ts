@@ -9,8 +9,8 @@
 import { join } from 'node:path';
 import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { IMAGE_REFERENCE, repositoryRoot } from '../image/build.js';
-import { engineOk, engineRun } from '../image/engine.js';
+import { IMAGE_REFERENCE, repositoryRoot } from '../stacks/image/build.js';
+import { engineOk, engineRun } from '../stacks/image/engine.js';
 import { ENVIRONMENT_NAMES, loadConfig } from '../contract/config/index.js';
 import { IMAGE_COMMANDS, IMAGE_UID } from '../contract/image.js';
 import { EXPORTER, SMS_BRIDGE } from '../contract/components.js';

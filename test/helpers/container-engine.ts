@@ -5,7 +5,7 @@
  * and says so.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { type Engine, engineRun, findEngine } from '../../image/engine.js';
+import { type Engine, engineRun, findEngine } from '../../stacks/image/engine.js';
 
 let cached: Engine | null | undefined;
 

@@ -4,7 +4,6 @@
  *
  *   contract/ (names, types, config)  <-  alert-rules/, dashboards/ (generators)  <-  charts/  <-  stacks/ (synth root)
  *   contract/  <-  exporters/ (the runtime services and the app library)
- *   contract/  <-  image/ (the container image build)
  *
  * Generators never import each other; charts take generated objects as arguments instead of
  * importing their generators; no layer imports test/ or bench/ (which may import anything).
@@ -19,8 +18,6 @@ export const LAYERS: Readonly<Record<string, readonly string[]>> = {
   charts: ['charts', 'contract'],
   stacks: ['stacks', 'charts', 'alert-rules', 'dashboards', 'contract'],
   exporters: ['exporters', 'contract'],
-  /** The container image build (`npm run image`): reads the images table. */
-  image: ['image', 'contract'],
 };
 
 export interface ImportEdge {

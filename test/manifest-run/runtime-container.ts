@@ -13,7 +13,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Engine, engineOk, engineRun } from '../../image/engine.js';
+import { type Engine, engineOk, engineRun } from '../../stacks/image/engine.js';
 import type { ContainerPlan } from './plan.js';
 import type { JobResult, PodRuntime, RunnableImage, RunningPod, StartRequest } from './runtime.js';
 

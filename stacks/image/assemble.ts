@@ -3,7 +3,7 @@
  * lists for them, /etc/passwd and /etc/group, folders with their modes and owners, and image
  * settings (entrypoint, working directory, user, environment, labels), imported from a root
  * filesystem tarball with `<engine> import`. Used for the host-based Node.js images of the build
- * (image/host-base.ts) and, by the tests, for images of Debian's Prometheus and Alertmanager.
+ * (stacks/image/host-base.ts) and, by the tests, for images of Debian's Prometheus and Alertmanager.
  */
 import { execFileSync } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';

@@ -12,17 +12,17 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { DEFAULT_CONFIG } from '../contract/config/index.js';
+import { DEFAULT_CONFIG } from '../../contract/config/index.js';
 import { type Engine, engineOk, requireEngine } from './engine.js';
 import { ensureHostBases } from './host-base.js';
 import { sourceHash } from './source-hash.js';
 
 const USAGE = 'usage: npm run image -- [--base official|host|<image>] [--runtime <image>] [--tag <ref>]...';
 
-/** The repository root (this file is image/build.ts, compiled to build/image/build.js). */
+/** The repository root (this file is stacks/image/build.ts, compiled to build/stacks/image/build.js). */
 export function repositoryRoot(): string {
   const here = resolve(__dirname);
-  return here.includes('/build/') ? resolve(here, '..', '..') : resolve(here, '..');
+  return here.includes('/build/') ? resolve(here, '..', '..', '..') : resolve(here, '..', '..');
 }
 
 /** The reference the manifests run: one images table, one tag. */

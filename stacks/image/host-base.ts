@@ -1,6 +1,6 @@
 /**
  * Base images assembled from this machine's Node.js, for hosts that cannot pull the official
- * `node` image (no registry reachable). Two single-layer images (image/assemble.ts):
+ * `node` image (no registry reachable). Two single-layer images (stacks/image/assemble.ts):
  *
  * - runtime (`host-node:<version>`): the node binary and the shared libraries `ldd` lists for it,
  *   CA certificates, /etc/passwd and /etc/group with the image user (IMAGE_UID, like the official
@@ -15,7 +15,7 @@
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, readFileSync, realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { IMAGE_UID } from '../contract/image.js';
+import { IMAGE_UID } from '../../contract/image.js';
 import { assembleImage } from './assemble.js';
 import { type Engine, imageExists, imageLabel } from './engine.js';
 
