@@ -62,7 +62,15 @@ function receivers(config: MonitoringConfig): Receiver[] {
       email_configs: emailConfigs,
       slack_configs: slackConfigs,
       // The SMS bridge formats the texts and enforces max_alerts_per_hour; resolutions are not texted.
-      webhook_configs: sms.enabled ? [{ url: sms.bridgeUrl, send_resolved: false }] : [],
+      webhook_configs: sms.enabled
+        ? [
+            {
+              url: sms.bridgeUrl,
+              send_resolved: false,
+              ...(sms.webhookCredentialsSecret ? { http_config: { authorization: { type: 'Bearer', credentials: sms.webhookCredentialsSecret } } } : {}),
+            },
+          ]
+        : [],
     }),
     withConfigs(RECEIVERS.warning, { email_configs: emailConfigs, slack_configs: slackConfigs }),
     withConfigs(RECEIVERS.heartbeat, {

@@ -19,6 +19,12 @@ export interface SmsBridgeConfig {
   timeoutMs: number;
   logLevel: string;
   lokiUrl?: string;
+  /**
+   * The Authorization header POST /alerts must carry, when a shared secret is set: `Bearer <ALERTS_CREDENTIALS>`
+   * (Alertmanager's `http_config.authorization`), or `Basic base64(ALERTS_USERNAME:ALERTS_CREDENTIALS)`
+   * with ALERTS_AUTH_TYPE=basic (Alertmanager's `http_config.basic_auth`).
+   */
+  alertsAuthorization?: string;
 }
 
 const E164 = /^\+[1-9]\d{6,14}$/;
@@ -39,6 +45,7 @@ export function loadSmsBridgeConfig(env: Record<string, string | undefined> = pr
   const maxBodyLength = parseNumber(env, 'SMS_MAX_LENGTH', 480, problems, { min: 40, max: 1600, integer: true });
   const timeoutMs = parseNumber(env, 'TWILIO_TIMEOUT_MS', 10_000, problems, { min: 100, max: 120_000, integer: true });
   const lokiUrl = parseUrl(env.LOKI_URL?.trim() || undefined, 'LOKI_URL', ['http:', 'https:'], problems);
+  const alertsAuthorization = loadAlertsAuthorization(env, problems);
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     port,
@@ -53,7 +60,28 @@ export function loadSmsBridgeConfig(env: Record<string, string | undefined> = pr
     timeoutMs,
     logLevel: env.LOG_LEVEL?.trim().toLowerCase() || 'info',
     lokiUrl,
+    alertsAuthorization,
   };
+}
+
+function loadAlertsAuthorization(env: Record<string, string | undefined>, problems: string[]): string | undefined {
+  const type = (env.ALERTS_AUTH_TYPE ?? 'bearer').trim().toLowerCase();
+  const credentials = envOrFile(env, 'ALERTS_CREDENTIALS', problems);
+  if (type !== 'bearer' && type !== 'basic') {
+    problems.push(`ALERTS_AUTH_TYPE: must be bearer or basic (got "${env.ALERTS_AUTH_TYPE}")`);
+    return undefined;
+  }
+  if (credentials === undefined) {
+    if (env.ALERTS_USERNAME?.trim()) problems.push('ALERTS_USERNAME: set ALERTS_CREDENTIALS_FILE (the password) too, or remove it');
+    return undefined;
+  }
+  if (type === 'bearer') return `Bearer ${credentials}`;
+  const username = env.ALERTS_USERNAME?.trim();
+  if (!username) {
+    problems.push('ALERTS_USERNAME: required with ALERTS_AUTH_TYPE=basic');
+    return undefined;
+  }
+  return `Basic ${Buffer.from(`${username}:${credentials}`).toString('base64')}`;
 }
 
 /** Missing settings that keep the bridge from sending (it still runs, drops and counts). */
