@@ -23,7 +23,7 @@ export interface Exporter {
 }
 
 export async function startExporter(config: ExporterConfig, options: { logger?: Logger; background?: boolean } = {}): Promise<Exporter> {
-  const logger = options.logger ?? createLogger({ component: 'exporter', level: config.logLevel, lokiUrl: config.lokiUrl, lokiLabels: { environment: config.environment } });
+  const logger = options.logger ?? createLogger({ component: 'exporter', level: config.logLevel, lokiUrl: config.lokiUrl, lokiBasicAuth: config.lokiBasicAuth, lokiLabels: { environment: config.environment } });
   const queries = config.businessMetricsEnabled && config.databaseUrl ? loadBusinessQueries(config.businessQueriesFile) : [];
   const metrics = createExporterMetrics({ version: packageVersion(), maintenanceMode: config.maintenanceMode, maintenanceModeFile: config.maintenanceModeFile });
   const monitor = new HealthMonitor({

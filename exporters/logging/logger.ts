@@ -20,6 +20,8 @@ export interface LoggerSettings {
   lokiLabels?: Record<string, string>;
   /** Seconds between pushes to Loki. */
   lokiBatchSeconds?: number;
+  /** Basic authentication towards Loki (a gateway in front of it); never put credentials in lokiUrl. */
+  lokiBasicAuth?: { username: string; password: string };
 }
 
 const LEVELS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
@@ -94,6 +96,7 @@ export function createLogger(settings: LoggerSettings): Logger {
       timeout: 5000,
       silenceErrors: true,
       structuredMetaKey: false,
+      ...(settings.lokiBasicAuth ? { basicAuth: settings.lokiBasicAuth } : {}),
     },
   }) as DestinationStream;
   const level = options.level as pino.Level;

@@ -11,7 +11,7 @@ try {
   process.stderr.write(`sms-bridge: ${(e as Error).message}\n`);
   process.exit(e instanceof ConfigError ? 2 : 1);
 }
-const logger = createLogger({ component: 'sms-bridge', level: config.logLevel, lokiUrl: config.lokiUrl });
+const logger = createLogger({ component: 'sms-bridge', level: config.logLevel, lokiUrl: config.lokiUrl, lokiBasicAuth: config.lokiBasicAuth });
 const { server } = createSmsBridge(config, logger);
 server.listen(config.port, config.host, () => logger.info({ port: config.port, max_alerts_per_hour: config.maxAlertsPerHour, recipients: config.to.length }, 'sms bridge started'));
 const stop = (): void => {
