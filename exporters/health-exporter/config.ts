@@ -122,16 +122,6 @@ export function parseUrl(value: string | undefined, name: string, protocols: str
   return value;
 }
 
-/** A URL as it may be printed: scheme, host and path, without user info, query string or fragment. */
-export function printableUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    return `${u.protocol}//${u.host}${u.pathname}`;
-  } catch {
-    return '(invalid URL)';
-  }
-}
-
 export interface LokiSettings {
   lokiUrl?: string;
   /** From LOKI_USERNAME and LOKI_PASSWORD (or LOKI_PASSWORD_FILE), for a Loki behind an authenticating gateway. */
