@@ -10,6 +10,7 @@ import { BusinessRecorders, HttpInstrumentation, createAppMetrics, metricsHandle
 import { FaultTable, parseFault } from './faults.js';
 
 export const DEMO_TOKEN = 'demo-token';
+export const DEMO_AGENCIES = ['agency-101', 'agency-102', 'agency-103', 'agency-123'];
 
 export interface DemoApp {
   app: express.Express;
@@ -24,7 +25,8 @@ const num = (v: unknown, fallback: number): number => (typeof v === 'number' && 
 
 export function createDemoApp(logger: Logger): DemoApp {
   const metrics = createAppMetrics();
-  const recorders = new BusinessRecorders(metrics);
+  // The agencies the demo knows (the real app lists them from its agencies table).
+  const recorders = new BusinessRecorders(metrics, { agencies: DEMO_AGENCIES });
   const http = new HttpInstrumentation(metrics);
   const faults = new FaultTable();
   const app = express();
