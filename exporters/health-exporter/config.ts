@@ -3,7 +3,8 @@
  * the process with one message per problem naming the variable (fail fast beats a half-working
  * exporter reporting "healthy" from the wrong database).
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import { isIP } from 'node:net';
 
 export interface DirectoryStorageConfig {
   kind: 'directory';
@@ -122,6 +123,22 @@ export function parseUrl(value: string | undefined, name: string, protocols: str
   return value;
 }
 
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export function parseLogLevel(env: Env, problems: string[]): string {
+  const level = (env.LOG_LEVEL ?? 'info').trim().toLowerCase() || 'info';
+  if (!(LOG_LEVELS as readonly string[]).includes(level)) problems.push(`LOG_LEVEL: must be one of ${LOG_LEVELS.join(', ')} (got "${env.LOG_LEVEL}")`);
+  return level;
+}
+
+/** HOST: an IP address or a host name to listen on. */
+export function parseHost(env: Env, problems: string[]): string {
+  const host = env.HOST?.trim() || '0.0.0.0';
+  const hostname = /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+  if (isIP(host) === 0 && !hostname.test(host)) problems.push(`HOST: must be an IP address or a host name to listen on, such as 0.0.0.0 or 127.0.0.1 (got "${env.HOST}")`);
+  return host;
+}
+
 export interface LokiSettings {
   lokiUrl?: string;
   /** From LOKI_USERNAME and LOKI_PASSWORD (or LOKI_PASSWORD_FILE), for a Loki behind an authenticating gateway. */
@@ -134,6 +151,20 @@ export function loadLokiSettings(env: Env, problems: string[]): LokiSettings {
   const password = envOrFile(env, 'LOKI_PASSWORD', problems);
   if ((username === undefined || username === '') !== (password === undefined)) problems.push('LOKI_USERNAME and LOKI_PASSWORD (or LOKI_PASSWORD_FILE): set both or neither');
   return { lokiUrl, ...(username && password ? { lokiBasicAuth: { username, password } } : {}) };
+}
+
+/** DISK_PATHS: comma-separated paths that must exist (a typo would keep the system check failing forever). */
+function parseDiskPaths(env: Env, problems: string[]): string[] {
+  const paths = (env.DISK_PATHS ?? '/').split(',').map((p) => p.trim()).filter(Boolean);
+  if (paths.length === 0) problems.push('DISK_PATHS: list at least one path, comma separated (default "/")');
+  for (const p of paths) {
+    try {
+      statSync(p);
+    } catch (e) {
+      problems.push(`DISK_PATHS: ${p} cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'}); list paths that exist in the container, such as /`);
+    }
+  }
+  return paths;
 }
 
 export function loadExporterConfig(env: Env = process.env): ExporterConfig {
@@ -170,9 +201,9 @@ export function loadExporterConfig(env: Env = process.env): ExporterConfig {
   const metricsMaxAgeSeconds = parseNumber(env, 'METRICS_MAX_AGE', 15, problems, { min: 0, max: 86400 });
   const slowDatabaseMs = parseNumber(env, 'SLOW_DATABASE_MS', 1000, problems, { min: 1 });
   const loki = loadLokiSettings(env, problems);
-  const logLevel = (env.LOG_LEVEL ?? 'info').trim().toLowerCase();
-  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) problems.push(`LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace, silent (got "${env.LOG_LEVEL}")`);
-  const diskPaths = (env.DISK_PATHS ?? '/').split(',').map((p) => p.trim()).filter(Boolean);
+  const logLevel = parseLogLevel(env, problems);
+  const host = parseHost(env, problems);
+  const diskPaths = parseDiskPaths(env, problems);
   const ratio = (name: string, fallback: number) => parseNumber(env, name, fallback, problems, { min: 0, max: 1 });
 
   const businessMetricsEnabled = parseBool(env, 'BUSINESS_METRICS', true, problems);
@@ -186,7 +217,7 @@ export function loadExporterConfig(env: Env = process.env): ExporterConfig {
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     port,
-    host: env.HOST?.trim() || '0.0.0.0',
+    host,
     databaseUrl,
     storage,
     healthCheckIntervalSeconds,

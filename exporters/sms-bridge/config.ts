@@ -2,7 +2,7 @@
  * SMS bridge settings from the environment. Credentials and numbers come from variables or, for
  * Kubernetes Secret mounts, from files named by the *_FILE variants.
  */
-import { ConfigError, envOrFile, loadLokiSettings, type LokiSettings, parseNumber, parseUrl } from '../health-exporter/config.js';
+import { ConfigError, envOrFile, loadLokiSettings, type LokiSettings, parseHost, parseLogLevel, parseNumber, parseUrl } from '../health-exporter/config.js';
 
 export interface SmsBridgeConfig {
   port: number;
@@ -50,10 +50,12 @@ export function loadSmsBridgeConfig(env: Record<string, string | undefined> = pr
   const timeoutMs = parseNumber(env, 'TWILIO_TIMEOUT_MS', 10_000, problems, { min: 100, max: 120_000, integer: true });
   const loki = loadLokiSettings(env, problems);
   const alertsAuthorization = loadAlertsAuthorization(env, problems);
+  const host = parseHost(env, problems);
+  const logLevel = parseLogLevel(env, problems);
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     port,
-    host: env.HOST?.trim() || '0.0.0.0',
+    host,
     twilioBaseUrl,
     accountSid,
     authToken,
@@ -62,7 +64,7 @@ export function loadSmsBridgeConfig(env: Record<string, string | undefined> = pr
     maxAlertsPerHour,
     maxBodyLength,
     timeoutMs,
-    logLevel: env.LOG_LEVEL?.trim().toLowerCase() || 'info',
+    logLevel,
     ...loki,
     alertsAuthorization,
   };
