@@ -123,6 +123,14 @@ describe('exporter service', () => {
     for (const c of cleanups.splice(0)) await c();
   });
 
+  /** A BUSINESS_QUERIES_FILE with `queries`, removed after the test. */
+  const queriesFile = (queries: Record<string, string | null>): string => {
+    const dir = mkdtempSync(join(tmpdir(), 'iao-bq-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    writeFileSync(join(dir, 'queries.json'), JSON.stringify(queries));
+    return join(dir, 'queries.json');
+  };
+
   afterAll(async () => {
     await db?.destroy();
     rmSync(storage, { recursive: true, force: true });
@@ -347,17 +355,11 @@ describe('exporter service', () => {
   });
 
   it('runs business queries from BUSINESS_QUERIES_FILE and drops rows whose labels are not identifiers', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'iao-bq-'));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    const file = join(dir, 'queries.json');
-    writeFileSync(
-      file,
-      JSON.stringify({
+    const file = queriesFile({
         agencyActiveClients: `SELECT agency_id, count(*) AS value FROM users GROUP BY agency_id UNION ALL SELECT email, 1 FROM users`,
         agencyClientSatisfaction: null,
         activeUsers: 'SELECT * FROM no_such_table',
-      }),
-    );
+    });
     const { exporter, url, out } = await start({ DATABASE_URL: db.url, BUSINESS_QUERIES_FILE: file });
     cleanups.push(() => exporter.stop());
     const text = (await get(`${url}/metrics`)).body;
@@ -373,17 +375,11 @@ describe('exporter service', () => {
     const c = new pg.Client(db.url);
     await c.connect();
     await c.query('CREATE TABLE IF NOT EXISTS flaky_figures (n int); DELETE FROM flaky_figures; INSERT INTO flaky_figures VALUES (7)');
-    const dir = mkdtempSync(join(tmpdir(), 'iao-bq-'));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    const file = join(dir, 'queries.json');
-    writeFileSync(
-      file,
-      JSON.stringify({
+    const file = queriesFile({
         // First in the run, and slower than HEALTH_CHECK_TIMEOUT_MS (1500 ms): its connection is destroyed at the deadline.
         activeUsers: `SELECT '24h' AS "window", 1::float8 AS value FROM pg_sleep(4)`,
         agencyPendingDocumentReviews: `SELECT 'agency-1' AS agency_id, n::float8 AS value FROM flaky_figures`,
-      }),
-    );
+    });
     const { exporter, url, out } = await start({ DATABASE_URL: db.url, BUSINESS_QUERIES_FILE: file });
     cleanups.push(() => exporter.stop());
     try {
