@@ -76,6 +76,19 @@ describe('logger', () => {
     expect(() => createLogger({ component: 'x', level: 'loud' })).toThrow(/LOG_LEVEL/);
   });
 
+  it('authenticates to Loki with LOKI_USERNAME / LOKI_PASSWORD when set, never through the URL', async () => {
+    const loki = await recordingServer((_r, res) => res.writeHead(204).end());
+    try {
+      const log = createLogger({ component: 'exporter', destination: new LineCollector(), lokiUrl: loki.url, lokiBatchSeconds: 0.2, lokiBasicAuth: { username: 'tenant', password: 'loki-pw' } });
+      log.info('hello');
+      const push = await waitFor(() => loki.requests.find((r) => r.url === '/loki/api/v1/push'), 15_000);
+      expect(push?.headers.authorization).toBe(`Basic ${Buffer.from('tenant:loki-pw').toString('base64')}`);
+      log.flush();
+    } finally {
+      await close(loki.server);
+    }
+  });
+
   it('ships to Loki with job and component labels, and keeps working when Loki is unreachable', async () => {
     const loki = await recordingServer((_r, res) => {
       res.statusCode = 204;
@@ -94,6 +107,7 @@ describe('logger', () => {
       expect(entry.message).toBe('slow query on database for [EMAIL]');
       expect(entry.response_time).toBe(1500);
       expect(push.body).not.toContain('ops@immigrationai.com');
+      expect(push.headers.authorization).toBeUndefined();
       log.flush();
 
       // Loki gone: logging goes on locally and never throws.
