@@ -4,6 +4,13 @@ import { type MonitoringConfig, notificationTiming } from '../contract/config/in
 import { amDuration, promDuration } from '../contract/duration.js';
 import { NOTIFICATION_TEMPLATES, TEMPLATE_FILE } from './alertmanager-templates.js';
 
+/**
+ * Alerts per SMS-bridge notification. A text carries a handful of summaries at most, and a storm in
+ * one group must not make a payload the bridge refuses as too large (a 4xx, which Alertmanager does
+ * not retry): the rest are only counted (`truncatedAlerts`).
+ */
+export const SMS_WEBHOOK_MAX_ALERTS = 50;
+
 /** The receivers every environment has, whatever channels are enabled. */
 export const RECEIVERS = { critical: 'critical', warning: 'warning', heartbeat: 'heartbeat', null: 'null' } as const;
 
@@ -67,6 +74,7 @@ function receivers(config: MonitoringConfig): Receiver[] {
             {
               url: sms.bridgeUrl,
               send_resolved: false,
+              max_alerts: SMS_WEBHOOK_MAX_ALERTS,
               ...(sms.webhookCredentialsSecret ? { http_config: { authorization: { type: 'Bearer', credentials: sms.webhookCredentialsSecret } } } : {}),
             },
           ]

@@ -173,7 +173,7 @@ describe('receivers follow the enabled channels', () => {
       auth_password_file: '/etc/alertmanager/secrets/alertmanager-smtp/password',
     });
     expect(critical.slack_configs?.[0]).toMatchObject({ api_url_file: '/etc/alertmanager/secrets/alertmanager-slack/webhook-url', channel: '#ops-alerts', username: 'Immigration AI Monitor', icon_emoji: ':warning:' });
-    expect(critical.webhook_configs).toEqual([{ url: 'http://immigration-ai-sms-bridge:9095/alerts', send_resolved: false }]);
+    expect(critical.webhook_configs).toEqual([{ url: 'http://immigration-ai-sms-bridge:9095/alerts', send_resolved: false, max_alerts: 50 }]);
     const warning = receiver(c, 'warning');
     expect(Object.keys(warning).sort()).toEqual(['email_configs', 'name', 'slack_configs']);
     expect(receiver(c, 'heartbeat').webhook_configs).toEqual([
@@ -189,7 +189,7 @@ describe('receivers follow the enabled channels', () => {
     const ref = { name: 'sms-bridge-webhook', key: 'token' };
     const c = loadConfig('production', {}, { channels: { sms: { webhookCredentialsSecret: ref } } });
     expect(receiver(c, 'critical').webhook_configs).toEqual([
-      { url: 'http://immigration-ai-sms-bridge:9095/alerts', send_resolved: false, http_config: { authorization: { type: 'Bearer', credentials_file: '/etc/alertmanager/secrets/sms-bridge-webhook/token' } } },
+      { url: 'http://immigration-ai-sms-bridge:9095/alerts', send_resolved: false, max_alerts: 50, http_config: { authorization: { type: 'Bearer', credentials_file: '/etc/alertmanager/secrets/sms-bridge-webhook/token' } } },
     ]);
     expect(secretRefsOf(buildAlertmanagerConfig(c))).toContainEqual(ref);
     const { file, cleanup } = onDisk(c);

@@ -137,6 +137,8 @@ describe('SMS bridge', () => {
     expect(smsText(resolved, 480)).toBe('[RESOLVED] DatabaseDown (critical, production): The application database is unreachable.');
     const long = smsText(payload({ commonAnnotations: { summary: 'x'.repeat(1000) }, alerts: [] }), 100);
     expect(long).toHaveLength(100);
+    // Alerts Alertmanager left out (max_alerts) still count in the head.
+    expect(smsText(payload({ truncatedAlerts: 49 }), 480)).toMatch(/^\[FIRING:50\] DatabaseDown/);
   });
 
   it('spends a rate-limit slot only on a delivered SMS: a Twilio outage answers 502 and leaves the cap intact', async () => {

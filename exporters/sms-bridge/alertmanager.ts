@@ -39,11 +39,18 @@ export function parseWebhook(body: unknown): WebhookPayload | string {
   return { groupLabels: {}, commonLabels: {}, commonAnnotations: {}, externalURL: '', groupKey: '', receiver: '', ...b } as WebhookPayload;
 }
 
-/** Firing alerts in a notification (send_resolved is off for SMS, but a payload may still list resolved ones). */
-export const firingCount = (p: WebhookPayload): number => p.alerts.filter((a) => a.status === 'firing').length;
+/**
+ * Firing alerts in a notification (send_resolved is off for SMS, but a payload may still list
+ * resolved ones), plus those Alertmanager left out of a firing notification (max_alerts).
+ */
+export const firingCount = (p: WebhookPayload): number => {
+  const listed = p.alerts.filter((a) => a.status === 'firing').length;
+  const truncated = Number.isInteger(p.truncatedAlerts) && (p.truncatedAlerts as number) > 0 && p.status === 'firing' ? (p.truncatedAlerts as number) : 0;
+  return listed + truncated;
+};
 
 /** True when a notification has nothing to text: no alerts, or a "firing" notification without a firing alert. */
-export const isEmptyNotification = (p: WebhookPayload): boolean => p.alerts.length === 0 || (p.status === 'firing' && firingCount(p) === 0);
+export const isEmptyNotification = (p: WebhookPayload): boolean => p.alerts.length === 0 || (p.status === 'firing' && !p.alerts.some((a) => a.status === 'firing'));
 
 /**
  * Control characters (C0, DEL, C1) and line/paragraph separators become a space; bidirectional
