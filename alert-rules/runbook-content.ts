@@ -203,7 +203,7 @@ export const RUNBOOK_CONTENT: Record<AlertName, RunbookContent> = {
   },
   [ALERTS.notificationsDropped]: {
     meaning:
-      'The SMS bridge did not send some page notifications in the last hour (label `reason`). `rate_limited`: the hourly cap (`suppression.maxAlertsPerHour`, default 10 per sliding hour) was reached. `not_configured`: the bridge has no Twilio credentials or no `SMS_TO` numbers.',
+      'The SMS bridge did not send some page notifications in the last hour (label `reason`). `rate_limited`: the hourly cap (`suppression.maxAlertsPerHour`, default 10 delivered notifications per sliding hour; failed sends do not count) was reached. `not_configured`: the bridge has no Twilio credentials or no `SMS_TO` numbers.',
     impact:
       'Pages still reach email and Slack (they are not capped), but nobody is texted: whoever relies on SMS, typically at night, is not woken until the hour rolls over (`rate_limited`) or the bridge is fixed (`not_configured`).',
     diagnosis: [

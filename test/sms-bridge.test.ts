@@ -262,15 +262,17 @@ describe('SMS bridge', () => {
           await waitFor(() => twilio.requests.length >= seen + 3, 30_000, 100);
           expect(delivered).toEqual([]);
           phase = 'up';
+          const upAt = Date.now();
           // ...and every page is delivered, once, after it comes back.
           await waitFor(() => names.every((n) => delivered.some((d) => d.includes(n))), 60_000, 100);
+          const afterMs = Date.now() - upAt;
           await new Promise((r) => setTimeout(r, 2500));
           expect(delivered.sort()).toEqual(names.map((n) => `[FIRING:1] ${n} (critical): ${n} summary.`).sort());
           const m = await b.metrics();
           expect(m).toContain('immigration_ai_sms_messages_total{outcome="sent"} 3');
           expect(m).toContain('immigration_ai_sms_notifications_dropped_total{reason="rate_limited"} 0');
           expect(Number(/immigration_ai_sms_messages_total\{outcome="failed"\} (\d+)/.exec(m)?.[1])).toBeGreaterThanOrEqual(9);
-          process.stdout.write(`sms outage: ${twilio.requests.length - delivered.length} failed or hung Twilio calls, ${delivered.length} of ${names.length} pages delivered after Twilio returned\n`);
+          process.stdout.write(`sms outage: ${twilio.requests.length - delivered.length} failed or hung Twilio calls and 0 SMS delivered during the outage; ${delivered.length} of ${names.length} pages delivered ${afterMs} ms after Twilio returned, each once\n`);
         },
       );
     } finally {
