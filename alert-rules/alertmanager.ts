@@ -5,6 +5,13 @@ import { amDuration, promDuration } from '../contract/duration.js';
 import { NOTIFICATION_TEMPLATES, TEMPLATE_FILE } from './alertmanager-templates.js';
 import { SCOPES } from './resource-alerts.js';
 
+/**
+ * Alerts per SMS-bridge notification. A text carries a handful of summaries at most, and a storm in
+ * one group must not make a payload the bridge refuses as too large (a 4xx, which Alertmanager does
+ * not retry): the rest are only counted (`truncatedAlerts`).
+ */
+export const SMS_WEBHOOK_MAX_ALERTS = 50;
+
 /** The receivers every environment has, whatever channels are enabled. */
 export const RECEIVERS = { critical: 'critical', warning: 'warning', heartbeat: 'heartbeat', null: 'null' } as const;
 
@@ -76,7 +83,16 @@ function receivers(config: MonitoringConfig): Receiver[] {
       email_configs: emailConfigs,
       slack_configs: slackConfigs,
       // The SMS bridge formats the texts and enforces max_alerts_per_hour; resolutions are not texted.
-      webhook_configs: sms.enabled ? [{ url: sms.bridgeUrl, send_resolved: false }] : [],
+      webhook_configs: sms.enabled
+        ? [
+            {
+              url: sms.bridgeUrl,
+              send_resolved: false,
+              max_alerts: SMS_WEBHOOK_MAX_ALERTS,
+              ...(sms.webhookCredentialsSecret ? { http_config: { authorization: { type: 'Bearer', credentials: sms.webhookCredentialsSecret } } } : {}),
+            },
+          ]
+        : [],
     }),
     withConfigs(RECEIVERS.warning, { email_configs: emailConfigs, slack_configs: slackConfigs }),
     withConfigs(RECEIVERS.heartbeat, {

@@ -57,6 +57,22 @@ export function metaAlertsGroup(config: MonitoringConfig): RuleGroup {
       dashboard: 'system',
     }),
     alertRule(config, {
+      alert: ALERTS.smsDeliveryFailing,
+      severity: 'warning',
+      // Failed sends with no delivered SMS since: Twilio is down, hangs or refuses the credentials.
+      // Alertmanager retries the pages (the bridge answers 5xx and keeps its hourly slots); this says
+      // that, meanwhile, they reach email and Slack only. A later delivery resolves it.
+      forSeconds: 0,
+      expr:
+        `sum by (job) (increase(${series(METRICS.smsMessages, 'outcome="failed"')}[10m])) > 0 ` +
+        `unless on (job) sum by (job) (increase(${series(METRICS.smsMessages, 'outcome="sent"')}[10m])) > 0`,
+      summary: 'SMS delivery through Twilio is failing.',
+      description:
+        'The SMS bridge failed {{ $value | humanize }} SMS send(s) in the last 10 minutes and delivered none: Twilio is failing, hanging or refusing the credentials. ' +
+        'Alertmanager keeps retrying the pages, which reach email and Slack only until Twilio answers again.',
+      dashboard: 'system',
+    }),
+    alertRule(config, {
       alert: ALERTS.prometheusRuleEvaluationFailures,
       severity: 'warning',
       expr: `increase(prometheus_rule_evaluation_failures_total[${w}]) > 0`,

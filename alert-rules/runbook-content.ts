@@ -225,7 +225,7 @@ export const RUNBOOK_CONTENT: Record<AlertName, RunbookContent> = {
   },
   [ALERTS.notificationsDropped]: {
     meaning:
-      'The SMS bridge did not send some page notifications in the last hour (label `reason`). `rate_limited`: the hourly cap (`suppression.maxAlertsPerHour`, default 10 per sliding hour) was reached. `not_configured`: the bridge has no Twilio credentials or no `SMS_TO` numbers.',
+      'The SMS bridge did not send some page notifications in the last hour (label `reason`). `rate_limited`: the hourly cap (`suppression.maxAlertsPerHour`, default 10 delivered notifications per sliding hour; failed sends do not count) was reached. `not_configured`: the bridge has no Twilio credentials or no `SMS_TO` numbers.',
     impact:
       'Pages still reach email and Slack (they are not capped), but nobody is texted: whoever relies on SMS, typically at night, is not woken until the hour rolls over (`rate_limited`) or the bridge is fixed (`not_configured`).',
     diagnosis: [
@@ -237,6 +237,21 @@ export const RUNBOOK_CONTENT: Record<AlertName, RunbookContent> = {
       'Call the on-call person if pages are firing and they may be asleep; handle the storm from email or Slack.',
       '`not_configured`: create or fix the Secret `sms-bridge-twilio` (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_FROM, SMS_TO), then restart the bridge.',
       'If the cap is too low for real incidents, raise `suppression.maxAlertsPerHour`; if one noisy alert eats it, fix or suppress that alert.',
+    ],
+  },
+  [ALERTS.smsDeliveryFailing]: {
+    meaning:
+      'The SMS bridge tried to text pages in the last 10 minutes, every attempt failed (Twilio answered an error or nothing within `TWILIO_TIMEOUT_MS`), and no SMS was delivered since.',
+    impact:
+      'Nobody is texted while it lasts. Pages are not lost: the bridge answers Alertmanager 502, so Alertmanager keeps retrying them and they go out once Twilio answers again, and the failed attempts do not use up the hourly SMS cap. Meanwhile pages reach email and Slack only.',
+    diagnosis: [
+      `\`kubectl -n ${NS} logs deploy/immigration-ai-sms-bridge\`: "sms send failed with error: …" says why: \`Twilio answered HTTP 401 (error 20003)\` (credentials), \`HTTP 4xx\` with a Twilio error code (numbers, account), \`HTTP 5xx\` (Twilio outage), \`no answer from Twilio within TWILIO_TIMEOUT_MS\` or \`cannot reach Twilio\` (network, egress NetworkPolicy, DNS).`,
+      'Twilio\'s status page (status.twilio.com) for an outage.',
+    ],
+    mitigation: [
+      'Call the on-call person if pages are firing and they may be asleep; handle them from email or Slack.',
+      'Credentials or numbers: fix the Secret `sms-bridge-twilio` (TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_FROM, SMS_TO) and restart the bridge.',
+      'A Twilio outage needs nothing from you: the alert resolves at the first delivered SMS, and the held pages follow.',
     ],
   },
   [ALERTS.prometheusRuleEvaluationFailures]: {

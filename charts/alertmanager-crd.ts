@@ -60,6 +60,7 @@ function webhook(w: WebhookConfig, namespace: string): NonNullable<CrdReceiver['
   return {
     url: qualify(w.url, namespace),
     sendResolved: w.send_resolved,
+    ...(w.max_alerts !== undefined ? { maxAlerts: w.max_alerts } : {}),
     ...(auth ? { httpConfig: { authorization: { type: auth.type, credentials: auth.credentials } } } : {}),
   };
 }

@@ -3,10 +3,12 @@ import type { Construct } from 'constructs';
 import { SMS_BRIDGE } from '../contract/components.js';
 import { IMAGE_COMMANDS, IMAGE_UID } from '../contract/image.js';
 import { SMS_SECRET_KEYS } from '../contract/secrets.js';
+import type { SecretKeyRef } from '../contract/config/index.js';
 import type { ChartContext } from './lib/labels.js';
 import { COMPONENT_BUDGET, container, deployment, httpProbe, namedPort, podTemplate, service, serviceAccount } from './lib/workload.js';
 
 const SECRET_DIR = '/etc/sms-bridge/twilio';
+const WEBHOOK_SECRET_DIR = '/etc/sms-bridge/webhook';
 
 export interface SmsBridgeProps {
   image: string;
@@ -15,6 +17,8 @@ export interface SmsBridgeProps {
   maxAlertsPerHour: number;
   /** Where the bridge pushes its own logs (Loki's push API); empty: stdout only. */
   lokiUrl: string;
+  /** The shared secret Alertmanager presents on POST /alerts (Bearer), if one is configured. */
+  webhookCredentialsSecret?: SecretKeyRef;
 }
 
 /**
@@ -26,6 +30,7 @@ export class SmsBridgeChart extends Chart {
   constructor(scope: Construct, id: string, ctx: ChartContext, props: SmsBridgeProps) {
     super(scope, id, { disableResourceNameHashes: true });
     const c = SMS_BRIDGE.name;
+    const webhook = props.webhookCredentialsSecret;
     serviceAccount(this, ctx, c, c);
     const template = podTemplate(ctx, {
       component: c,
@@ -42,6 +47,7 @@ export class SmsBridgeChart extends Chart {
             ...(props.lokiUrl !== '' ? [{ name: 'LOKI_URL', value: props.lokiUrl }] : []),
             // Credentials and numbers are read from the mounted Secret, never from the environment.
             ...SMS_SECRET_KEYS.map((k) => ({ name: `${k}_FILE`, value: `${SECRET_DIR}/${k}` })),
+            ...(webhook ? [{ name: 'ALERTS_CREDENTIALS_FILE', value: `${WEBHOOK_SECRET_DIR}/${webhook.key}` }] : []),
           ],
           ports: [{ name: SMS_BRIDGE.portName, containerPort: SMS_BRIDGE.port }],
           resources: COMPONENT_BUDGET,
@@ -49,12 +55,14 @@ export class SmsBridgeChart extends Chart {
           livenessProbe: httpProbe('/healthz', SMS_BRIDGE.portName, { period: 20, failures: 6 }),
           volumeMounts: [
             { name: 'twilio', mountPath: SECRET_DIR, readOnly: true },
+            ...(webhook ? [{ name: 'webhook', mountPath: WEBHOOK_SECRET_DIR, readOnly: true }] : []),
             { name: 'tmp', mountPath: '/tmp' },
           ],
         }),
       ],
       volumes: [
         { name: 'twilio', secret: { secretName: props.credentialsSecret } },
+        ...(webhook ? [{ name: 'webhook', secret: { secretName: webhook.name, items: [{ key: webhook.key, path: webhook.key }] } }] : []),
         { name: 'tmp', emptyDir: { sizeLimit: '16Mi' } },
       ],
     });

@@ -67,6 +67,8 @@ export interface SlackConfig {
 export interface WebhookConfig {
   url: string;
   send_resolved: boolean;
+  /** Alerts per notification at most (0 or absent: all); the rest are counted in `truncatedAlerts`. */
+  max_alerts?: number;
   /** `credentials` is rendered as `credentials_file`. */
   http_config?: { authorization: { type: string; credentials: SecretKeyRef } };
 }

@@ -28,6 +28,8 @@ export const ALERTS = {
   maintenanceTooLong: 'ImmigrationAiMaintenanceTooLong',
   /** Pages the SMS bridge did not send (its hourly cap, or no Twilio settings). */
   notificationsDropped: 'ImmigrationAiNotificationsDropped',
+  /** The SMS bridge tried to text and Twilio failed or did not answer, with no SMS delivered since. */
+  smsDeliveryFailing: 'ImmigrationAiSmsDeliveryFailing',
   /** Always firing: the dead man's switch. Routed to the heartbeat receiver, never inhibited. */
   watchdog: 'Watchdog',
   prometheusRuleEvaluationFailures: 'PrometheusRuleEvaluationFailures',

@@ -135,6 +135,14 @@ export const METRICS = {
     scope: 'publisher',
     buckets: QUERY_DURATION_BUCKETS,
   }),
+  businessQueryFailures: define({
+    name: 'immigration_ai_business_query_failures_total',
+    type: 'counter',
+    help: 'Business queries that failed or timed out, by query; a failed query keeps its gauges at their last values.',
+    labelNames: ['query'],
+    owner: 'exporter',
+    scope: 'publisher',
+  }),
 
   // Storage (exporter)
   storageBucketsAvailable: define({

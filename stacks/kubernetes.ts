@@ -101,6 +101,7 @@ export function composeCharts(config: MonitoringConfig, artifacts: Artifacts): C
   if (channels.sms.enabled) {
     charts.push(new SmsBridgeChart(app, 'sms-bridge', ctx, {
       image: images.exporter, credentialsSecret: channels.sms.credentialsSecret, maxAlertsPerHour: config.suppression.maxAlertsPerHour, lokiUrl: logPush,
+      webhookCredentialsSecret: channels.sms.webhookCredentialsSecret,
     }));
   }
   charts.push(
@@ -179,6 +180,7 @@ export function composeOperatorCharts(config: MonitoringConfig, artifacts: Artif
   if (sms) {
     charts.push(new SmsBridgeChart(app, 'sms-bridge', ctx, {
       image: config.images.exporter, credentialsSecret: config.channels.sms.credentialsSecret, maxAlertsPerHour: config.suppression.maxAlertsPerHour, lokiUrl: logPush,
+      webhookCredentialsSecret: config.channels.sms.webhookCredentialsSecret,
     }));
   }
   if (artifacts.dashboards.length > 0) charts.push(new OperatorDashboardsChart(app, 'dashboards', ctx, artifacts.dashboards));

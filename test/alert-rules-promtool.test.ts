@@ -558,6 +558,32 @@ const CASES: Record<string, RuleUnitTest[]> = {
       ],
     },
   ],
+  ImmigrationAiSmsDeliveryFailing: [
+    {
+      // Twilio fails from 10m (2 failed sends a minute, Alertmanager retrying), comes back at 20m
+      // (deliveries resume): the warning fires at once and resolves with the first delivery.
+      interval: '1m',
+      input_series: [
+        { series: s(m.smsMessages.name, { job: 'immigration-ai-sms-bridge', instance: 'bridge:9095', outcome: 'failed' }), values: '0x9 2+2x10 22x40' },
+        { series: s(m.smsMessages.name, { job: 'immigration-ai-sms-bridge', instance: 'bridge:9095', outcome: 'sent' }), values: '5x20 6x40' },
+      ],
+      alert_rule_test: [
+        ...silentAt('ImmigrationAiSmsDeliveryFailing', [5, 9]),
+        {
+          eval_time: '15m',
+          alertname: 'ImmigrationAiSmsDeliveryFailing',
+          exp_alerts: [
+            alert(
+              'ImmigrationAiSmsDeliveryFailing', { job: 'immigration-ai-sms-bridge', severity: 'warning' }, 'SMS delivery through Twilio is failing.',
+              'The SMS bridge failed 12 SMS send(s) in the last 10 minutes and delivered none: Twilio is failing, hanging or refusing the credentials. Alertmanager keeps retrying the pages, which reach email and Slack only until Twilio answers again.',
+              'system-overview',
+            ),
+          ],
+        },
+        ...silentAt('ImmigrationAiSmsDeliveryFailing', [22, 40]),
+      ],
+    },
+  ],
   Watchdog: [
     {
       interval: '1m',

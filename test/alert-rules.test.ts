@@ -129,9 +129,10 @@ describe('thresholds and delays come from the configuration', () => {
       // A disk filling up is a trend, which must hold four times as long (an hour).
       const warningFor = r.labels.condition === 'filling_up' ? '1h' : '15m';
       if (r.labels.severity === 'critical') expect({ alert: r.alert, for: r.for }).toEqual({ alert: r.alert, for: '1m' });
-      // A dropped page is a fact, not a condition: it warns at once (documented in docs/on-call.md).
-      // The maintenance warning's delay is the maintenance limit itself (alerting.maintenanceMaxHours).
-      if (r.labels.severity === 'warning' && !['ImmigrationAiNotificationsDropped', 'ImmigrationAiMaintenanceTooLong'].includes(r.alert)) {
+      // A dropped page or a failing SMS delivery is a fact, not a condition: it warns at once
+      // (documented in docs/on-call.md). The maintenance warning's delay is the maintenance limit
+      // itself (alerting.maintenanceMaxHours).
+      if (r.labels.severity === 'warning' && !['ImmigrationAiNotificationsDropped', 'ImmigrationAiSmsDeliveryFailing', 'ImmigrationAiMaintenanceTooLong'].includes(r.alert)) {
         expect({ alert: r.alert, for: r.for }).toEqual({ alert: r.alert, for: warningFor });
       }
     }

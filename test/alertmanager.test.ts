@@ -7,12 +7,14 @@ import { alertmanagerYaml, DEFAULT_ALERTMANAGER_PATHS, secretPath, secretRefsOf 
 import { alertmanagerTree, alertmanagerYamlOf } from './helpers/rendered.js';
 import { requireTool } from './helpers/tools.js';
 import { ENVIRONMENT_NAMES, loadConfig, type DeepPartial, type MonitoringConfig } from '../contract/config/index.js';
-import { synthesize } from '../stacks/synth.js';
+import { synthesize, synthesizeEnvironment } from '../stacks/synth.js';
+import { find, objectsIn, podSpecOf, type K8sObject } from './helpers/manifests.js';
 import { writeTempTree } from './helpers/rules-on-disk.js';
 
 type Receiver = { name: string; email_configs?: Record<string, unknown>[]; slack_configs?: Record<string, unknown>[]; webhook_configs?: Record<string, unknown>[] };
 type AmConfig = { route: Record<string, unknown> & { routes: Record<string, unknown>[] }; receivers: Receiver[]; inhibit_rules: Record<string, unknown>[] };
 
+/* eslint-disable @typescript-eslint/no-explicit-any */
 const amtool = (): string => requireTool('amtool');
 const amConfig = (c: MonitoringConfig): AmConfig => alertmanagerYamlOf(c) as unknown as AmConfig;
 const receiver = (c: MonitoringConfig, name: string): Receiver => amConfig(c).receivers.find((r) => r.name === name) as Receiver;
@@ -171,7 +173,7 @@ describe('receivers follow the enabled channels', () => {
       auth_password_file: '/etc/alertmanager/secrets/alertmanager-smtp/password',
     });
     expect(critical.slack_configs?.[0]).toMatchObject({ api_url_file: '/etc/alertmanager/secrets/alertmanager-slack/webhook-url', channel: '#ops-alerts', username: 'Immigration AI Monitor', icon_emoji: ':warning:' });
-    expect(critical.webhook_configs).toEqual([{ url: 'http://immigration-ai-sms-bridge:9095/alerts', send_resolved: false }]);
+    expect(critical.webhook_configs).toEqual([{ url: 'http://immigration-ai-sms-bridge:9095/alerts', send_resolved: false, max_alerts: 50 }]);
     const warning = receiver(c, 'warning');
     expect(Object.keys(warning).sort()).toEqual(['email_configs', 'name', 'slack_configs']);
     expect(receiver(c, 'heartbeat').webhook_configs).toEqual([
@@ -181,6 +183,32 @@ describe('receivers follow the enabled channels', () => {
         http_config: { authorization: { type: 'GenieKey', credentials_file: '/etc/alertmanager/secrets/alertmanager-heartbeat/credentials' } },
       },
     ]);
+  });
+
+  it('a shared secret on the SMS bridge: Alertmanager sends it as a Bearer token read from a Secret, the bridge mounts the same key', () => {
+    const ref = { name: 'sms-bridge-webhook', key: 'token' };
+    const c = loadConfig('production', {}, { channels: { sms: { webhookCredentialsSecret: ref } } });
+    expect(receiver(c, 'critical').webhook_configs).toEqual([
+      { url: 'http://immigration-ai-sms-bridge:9095/alerts', send_resolved: false, max_alerts: 50, http_config: { authorization: { type: 'Bearer', credentials_file: '/etc/alertmanager/secrets/sms-bridge-webhook/token' } } },
+    ]);
+    expect(secretRefsOf(buildAlertmanagerConfig(c))).toContainEqual(ref);
+    const { file, cleanup } = onDisk(c);
+    try {
+      expect(checkConfig(file)).toMatchObject({ status: 0 });
+    } finally {
+      cleanup();
+    }
+    const tree = synthesizeEnvironment(c);
+    // The operator's AlertmanagerConfig carries the same Secret reference.
+    const amc = objectsIn(tree, '', 'operator').find((o) => o.kind === 'AlertmanagerConfig') as K8sObject;
+    const critical = (amc.spec as any).receivers.find((r: { name: string }) => r.name === 'critical');
+    expect(critical.webhookConfigs[0].httpConfig).toEqual({ authorization: { type: 'Bearer', credentials: ref } });
+    // The bridge reads the key from its own mount of the Secret; Alertmanager mounts it too.
+    const bridge = podSpecOf(find(objectsIn(tree, ''), 'Deployment', 'immigration-ai-sms-bridge'));
+    expect(bridge.containers[0].env).toContainEqual({ name: 'ALERTS_CREDENTIALS_FILE', value: '/etc/sms-bridge/webhook/token' });
+    expect(bridge.volumes).toContainEqual({ name: 'webhook', secret: { secretName: 'sms-bridge-webhook', items: [{ key: 'token', path: 'token' }] } });
+    const am = podSpecOf(find(objectsIn(tree, ''), 'StatefulSet', 'alertmanager'));
+    expect(am.volumes.map((v: any) => v.secret?.secretName)).toContain('sms-bridge-webhook');
   });
 
   it('staging has no SMS; dev has Slack only and no heartbeat', () => {

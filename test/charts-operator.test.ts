@@ -116,6 +116,7 @@ describe('alertmanager.yml -> AlertmanagerConfig', () => {
     });
     expect(critical.slackConfigs[0].apiURL).toEqual({ name: 'alertmanager-slack', key: 'webhook-url' });
     expect(critical.webhookConfigs[0].url).toBe('http://immigration-ai-sms-bridge.immigration-ai-monitoring.svc:9095/alerts');
+    expect(critical.webhookConfigs[0].maxAlerts).toBe(50);
   });
 
   it('keeps routes, matchers and inhibition', () => {

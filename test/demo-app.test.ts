@@ -60,6 +60,24 @@ describe('demo app', () => {
     expect(lint.stdout + lint.stderr).toBe('');
   });
 
+  it('answers client errors with 4xx, never 500: malformed JSON 400, bad percent-encoding 400, wrong type or charset 415, too large 413', async () => {
+    const post = async (path: string, body: string | Buffer, contentType?: string) =>
+      (await fetch(`${app}${path}`, { method: 'POST', headers: contentType ? { 'content-type': contentType } : {}, body })).status;
+    const statuses = {
+      malformed: await post('/api/cases/1/complete', '{"agencyId": "123-45-', 'application/json'),
+      form: await post('/api/cases/1/complete', 'agencyId=agency-101', 'application/x-www-form-urlencoded'),
+      text: await post('/api/auth/login', 'hello', 'text/plain'),
+      charset: await post('/api/auth/login', '{"email":"a"}', 'application/json; charset=klingon'),
+      large: await post('/api/documents/upload', Buffer.alloc(2 * 1024 * 1024, 0x20), 'application/json'),
+      badEncoding: (await fetch(`${app}/api/documents/%E0%A4%A`)).status,
+      noBody: (await fetch(`${app}/api/auth/logout`, { method: 'POST' })).status,
+      jsonArray: await post('/api/chat/conversations/1/rating', '[1,2]', 'application/json'),
+    };
+    expect(statuses).toEqual({ malformed: 400, form: 415, text: 415, charset: 415, large: 413, badEncoding: 400, noBody: 204, jsonArray: 204 });
+    const text = await (await fetch(`${app}/metrics`)).text();
+    expect(text).not.toMatch(/status_code="5\d\d"/);
+  });
+
   it('injects per-route errors and latency from the admin port, and clears them', async () => {
     const set = await fetch(`${admin}/admin/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ route: '/api/documents/:id', errorRatio: 0.25 }) });
     expect(set.status).toBe(201);

@@ -123,6 +123,14 @@ describe('exporter service', () => {
     for (const c of cleanups.splice(0)) await c();
   });
 
+  /** A BUSINESS_QUERIES_FILE with `queries`, removed after the test. */
+  const queriesFile = (queries: Record<string, string | null>): string => {
+    const dir = mkdtempSync(join(tmpdir(), 'iao-bq-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    writeFileSync(join(dir, 'queries.json'), JSON.stringify(queries));
+    return join(dir, 'queries.json');
+  };
+
   afterAll(async () => {
     await db?.destroy();
     rmSync(storage, { recursive: true, force: true });
@@ -362,17 +370,11 @@ describe('exporter service', () => {
   });
 
   it('runs business queries from BUSINESS_QUERIES_FILE and drops rows whose labels are not identifiers', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'iao-bq-'));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    const file = join(dir, 'queries.json');
-    writeFileSync(
-      file,
-      JSON.stringify({
+    const file = queriesFile({
         agencyActiveClients: `SELECT agency_id, count(*) AS value FROM users GROUP BY agency_id UNION ALL SELECT email, 1 FROM users`,
         agencyClientSatisfaction: null,
         activeUsers: 'SELECT * FROM no_such_table',
-      }),
-    );
+    });
     const { exporter, url, out } = await start({ DATABASE_URL: db.url, BUSINESS_QUERIES_FILE: file });
     cleanups.push(() => exporter.stop());
     const text = (await get(`${url}/metrics`)).body;
@@ -383,6 +385,41 @@ describe('exporter service', () => {
     expect(out.text).toMatch(/business query activeUsers on database failed with error: relation \\"no_such_table\\" does not exist/);
     expect(sampleOf(text, 'immigration_ai_health_status{component="database"}')).toBe(1);
   });
+
+  it('isolates business queries: a timed-out query does not take the others down, and a failed query keeps its last values', async () => {
+    const c = new pg.Client(db.url);
+    await c.connect();
+    await c.query('CREATE TABLE IF NOT EXISTS flaky_figures (n int); DELETE FROM flaky_figures; INSERT INTO flaky_figures VALUES (7)');
+    const file = queriesFile({
+        // First in the run, and slower than HEALTH_CHECK_TIMEOUT_MS (1500 ms): its connection is destroyed at the deadline.
+        activeUsers: `SELECT '24h' AS "window", 1::float8 AS value FROM pg_sleep(4)`,
+        agencyPendingDocumentReviews: `SELECT 'agency-1' AS agency_id, n::float8 AS value FROM flaky_figures`,
+    });
+    const { exporter, url, out } = await start({ DATABASE_URL: db.url, BUSINESS_QUERIES_FILE: file });
+    cleanups.push(() => exporter.stop());
+    try {
+      await exporter.monitor.runAll();
+      let text = (await get(`${url}/metrics`)).body;
+      // The queries after the slow one ran on their own connections, within their own deadlines.
+      expect(sampleOf(text, 'immigration_ai_agency_pending_document_reviews{agency_id="agency-1"}')).toBe(7);
+      expect(sampleOf(text, 'immigration_ai_agency_active_clients{agency_id="agency-1"}')).toBe(2);
+      expect(sampleOf(text, 'immigration_ai_backup_last_success_timestamp_seconds')).toBe(0);
+      expect(sampleOf(text, 'immigration_ai_business_query_failures_total{query="activeUsers"}')).toBe(1);
+      expect(sampleOf(text, 'immigration_ai_business_query_failures_total{query="agencyPendingDocumentReviews"}')).toBe(0);
+      expect(out.text).toMatch(/business query activeUsers on database failed with error: .*timed out/);
+      // The table goes away: the query fails, its gauge keeps its last value, the others are refreshed.
+      await c.query('DROP TABLE flaky_figures');
+      await exporter.monitor.runAll();
+      text = (await get(`${url}/metrics`)).body;
+      expect(sampleOf(text, 'immigration_ai_agency_pending_document_reviews{agency_id="agency-1"}')).toBe(7);
+      expect(sampleOf(text, 'immigration_ai_business_query_failures_total{query="agencyPendingDocumentReviews"}')).toBe(1);
+      expect(sampleOf(text, 'immigration_ai_agency_active_clients{agency_id="agency-1"}')).toBe(2);
+      expect(sampleOf(text, 'immigration_ai_health_status{component="database"}')).toBe(1);
+    } finally {
+      await c.query('DROP TABLE IF EXISTS flaky_figures');
+      await c.end();
+    }
+  }, 60_000);
 });
 
 // Keep execFileSync referenced for environments where promtool is resolved lazily.

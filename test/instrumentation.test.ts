@@ -154,7 +154,7 @@ describe('HTTP middleware', () => {
 describe('business recorders', () => {
   it('record each business event on its catalog metric with bounded labels', async () => {
     const metrics = createAppMetrics({ defaultMetrics: false });
-    const rec = new BusinessRecorders(metrics, 2);
+    const rec = new BusinessRecorders(metrics, { agencies: ['agency-123', 'agency-124', 'agency-125'], maxAgencies: 2 });
     rec.documentUpload({ outcome: 'success', sizeBytes: 2_400_000, processingSeconds: 3.4 });
     rec.documentUpload({ outcome: 'failure' });
     rec.virusDetected();
@@ -170,7 +170,8 @@ describe('business recorders', () => {
     rec.caseCompleted({ agencyId: 'agency-123', durationSeconds: 45.6 * 86400 });
     rec.caseCompleted({ agencyId: 'agency-124', durationSeconds: 86400 });
     rec.caseCompleted({ agencyId: 'agency-125', durationSeconds: 86400 }); // over the cap of 2
-    rec.caseCompleted({ agencyId: 'jane doe@x.com', durationSeconds: 86400 }); // not an id
+    rec.caseCompleted({ agencyId: 'jane doe@x.com', durationSeconds: 86400 }); // not an agency
+    rec.caseCompleted({ agencyId: '123-45-6789', durationSeconds: 86400 }); // id-shaped, not an agency
     const reg = metrics.registry;
     expect(await sample(reg, METRICS.documentUploads.name, { outcome: 'success' })).toBe(1);
     expect(await sample(reg, METRICS.documentUploads.name, { outcome: 'failure' })).toBe(1);
@@ -178,10 +179,41 @@ describe('business recorders', () => {
     expect(await sample(reg, `${METRICS.chatResponseDuration.name}_count`, { responder: 'human' })).toBe(1);
     expect(await sample(reg, `${METRICS.chatSatisfactionRating.name}_count`)).toBe(1);
     expect(await sample(reg, METRICS.unauthorizedAccessAttempts.name, { reason: 'other' })).toBe(1);
-    expect(await sample(reg, METRICS.agencyCasesCompleted.name, { agency_id: 'other' })).toBe(2);
+    expect(await sample(reg, METRICS.agencyCasesCompleted.name, { agency_id: 'agency-123' })).toBe(1);
+    expect(await sample(reg, METRICS.agencyCasesCompleted.name, { agency_id: 'other' })).toBe(1);
+    expect(await sample(reg, METRICS.agencyCasesCompleted.name, { agency_id: 'unknown' })).toBe(2);
     const text = await reg.metrics();
     // Backups are the backup job's record, read by the exporter: the app publishes no backup metric.
     expect(text).not.toContain('immigration_ai_backup_');
     expect(text).not.toContain('jane');
+    expect(text).not.toContain('123-45-6789');
+  });
+
+  it('agency_id: only allowed ids, a lookup in the app\'s data, or keyed-hash pseudonyms; everything else is unknown', () => {
+    const metrics = () => createAppMetrics({ defaultMetrics: false });
+    const hostile = ['123-45-6789', '4111111111111111', 'A123456789', 'DE89370400440532013000', '550e8400-e29b-41d4-a716-446655440000', 'agency-999', '', 'x'.repeat(300)];
+    // Nothing declared: nothing is trusted.
+    const none = new BusinessRecorders(metrics());
+    expect(['agency-101', ...hostile].map((id) => none.agencyLabel(id))).toEqual(Array(hostile.length + 1).fill('unknown'));
+    expect(none.agencyLabel(42)).toBe('unknown');
+    // An allow-list, or a lookup in the app's own data.
+    const listed = new BusinessRecorders(metrics(), { agencies: ['agency-101'] });
+    expect(['agency-101', ...hostile].map((id) => listed.agencyLabel(id))).toEqual(['agency-101', ...Array(hostile.length).fill('unknown')]);
+    const known = new Set(['agency-7']);
+    const lookedUp = new BusinessRecorders(metrics(), { agencies: (id) => known.has(id) });
+    expect([lookedUp.agencyLabel('agency-7'), lookedUp.agencyLabel('agency-8')]).toEqual(['agency-7', 'unknown']);
+    // Pseudonyms: stable for a key, different under another key, never the id itself.
+    const key = 'k'.repeat(32);
+    const a = new BusinessRecorders(metrics(), { agencyPseudonymKey: key });
+    const b = new BusinessRecorders(metrics(), { agencyPseudonymKey: Buffer.from(key) });
+    const c = new BusinessRecorders(metrics(), { agencyPseudonymKey: 'another key, 32 bytes long......' });
+    expect(a.agencyLabel('123-45-6789')).toMatch(/^a_[0-9a-f]{16}$/);
+    expect(a.agencyLabel('123-45-6789')).toBe(b.agencyLabel('123-45-6789'));
+    expect(a.agencyLabel('123-45-6789')).not.toBe(c.agencyLabel('123-45-6789'));
+    expect(a.agencyLabel('agency-101')).not.toBe(a.agencyLabel('agency-102'));
+    // Misuse is refused at construction.
+    expect(() => new BusinessRecorders(metrics(), { agencyPseudonymKey: 'short' })).toThrow(/at least 16 bytes/);
+    expect(() => new BusinessRecorders(metrics(), { agencies: ['ok', 'jane doe@x.com'] })).toThrow(/1 agency id/);
+    expect(() => new BusinessRecorders(metrics(), { agencies: ['a'], agencyPseudonymKey: key })).toThrow(/not both/);
   });
 });

@@ -1,5 +1,5 @@
 import { createLogger } from '../exporters/logging/logger.js';
-import { scrubString, scrubValue, REDACTED } from '../exporters/logging/scrub.js';
+import { errorSummary, scrubString, scrubValue, REDACTED } from '../exporters/logging/scrub.js';
 import { LineCollector, recordingServer, close, waitFor } from './helpers/net.js';
 
 describe('log scrubbing', () => {
@@ -13,6 +13,31 @@ describe('log scrubbing', () => {
     }
     expect(s).toContain('[EMAIL]');
     expect(s).toContain('/api/search?[REDACTED]');
+  });
+
+  it('masks dates of birth, IP addresses, SSNs, A-numbers, IBANs, card and phone numbers and names, raw or encoded', () => {
+    const values = ['1987-03-14', '14/03/1987', '203.0.113.45', '2001:db8:85a3::8a2e:370:7334', '123-45-6789', 'A-123-456-789', 'A123456789', 'DE89 3704 0044 0532 0130 00', 'DE89370400440532013000',
+      '4111 1111 1111 1111', '4111-1111-1111-1111', '5500005555555559', '(555) 123-4567', '555.123.4567', '+1 202-555-0143', 'Jane Doe', 'José Müller-Ríos'];
+    const fullWidth = (v: string) => [...v].map((c) => (c >= '!' && c <= '~' ? String.fromCodePoint(c.codePointAt(0)! + 0xfee0) : c)).join('');
+    const pct = (v: string) => [...Buffer.from(v)].map((b) => `%${b.toString(16).padStart(2, '0')}`).join('');
+    for (const v of values) {
+      for (const form of [v, encodeURIComponent(v), pct(v), pct(v).replace(/%/g, '%25'), fullWidth(v)]) {
+        const out = scrubString(`GET /api/x/${form}/y body ${form} end`);
+        expect({ v, form, leaked: out.includes(v) || out.includes(form) }).toEqual({ v, form, leaked: false });
+      }
+    }
+    // Keys are scrubbed too, and identifying headers are removed whole.
+    expect(scrubValue({ '123-45-6789': 1, headers: { 'x-forwarded-for': '10.1.2.3', 'user-agent': 'Mozilla', referer: 'https://x/y', forwarded: 'for=1.2.3.4' } })).toEqual({
+      '[ID]': 1, headers: { 'x-forwarded-for': REDACTED, 'user-agent': REDACTED, referer: REDACTED, forwarded: REDACTED },
+    });
+  });
+
+  it('replaces client-input errors of frameworks by a summary; other errors keep a scrubbed message', () => {
+    const parse = Object.assign(new SyntaxError('Unexpected token J in JSON at position 2: {"J Jane Doe 123-45-6789'), { type: 'entity.parse.failed', status: 400 });
+    expect(errorSummary(parse)).toEqual({ type: 'SyntaxError', kind: 'entity.parse.failed', status: 400, message: 'client input error (details withheld: they quote the input)' });
+    expect(JSON.stringify(errorSummary(new URIError("Failed to decode param '%E0%A4%A123-45-6789'")))).not.toContain('6789');
+    const own = errorSummary(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432 for jane@x.org'), { code: 'ECONNREFUSED' }));
+    expect(own).toMatchObject({ type: 'Error', code: 'ECONNREFUSED', message: 'connect ECONNREFUSED 127.0.0.1:5432 for [EMAIL]' });
   });
 
   it('leaves ordinary operational text alone', () => {
@@ -51,6 +76,19 @@ describe('logger', () => {
     expect(() => createLogger({ component: 'x', level: 'loud' })).toThrow(/LOG_LEVEL/);
   });
 
+  it('authenticates to Loki with LOKI_USERNAME / LOKI_PASSWORD when set, never through the URL', async () => {
+    const loki = await recordingServer((_r, res) => res.writeHead(204).end());
+    try {
+      const log = createLogger({ component: 'exporter', destination: new LineCollector(), lokiUrl: loki.url, lokiBatchSeconds: 0.2, lokiBasicAuth: { username: 'tenant', password: 'loki-pw' } });
+      log.info('hello');
+      const push = await waitFor(() => loki.requests.find((r) => r.url === '/loki/api/v1/push'), 15_000);
+      expect(push?.headers.authorization).toBe(`Basic ${Buffer.from('tenant:loki-pw').toString('base64')}`);
+      log.flush();
+    } finally {
+      await close(loki.server);
+    }
+  });
+
   it('ships to Loki with job and component labels, and keeps working when Loki is unreachable', async () => {
     const loki = await recordingServer((_r, res) => {
       res.statusCode = 204;
@@ -69,6 +107,7 @@ describe('logger', () => {
       expect(entry.message).toBe('slow query on database for [EMAIL]');
       expect(entry.response_time).toBe(1500);
       expect(push.body).not.toContain('ops@immigrationai.com');
+      expect(push.headers.authorization).toBeUndefined();
       log.flush();
 
       // Loki gone: logging goes on locally and never throws.

@@ -107,7 +107,7 @@ describe('SMS bridge', () => {
     servers.push(twilio.server, b.server);
     expect(await b.post(payload())).toEqual({ status: 502, json: { sent: 0, failed: 2 } });
     expect(await b.metrics()).toContain('immigration_ai_sms_messages_total{outcome="failed"} 2');
-    expect(b.out.text).toContain('sms send failed with error: Twilio answered HTTP 401 (20003 Authenticate)');
+    expect(b.out.text).toContain('sms send failed with error: Twilio answered HTTP 401 (error 20003)');
     expect((await b.post({ version: '3', alerts: [] })).status).toBe(400);
     expect((await b.post('not json')).status).toBe(400);
     expect((await fetch(`${b.url}/healthz`)).status).toBe(200);
@@ -137,54 +137,207 @@ describe('SMS bridge', () => {
     expect(smsText(resolved, 480)).toBe('[RESOLVED] DatabaseDown (critical, production): The application database is unreachable.');
     const long = smsText(payload({ commonAnnotations: { summary: 'x'.repeat(1000) }, alerts: [] }), 100);
     expect(long).toHaveLength(100);
+    // Alerts Alertmanager left out (max_alerts) still count in the head.
+    expect(smsText(payload({ truncatedAlerts: 49 }), 480)).toMatch(/^\[FIRING:50\] DatabaseDown/);
+  });
+
+  it('spends a rate-limit slot only on a delivered SMS: a Twilio outage answers 502 and leaves the cap intact', async () => {
+    let up = false;
+    const twilio = await recordingServer((_r, res) => (up ? res.writeHead(201).end('{"sid":"SM1"}') : res.writeHead(502).end('bad gateway')));
+    const b = await bridge({ TWILIO_BASE_URL: twilio.url, MAX_ALERTS_PER_HOUR: '2', SMS_TO: '+15551230001' });
+    servers.push(twilio.server, b.server);
+    // The issue's reproduction: ten failed sends used to exhaust a cap of ten.
+    for (let i = 0; i < 10; i++) expect(await b.post(payload())).toEqual({ status: 502, json: { sent: 0, failed: 1 } });
+    up = true;
+    const after = [];
+    for (let i = 0; i < 3; i++) after.push(await b.post(payload()));
+    expect(after.map((r) => r.status)).toEqual([200, 200, 200]);
+    expect(after.map((r) => r.json)).toEqual([{ sent: 1, failed: 0 }, { sent: 1, failed: 0 }, { sent: 0, dropped: 'rate_limited' }]);
+    const m = await b.metrics();
+    expect(m).toContain('immigration_ai_sms_messages_total{outcome="failed"} 10');
+    expect(m).toContain('immigration_ai_sms_messages_total{outcome="sent"} 2');
+    expect(m).toContain('immigration_ai_sms_notifications_dropped_total{reason="rate_limited"} 1');
+  });
+
+  it('answers 502 within TWILIO_TIMEOUT_MS when Twilio hangs, and logs neither the URL nor the number', async () => {
+    const hung: import('node:http').ServerResponse[] = [];
+    const twilio = await recordingServer((_r, res) => void hung.push(res));
+    const b = await bridge({ TWILIO_BASE_URL: twilio.url, TWILIO_TIMEOUT_MS: '300', SMS_TO: '+15551230001' });
+    servers.push(twilio.server, b.server);
+    const t0 = Date.now();
+    expect(await b.post(payload())).toEqual({ status: 502, json: { sent: 0, failed: 1 } });
+    expect(Date.now() - t0).toBeLessThan(3000);
+    expect(b.out.text).toContain('no answer from Twilio within TWILIO_TIMEOUT_MS');
+    expect(b.out.text).not.toContain(twilio.url);
+    expect(b.out.text).not.toContain('+1555123');
+    for (const r of hung) r.destroy();
+  });
+
+  it('answers 413 to a body over the limit (not a reset connection), and skips a notification without firing alerts', async () => {
+    const twilio = await recordingServer((_r, res) => res.writeHead(201).end('{}'));
+    const b = await bridge({ TWILIO_BASE_URL: twilio.url });
+    servers.push(twilio.server, b.server);
+    const big = JSON.stringify({ ...payload(), padding: 'x'.repeat(10 * 1024 * 1024) });
+    expect((await b.post(big)).status).toBe(413);
+    expect(await b.post(payload({ alerts: [] }))).toEqual({ status: 200, json: { sent: 0, skipped: 'no firing alert' } });
+    expect(twilio.requests).toHaveLength(0);
+    expect((await b.post(payload())).json).toEqual({ sent: 2, failed: 0 });
+  });
+
+  it('with a shared secret, refuses webhooks without it (bearer and basic)', async () => {
+    const twilio = await recordingServer((_r, res) => res.writeHead(201).end('{}'));
+    const dir = mkdtempSync(join(tmpdir(), 'iao-sms-'));
+    writeFileSync(join(dir, 'credentials'), 's3cret-webhook-token\n');
+    try {
+      const bearer = await bridge({ TWILIO_BASE_URL: twilio.url, SMS_TO: '+15551230001', ALERTS_CREDENTIALS_FILE: join(dir, 'credentials') });
+      const basic = await bridge({ TWILIO_BASE_URL: twilio.url, SMS_TO: '+15551230001', ALERTS_AUTH_TYPE: 'basic', ALERTS_USERNAME: 'alertmanager', ALERTS_CREDENTIALS_FILE: join(dir, 'credentials') });
+      servers.push(twilio.server, bearer.server, basic.server);
+      const post = (url: string, authorization?: string) =>
+        fetch(`${url}/alerts`, { method: 'POST', headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) }, body: JSON.stringify(payload()) });
+      expect((await post(bearer.url)).status).toBe(401);
+      expect((await post(bearer.url, 'Bearer wrong')).status).toBe(401);
+      expect((await post(bearer.url, 'Bearer s3cret-webhook-token')).status).toBe(200);
+      expect((await post(basic.url, 'Bearer s3cret-webhook-token')).status).toBe(401);
+      expect((await post(basic.url, `Basic ${Buffer.from('alertmanager:s3cret-webhook-token').toString('base64')}`)).status).toBe(200);
+      expect(twilio.requests).toHaveLength(2);
+      expect(bearer.out.text + basic.out.text).not.toContain('s3cret-webhook-token');
+      expect(() => loadSmsBridgeConfig({ ALERTS_AUTH_TYPE: 'digest', ALERTS_CREDENTIALS: 'x' })).toThrow(/ALERTS_AUTH_TYPE: must be bearer or basic/);
+      expect(() => loadSmsBridgeConfig({ ALERTS_AUTH_TYPE: 'basic', ALERTS_CREDENTIALS: 'x' })).toThrow(/ALERTS_USERNAME: required/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('cuts the text on a character boundary and removes control and bidi-override characters', () => {
+    const hostile = payload({
+      commonLabels: { alertname: 'Database\u202EnwoD', severity: 'critical\r\nSTOP', environment: 'prod\u0000\u2066uction\u2069' },
+      commonAnnotations: { summary: 'x' },
+      alerts: [{ ...payload().alerts[0], annotations: { summary: `${'a'.repeat(37)}\u{1F6A8}\u{1F6A8}\u200F line\u2028two` } }],
+    });
+    const text = smsText(hostile, 480);
+    expect(text).toBe('[FIRING:1] DatabasenwoD (critical STOP, prod uction): aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\u{1F6A8}\u{1F6A8} line two');
+    expect(text).not.toMatch(/[\p{Cc}\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069\u2028\u2029]/u);
+    // Every cut length keeps whole characters: no lone surrogate, and the ellipsis ends it.
+    for (let max = 40; max <= text.length + 2; max++) {
+      const cut = smsText(hostile, max);
+      expect(cut.length).toBeLessThanOrEqual(max);
+      expect(cut).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/);
+      expect(cut === text || cut.endsWith('…')).toBe(true);
+    }
+    // A family emoji (one grapheme of 11 code units) is kept or dropped whole.
+    const family = '\u{1F468}\u200D\u{1F469}\u200D\u{1F467}\u200D\u{1F466}';
+    const cut = smsText(payload({ commonLabels: { alertname: 'A' }, alerts: [{ ...payload().alerts[0], annotations: { summary: `${'b'.repeat(20)}${family}${'c'.repeat(40)}` } }] }), 45);
+    expect(cut.includes(family) || !cut.includes('\u{1F468}')).toBe(true);
+  });
+
+  it('delivers every page once Twilio returns, through a real Alertmanager retrying a failing then hanging Twilio', async () => {
+    // Twilio fails (503) for the first seconds, then hangs, then comes back.
+    let phase: 'failing' | 'hanging' | 'up' = 'failing';
+    const hung: import('node:http').ServerResponse[] = [];
+    const delivered: string[] = [];
+    const twilio = await recordingServer((r, res) => {
+      if (phase === 'failing') res.writeHead(503, { 'content-type': 'application/json' }).end('{"code":20429,"message":"Too Many Requests"}');
+      else if (phase === 'hanging') hung.push(res);
+      else {
+        delivered.push(new URLSearchParams(r.body).get('Body') ?? '');
+        res.writeHead(201).end('{"sid":"SM1"}');
+      }
+    });
+    const dir = mkdtempSync(join(tmpdir(), 'iao-sms-'));
+    writeFileSync(join(dir, 'credentials'), 'am-to-bridge-secret\n');
+    // Three distinct pages with a cap of three: had failed attempts spent slots, some would be dropped.
+    const b = await bridge({ TWILIO_BASE_URL: twilio.url, SMS_TO: '+15551230001', MAX_ALERTS_PER_HOUR: '3', TWILIO_TIMEOUT_MS: '500', ALERTS_CREDENTIALS_FILE: join(dir, 'credentials') });
+    servers.push(twilio.server, b.server);
+    try {
+      await withAlertmanager(
+        smsReceiverConfig(b.url, ['http_config:', '  authorization:', '    type: Bearer', `    credentials_file: ${join(dir, 'credentials')}`]),
+        async (api) => {
+          const names = ['DatabaseDown', 'AppDown', 'DiskAlmostFull'];
+          const alerts = names.map((alertname) => ({ labels: { alertname, severity: 'critical' }, annotations: { summary: `${alertname} summary.` } }));
+          expect((await fetch(api, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(alerts) })).ok).toBe(true);
+          // Alertmanager's attempts fail while Twilio is down...
+          await waitFor(() => twilio.requests.length >= 6, 30_000, 100);
+          phase = 'hanging';
+          const seen = twilio.requests.length;
+          await waitFor(() => twilio.requests.length >= seen + 3, 30_000, 100);
+          expect(delivered).toEqual([]);
+          phase = 'up';
+          const upAt = Date.now();
+          // ...and every page is delivered, once, after it comes back.
+          await waitFor(() => names.every((n) => delivered.some((d) => d.includes(n))), 60_000, 100);
+          const afterMs = Date.now() - upAt;
+          await new Promise((r) => setTimeout(r, 2500));
+          expect(delivered.sort()).toEqual(names.map((n) => `[FIRING:1] ${n} (critical): ${n} summary.`).sort());
+          const m = await b.metrics();
+          expect(m).toContain('immigration_ai_sms_messages_total{outcome="sent"} 3');
+          expect(m).toContain('immigration_ai_sms_notifications_dropped_total{reason="rate_limited"} 0');
+          expect(Number(/immigration_ai_sms_messages_total\{outcome="failed"\} (\d+)/.exec(m)?.[1])).toBeGreaterThanOrEqual(9);
+          process.stdout.write(`sms outage: ${twilio.requests.length - delivered.length} failed or hung Twilio calls and 0 SMS delivered during the outage; ${delivered.length} of ${names.length} pages delivered ${afterMs} ms after Twilio returned, each once\n`);
+        },
+      );
+    } finally {
+      for (const r of hung) r.destroy();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('receives a real Alertmanager webhook and texts it', async () => {
     const twilio = await recordingServer((_r, res) => res.writeHead(201).end('{}'));
     const b = await bridge({ TWILIO_BASE_URL: twilio.url, SMS_TO: '+15551230001' });
     servers.push(twilio.server, b.server);
-    const dir = mkdtempSync(join(tmpdir(), 'iao-am-'));
-    writeFileSync(
-      join(dir, 'alertmanager.yml'),
-      [
-        'route:',
-        '  receiver: sms',
-        '  group_by: [alertname]',
-        '  group_wait: 0s',
-        '  group_interval: 1s',
-        'receivers:',
-        '  - name: sms',
-        '    webhook_configs:',
-        `      - url: ${b.url}/alerts`,
-        '        send_resolved: true',
-        '',
-      ].join('\n'),
-    );
-    const started: ChildProcess[] = [];
-    try {
-      // A free port can be taken by another process before Alertmanager binds it: retry.
-      let port = 0;
-      for (let attempt = 0; attempt < 3; attempt++) {
-        port = await freePort();
-        const proc = spawn(requireTool('alertmanager'), [`--config.file=${join(dir, 'alertmanager.yml')}`, `--storage.path=${dir}`, `--web.listen-address=127.0.0.1:${port}`, '--cluster.listen-address=', '--log.level=warn'], { stdio: 'ignore' });
-        started.push(proc);
-        const ready = await waitFor(async () => proc.exitCode !== null || (await fetch(`http://127.0.0.1:${port}/-/ready`)).ok, 30_000, 100);
-        if (ready && proc.exitCode === null) break;
-      }
-      const api = `http://127.0.0.1:${port}/api/v2/alerts`;
-      await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/-/ready`)).ok, 20_000, 100);
+    await withAlertmanager(smsReceiverConfig(b.url), async (api) => {
       const alert = [{ labels: { alertname: 'HighErrorRate', severity: 'critical', environment: 'staging' }, annotations: { summary: 'An endpoint fails more than 10% of requests.' } }];
       const r = await fetch(api, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(alert) });
       expect(r.ok).toBe(true);
       const sms = await waitFor(() => twilio.requests[0], 30_000, 100);
       expect(Object.fromEntries(new URLSearchParams(sms.body))).toMatchObject({ To: '+15551230001', Body: '[FIRING:1] HighErrorRate (critical, staging): An endpoint fails more than 10% of requests.' });
-    } finally {
-      // Alertmanager writes its state files on shutdown: wait for it to exit before removing its folder.
-      await Promise.all(started.filter((p) => p.exitCode === null && p.signalCode === null).map((p) => new Promise((r) => {
-        p.once('exit', r);
-        p.kill('SIGTERM');
-      })));
-      rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
-    }
+    });
   });
 });
+
+/** alertmanager.yml with one webhook receiver (the bridge), grouping by alert name, flushing every second. */
+function smsReceiverConfig(bridgeUrl: string, httpConfig: string[] = []): string {
+  return [
+    'route:',
+    '  receiver: sms',
+    '  group_by: [alertname]',
+    '  group_wait: 0s',
+    '  group_interval: 1s',
+    '  repeat_interval: 1h',
+    'receivers:',
+    '  - name: sms',
+    '    webhook_configs:',
+    `      - url: ${bridgeUrl}/alerts`,
+    '        send_resolved: false',
+    ...httpConfig.map((l) => `        ${l}`),
+    '',
+  ].join('\n');
+}
+
+/** Runs a real Alertmanager 0.25 with `config` (files written next to it) around `fn(alertsApiUrl, dir)`. */
+async function withAlertmanager(config: string, fn: (api: string, dir: string) => Promise<void>, files: Record<string, string> = {}): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'iao-am-'));
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  writeFileSync(join(dir, 'alertmanager.yml'), config.replaceAll('$DIR', dir));
+  const started: ChildProcess[] = [];
+  try {
+    // A free port can be taken by another process before Alertmanager binds it: retry.
+    let port = 0;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      port = await freePort();
+      const proc = spawn(requireTool('alertmanager'), [`--config.file=${join(dir, 'alertmanager.yml')}`, `--storage.path=${dir}`, `--web.listen-address=127.0.0.1:${port}`, '--cluster.listen-address=', '--log.level=warn'], { stdio: 'ignore' });
+      started.push(proc);
+      const ready = await waitFor(async () => proc.exitCode !== null || (await fetch(`http://127.0.0.1:${port}/-/ready`)).ok, 30_000, 100);
+      if (ready && proc.exitCode === null) break;
+    }
+    await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/-/ready`)).ok, 20_000, 100);
+    await fn(`http://127.0.0.1:${port}/api/v2/alerts`, dir);
+  } finally {
+    // Alertmanager writes its state files on shutdown: wait for it to exit before removing its folder.
+    await Promise.all(started.filter((p) => p.exitCode === null && p.signalCode === null).map((p) => new Promise((r) => {
+      p.once('exit', r);
+      p.kill('SIGTERM');
+    })));
+    rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
+  }
+}

@@ -187,6 +187,7 @@ export const CONFIG_SCHEMA: JSONSchemaType<MonitoringConfig> = {
             provider: { type: 'string', const: 'twilio' },
             credentialsSecret: k8sName,
             bridgeUrl: { type: 'string', format: 'uri', pattern: '^https?://' },
+            webhookCredentialsSecret: { ...secretKeyRef, nullable: true },
           },
         },
         heartbeat: {

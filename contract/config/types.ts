@@ -144,6 +144,11 @@ export interface SmsChannel {
   credentialsSecret: string;
   /** In-cluster URL of the SMS bridge's Alertmanager webhook; the bridge holds the Twilio credentials and the hourly cap. */
   bridgeUrl: string;
+  /**
+   * Optional shared secret on the bridge's webhook: Alertmanager sends `Authorization: Bearer <key>`
+   * and the bridge refuses any POST /alerts without it. Both read it from this Secret key.
+   */
+  webhookCredentialsSecret?: SecretKeyRef;
 }
 
 export interface HeartbeatChannel {

@@ -3,7 +3,8 @@
  * the process with one message per problem naming the variable (fail fast beats a half-working
  * exporter reporting "healthy" from the wrong database).
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import { isIP } from 'node:net';
 import { DEFAULT_WINDOW_SECONDS } from './system-check.js';
 
 export interface DirectoryStorageConfig {
@@ -38,6 +39,7 @@ export interface ExporterConfig {
   /** Database response time above which a "slow query" line is logged (default 1000 ms). */
   slowDatabaseMs: number;
   lokiUrl?: string;
+  lokiBasicAuth?: LokiSettings['lokiBasicAuth'];
   logLevel: string;
   diskPaths: string[];
   /** JSON file overriding business SQL queries (metric key -> SQL, or null to disable one). */
@@ -100,27 +102,84 @@ export function parseNumber(env: Env, name: string, fallback: number, problems: 
   return n;
 }
 
-export function parseUrl(value: string | undefined, name: string, protocols: string[], problems: string[]): string | undefined {
+/**
+ * A URL setting. Credentials in a URL end up wherever the URL is printed (fetch errors quote it
+ * whole), so a user name, password or query string is refused, naming the variable and `fix` (the
+ * `*_FILE` variables that carry the credentials instead). Only `credentials: 'allowed'` (a
+ * database connection string, itself read from a Secret file) accepts them. The value is never
+ * echoed.
+ */
+export function parseUrl(value: string | undefined, name: string, protocols: string[], problems: string[], credentials: 'allowed' | { fix: string } = { fix: 'remove them' }): string | undefined {
   if (value === undefined) return undefined;
+  let u: URL;
   try {
-    const u = new URL(value);
-    if (!protocols.includes(u.protocol)) problems.push(`${name}: protocol must be one of ${protocols.join(', ')} (got "${u.protocol}")`);
-    return value;
+    u = new URL(value);
   } catch {
-    // Never echo a URL that may hold a password.
     problems.push(`${name}: is not a valid URL`);
     return undefined;
   }
+  if (!protocols.includes(u.protocol)) problems.push(`${name}: protocol must be one of ${protocols.join(', ')} (got "${u.protocol}")`);
+  if (credentials !== 'allowed' && (u.username !== '' || u.password !== '' || u.search !== '' || u.hash !== '')) {
+    problems.push(`${name}: must not contain a user name, password, query string or fragment (a URL is printed in errors and logs); ${credentials.fix}`);
+    return undefined;
+  }
+  return value;
+}
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export function parseLogLevel(env: Env, problems: string[]): string {
+  const level = (env.LOG_LEVEL ?? 'info').trim().toLowerCase() || 'info';
+  if (!(LOG_LEVELS as readonly string[]).includes(level)) problems.push(`LOG_LEVEL: must be one of ${LOG_LEVELS.join(', ')} (got "${env.LOG_LEVEL}")`);
+  return level;
+}
+
+/** HOST: an IP address or a host name to listen on. */
+export function parseHost(env: Env, problems: string[]): string {
+  const host = env.HOST?.trim() || '0.0.0.0';
+  const hostname = /^(?=.{1,253}$)[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
+  if (isIP(host) === 0 && !hostname.test(host)) problems.push(`HOST: must be an IP address or a host name to listen on, such as 0.0.0.0 or 127.0.0.1 (got "${env.HOST}")`);
+  return host;
+}
+
+export interface LokiSettings {
+  lokiUrl?: string;
+  /** From LOKI_USERNAME and LOKI_PASSWORD (or LOKI_PASSWORD_FILE), for a Loki behind an authenticating gateway. */
+  lokiBasicAuth?: { username: string; password: string };
+}
+
+export function loadLokiSettings(env: Env, problems: string[]): LokiSettings {
+  const lokiUrl = parseUrl(env.LOKI_URL?.trim() || undefined, 'LOKI_URL', ['http:', 'https:'], problems, { fix: 'set LOKI_USERNAME and LOKI_PASSWORD_FILE instead' });
+  const username = env.LOKI_USERNAME?.trim();
+  const password = envOrFile(env, 'LOKI_PASSWORD', problems);
+  if ((username === undefined || username === '') !== (password === undefined)) problems.push('LOKI_USERNAME and LOKI_PASSWORD (or LOKI_PASSWORD_FILE): set both or neither');
+  return { lokiUrl, ...(username && password ? { lokiBasicAuth: { username, password } } : {}) };
+}
+
+/** DISK_PATHS: comma-separated paths that must exist (a typo would keep the system check failing forever). */
+function parseDiskPaths(env: Env, problems: string[]): string[] {
+  const paths = (env.DISK_PATHS ?? '/').split(',').map((p) => p.trim()).filter(Boolean);
+  if (paths.length === 0) problems.push('DISK_PATHS: list at least one path, comma separated (default "/")');
+  for (const p of paths) {
+    try {
+      statSync(p);
+    } catch (e) {
+      problems.push(`DISK_PATHS: ${p} cannot be read (${(e as NodeJS.ErrnoException).code ?? 'error'}); list paths that exist in the container, such as /`);
+    }
+  }
+  return paths;
 }
 
 export function loadExporterConfig(env: Env = process.env): ExporterConfig {
   const problems: string[] = [];
   const port = parseNumber(env, 'PORT', 8080, problems, { min: 0, max: 65535, integer: true });
-  const databaseUrl = parseUrl(envOrFile(env, 'DATABASE_URL', problems), 'DATABASE_URL', ['postgres:', 'postgresql:'], problems);
+  const databaseUrl = parseUrl(envOrFile(env, 'DATABASE_URL', problems), 'DATABASE_URL', ['postgres:', 'postgresql:'], problems, 'allowed');
 
   let storage: ExporterConfig['storage'];
   const storageDir = env.STORAGE_DIR?.trim();
-  const s3Endpoint = parseUrl(env.S3_ENDPOINT?.trim() || undefined, 'S3_ENDPOINT', ['http:', 'https:'], problems);
+  const s3Endpoint = parseUrl(env.S3_ENDPOINT?.trim() || undefined, 'S3_ENDPOINT', ['http:', 'https:'], problems, {
+    fix: 'put the credentials in AWS_ACCESS_KEY_ID_FILE and AWS_SECRET_ACCESS_KEY_FILE (or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY)',
+  });
   if (storageDir && s3Endpoint) problems.push('STORAGE_DIR and S3_ENDPOINT: set only one storage backend');
   else if (storageDir) storage = { kind: 'directory', dir: storageDir };
   else if (s3Endpoint) {
@@ -144,10 +203,10 @@ export function loadExporterConfig(env: Env = process.env): ExporterConfig {
   const checkTimeoutMs = parseNumber(env, 'HEALTH_CHECK_TIMEOUT_MS', 5000, problems, { min: 10, max: 120_000, integer: true });
   const metricsMaxAgeSeconds = parseNumber(env, 'METRICS_MAX_AGE', 15, problems, { min: 0, max: 86400 });
   const slowDatabaseMs = parseNumber(env, 'SLOW_DATABASE_MS', 1000, problems, { min: 1 });
-  const lokiUrl = parseUrl(env.LOKI_URL?.trim() || undefined, 'LOKI_URL', ['http:', 'https:'], problems);
-  const logLevel = (env.LOG_LEVEL ?? 'info').trim().toLowerCase();
-  if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) problems.push(`LOG_LEVEL: must be one of fatal, error, warn, info, debug, trace, silent (got "${env.LOG_LEVEL}")`);
-  const diskPaths = (env.DISK_PATHS ?? '/').split(',').map((p) => p.trim()).filter(Boolean);
+  const loki = loadLokiSettings(env, problems);
+  const logLevel = parseLogLevel(env, problems);
+  const host = parseHost(env, problems);
+  const diskPaths = parseDiskPaths(env, problems);
   const ratio = (name: string, fallback: number) => parseNumber(env, name, fallback, problems, { min: 0, max: 1 });
 
   const businessMetricsEnabled = parseBool(env, 'BUSINESS_METRICS', true, problems);
@@ -162,14 +221,14 @@ export function loadExporterConfig(env: Env = process.env): ExporterConfig {
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     port,
-    host: env.HOST?.trim() || '0.0.0.0',
+    host,
     databaseUrl,
     storage,
     healthCheckIntervalSeconds,
     checkTimeoutMs,
     metricsMaxAgeSeconds,
     slowDatabaseMs,
-    lokiUrl,
+    ...loki,
     logLevel,
     diskPaths,
     businessQueriesFile: env.BUSINESS_QUERIES_FILE?.trim() || undefined,

@@ -98,29 +98,45 @@ export class DatabaseCheck {
     return outcome;
   }
 
-  /** The database size, the business queries and the backup record: the expensive part. */
+  /**
+   * Longest a content() run may take: one deadline for the size, then one per business query
+   * (each has its own connection and its own deadline).
+   */
+  get contentDeadlineMs(): number {
+    return this.timeoutMs * (1 + this.businessQueries.length);
+  }
+
+  /**
+   * The database size, the business queries and the backup record: the expensive part. Each
+   * business query runs on its own connection under its own deadline, so a slow or failing query
+   * (whose connection is destroyed at its deadline) cannot take the others down with it.
+   */
   async content(): Promise<DatabaseContentOutcome> {
     const timings: Timings = [];
     if (!this.url) return { business: [], timings };
-    const outcome = await this.session(timings, async (s): Promise<DatabaseContentOutcome> => {
-      const out: DatabaseContentOutcome = { business: [], timings };
+    const first = await this.session(timings, async (s) => {
       try {
         const size = await withTimeout(s.timed('size', () => s.client.query<{ n: string }>('SELECT pg_database_size(current_database())::text AS n')), s.left(), 'database size', s.destroy);
-        out.sizeBytes = Number(size.rows[0].n);
+        return { sizeBytes: Number(size.rows[0].n) };
       } catch (e) {
-        out.error = `database size failed: ${(e as Error).message}`;
+        return { error: `database size failed: ${(e as Error).message}` };
       }
-      for (const query of this.businessQueries) {
-        try {
-          const r = await withTimeout(s.timed(`business_${query.key}`, () => s.client.query(query.sql)), s.left(), `business query ${query.key}`, s.destroy);
-          out.business.push({ query, ...rowsToSamples(query.def, r.rows as Record<string, unknown>[]) });
-        } catch (e) {
-          out.business.push({ query, error: (e as Error).message });
-        }
-      }
-      return out;
     });
-    return 'failed' in outcome ? { error: `database connection failed: ${outcome.failed}`, business: [], timings } : outcome;
+    // No connection at all: the database is down (the probe says so); no query is attempted.
+    if ('failed' in first) return { error: `database connection failed: ${first.failed}`, business: [], timings };
+    const out: DatabaseContentOutcome = { ...first, business: [], timings };
+    for (const query of this.businessQueries) {
+      const r = await this.session(timings, async (s) => {
+        try {
+          const rows = await withTimeout(s.timed(`business_${query.key}`, () => s.client.query(query.sql)), s.left(), `business query ${query.key}`, s.destroy);
+          return rowsToSamples(query.def, rows.rows as Record<string, unknown>[]);
+        } catch (e) {
+          return { error: (e as Error).message };
+        }
+      });
+      out.business.push({ query, ...('failed' in r ? { error: `database connection failed: ${r.failed}` } : r) });
+    }
+    return out;
   }
 
   /**

@@ -4,7 +4,7 @@
  */
 import { type Gauge, Registry } from 'prom-client';
 import { METRICS } from '../../contract/metric-catalog.js';
-import { createGauge, createHistogram, registerDefaultMetrics } from '../metric-factory.js';
+import { createCounter, createGauge, createHistogram, registerDefaultMetrics } from '../metric-factory.js';
 import type { BusinessMetricKey, Sample } from './business-queries.js';
 import type { CheckResult, Component } from './check-result.js';
 import type { DatabaseContentOutcome, DatabaseProbeOutcome } from './database-check.js';
@@ -38,6 +38,7 @@ export function createExporterMetrics(options: { version: string; maintenanceMod
     databaseLockWaits: g('databaseLockWaits'),
     databaseSize: g('databaseSize'),
     databaseQueryDuration: createHistogram(METRICS.databaseQueryDuration, registry),
+    businessQueryFailures: createCounter(METRICS.businessQueryFailures, registry),
     storageBucketsAvailable: g('storageBucketsAvailable'),
     storageObjects: g('storageObjects'),
     storageUsed: g('storageUsed'),
@@ -94,6 +95,13 @@ export function recordDatabaseContent(m: ExporterMetrics, o: DatabaseContentOutc
   recordTimings(m, o.timings);
   if (o.sizeBytes !== undefined) m.databaseSize.set(o.sizeBytes);
   for (const b of o.business) {
+    if (b.error !== undefined) {
+      // A failed query keeps its gauges at their last values: a backup timestamp that goes on
+      // ageing still fires the backup alert, where an absent series would silence it. The
+      // failure is counted and logged instead.
+      m.businessQueryFailures.inc({ query: b.query.key });
+      continue;
+    }
     const gauge = m[b.query.key as BusinessMetricKey] as Gauge<string>;
     gauge.reset();
     for (const s of b.samples ?? ([] as Sample[])) gauge.set(s.labels, s.value);

@@ -23,9 +23,11 @@ export interface Exporter {
 }
 
 export async function startExporter(config: ExporterConfig, options: { logger?: Logger; background?: boolean } = {}): Promise<Exporter> {
-  const logger = options.logger ?? createLogger({ component: 'exporter', level: config.logLevel, lokiUrl: config.lokiUrl, lokiLabels: { environment: config.environment } });
+  const logger = options.logger ?? createLogger({ component: 'exporter', level: config.logLevel, lokiUrl: config.lokiUrl, lokiBasicAuth: config.lokiBasicAuth, lokiLabels: { environment: config.environment } });
   const queries = config.businessMetricsEnabled && config.databaseUrl ? loadBusinessQueries(config.businessQueriesFile) : [];
   const metrics = createExporterMetrics({ version: packageVersion(), maintenanceMode: config.maintenanceMode, maintenanceModeFile: config.maintenanceModeFile });
+  // Every configured query's failure count starts at 0, so the first failure shows in increase().
+  for (const q of queries) metrics.businessQueryFailures.inc({ query: q.key }, 0);
   const monitor = new HealthMonitor({
     database: new DatabaseCheck(config.databaseUrl, config.checkTimeoutMs, queries),
     storage: new StorageCheck(config.storage),

@@ -222,7 +222,7 @@ export class HealthMonitor {
   /** Size, business gauges, backup record; failures are logged per query, once per state change. */
   private async databaseContent(): Promise<void> {
     const { deps } = this;
-    const o = await withTimeout(deps.database.content(), deps.timeoutMs + 250, 'database content');
+    const o = await withTimeout(deps.database.content(), deps.database.contentDeadlineMs + 250, 'database content');
     recordDatabaseContent(deps.metrics, o);
     this.transition('database:content', o.error ? 'error' : 'ok', (state) =>
       state === 'ok'

@@ -1,16 +1,21 @@
 /** `npm run exporter`: the exporter service, configured by environment variables (see docs/operators.md). */
-import { ConfigError, loadExporterConfig } from './config.js';
+import { failStart } from '../startup.js';
+import { type ExporterConfig, loadExporterConfig } from './config.js';
 import { startExporter } from './exporter.js';
 
 async function main(): Promise<void> {
-  let config;
+  let config: ExporterConfig;
   try {
     config = loadExporterConfig(process.env);
   } catch (e) {
-    process.stderr.write(`exporter: ${(e as Error).message}\n`);
-    process.exit(e instanceof ConfigError ? 2 : 1);
+    failStart('exporter', e);
   }
-  const exporter = await startExporter(config);
+  let exporter;
+  try {
+    exporter = await startExporter(config);
+  } catch (e) {
+    failStart('exporter', e, { host: config.host, port: config.port });
+  }
   const shutdown = (signal: string): void => {
     exporter.logger.info({ signal }, 'exporter stopping');
     exporter.stop().finally(() => {
@@ -22,7 +27,4 @@ async function main(): Promise<void> {
   process.on('SIGINT', () => shutdown('SIGINT'));
 }
 
-main().catch((e: Error) => {
-  process.stderr.write(`exporter: failed to start: ${e.message}\n`);
-  process.exit(1);
-});
+void main();

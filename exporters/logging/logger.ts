@@ -20,6 +20,8 @@ export interface LoggerSettings {
   lokiLabels?: Record<string, string>;
   /** Seconds between pushes to Loki. */
   lokiBatchSeconds?: number;
+  /** Basic authentication towards Loki (a gateway in front of it); never put credentials in lokiUrl. */
+  lokiBasicAuth?: { username: string; password: string };
 }
 
 const LEVELS = new Set(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']);
@@ -33,8 +35,18 @@ export const REDACT_PATHS = [
   'req.headers.cookie',
   'req.headers["set-cookie"]',
   'res.headers["set-cookie"]',
+  'req.headers["x-forwarded-for"]',
+  'req.headers["x-real-ip"]',
+  'req.headers.forwarded',
+  'req.headers["user-agent"]',
+  'req.headers.referer',
   'headers.authorization',
   'headers.cookie',
+  'headers["x-forwarded-for"]',
+  'headers["x-real-ip"]',
+  'headers.forwarded',
+  'headers["user-agent"]',
+  'headers.referer',
   '*.email',
   '*.password',
   '*.token',
@@ -94,6 +106,7 @@ export function createLogger(settings: LoggerSettings): Logger {
       timeout: 5000,
       silenceErrors: true,
       structuredMetaKey: false,
+      ...(settings.lokiBasicAuth ? { basicAuth: settings.lokiBasicAuth } : {}),
     },
   }) as DestinationStream;
   const level = options.level as pino.Level;

@@ -2,7 +2,7 @@
  * SMS bridge settings from the environment. Credentials and numbers come from variables or, for
  * Kubernetes Secret mounts, from files named by the *_FILE variants.
  */
-import { ConfigError, envOrFile, parseNumber, parseUrl } from '../health-exporter/config.js';
+import { ConfigError, envOrFile, loadLokiSettings, type LokiSettings, parseHost, parseLogLevel, parseNumber, parseUrl } from '../health-exporter/config.js';
 
 export interface SmsBridgeConfig {
   port: number;
@@ -19,6 +19,13 @@ export interface SmsBridgeConfig {
   timeoutMs: number;
   logLevel: string;
   lokiUrl?: string;
+  lokiBasicAuth?: LokiSettings['lokiBasicAuth'];
+  /**
+   * The Authorization header POST /alerts must carry, when a shared secret is set: `Bearer <ALERTS_CREDENTIALS>`
+   * (Alertmanager's `http_config.authorization`), or `Basic base64(ALERTS_USERNAME:ALERTS_CREDENTIALS)`
+   * with ALERTS_AUTH_TYPE=basic (Alertmanager's `http_config.basic_auth`).
+   */
+  alertsAuthorization?: string;
 }
 
 const E164 = /^\+[1-9]\d{6,14}$/;
@@ -26,7 +33,10 @@ const E164 = /^\+[1-9]\d{6,14}$/;
 export function loadSmsBridgeConfig(env: Record<string, string | undefined> = process.env): SmsBridgeConfig {
   const problems: string[] = [];
   const port = parseNumber(env, 'PORT', 9095, problems, { min: 0, max: 65535, integer: true });
-  const twilioBaseUrl = parseUrl(env.TWILIO_BASE_URL?.trim() || 'https://api.twilio.com', 'TWILIO_BASE_URL', ['http:', 'https:'], problems) ?? '';
+  const twilioBaseUrl =
+    parseUrl(env.TWILIO_BASE_URL?.trim() || 'https://api.twilio.com', 'TWILIO_BASE_URL', ['http:', 'https:'], problems, {
+      fix: 'put the credentials in TWILIO_ACCOUNT_SID_FILE and TWILIO_AUTH_TOKEN_FILE',
+    }) ?? '';
   const accountSid = envOrFile(env, 'TWILIO_ACCOUNT_SID', problems);
   const authToken = envOrFile(env, 'TWILIO_AUTH_TOKEN', problems);
   const from = envOrFile(env, 'TWILIO_FROM', problems);
@@ -38,11 +48,14 @@ export function loadSmsBridgeConfig(env: Record<string, string | undefined> = pr
   const maxAlertsPerHour = parseNumber(env, 'MAX_ALERTS_PER_HOUR', 10, problems, { min: 0, max: 10_000, integer: true });
   const maxBodyLength = parseNumber(env, 'SMS_MAX_LENGTH', 480, problems, { min: 40, max: 1600, integer: true });
   const timeoutMs = parseNumber(env, 'TWILIO_TIMEOUT_MS', 10_000, problems, { min: 100, max: 120_000, integer: true });
-  const lokiUrl = parseUrl(env.LOKI_URL?.trim() || undefined, 'LOKI_URL', ['http:', 'https:'], problems);
+  const loki = loadLokiSettings(env, problems);
+  const alertsAuthorization = loadAlertsAuthorization(env, problems);
+  const host = parseHost(env, problems);
+  const logLevel = parseLogLevel(env, problems);
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     port,
-    host: env.HOST?.trim() || '0.0.0.0',
+    host,
     twilioBaseUrl,
     accountSid,
     authToken,
@@ -51,9 +64,30 @@ export function loadSmsBridgeConfig(env: Record<string, string | undefined> = pr
     maxAlertsPerHour,
     maxBodyLength,
     timeoutMs,
-    logLevel: env.LOG_LEVEL?.trim().toLowerCase() || 'info',
-    lokiUrl,
+    logLevel,
+    ...loki,
+    alertsAuthorization,
   };
+}
+
+function loadAlertsAuthorization(env: Record<string, string | undefined>, problems: string[]): string | undefined {
+  const type = (env.ALERTS_AUTH_TYPE ?? 'bearer').trim().toLowerCase();
+  const credentials = envOrFile(env, 'ALERTS_CREDENTIALS', problems);
+  if (type !== 'bearer' && type !== 'basic') {
+    problems.push(`ALERTS_AUTH_TYPE: must be bearer or basic (got "${env.ALERTS_AUTH_TYPE}")`);
+    return undefined;
+  }
+  if (credentials === undefined) {
+    if (env.ALERTS_USERNAME?.trim()) problems.push('ALERTS_USERNAME: set ALERTS_CREDENTIALS_FILE (the password) too, or remove it');
+    return undefined;
+  }
+  if (type === 'bearer') return `Bearer ${credentials}`;
+  const username = env.ALERTS_USERNAME?.trim();
+  if (!username) {
+    problems.push('ALERTS_USERNAME: required with ALERTS_AUTH_TYPE=basic');
+    return undefined;
+  }
+  return `Basic ${Buffer.from(`${username}:${credentials}`).toString('base64')}`;
 }
 
 /** Missing settings that keep the bridge from sending (it still runs, drops and counts). */

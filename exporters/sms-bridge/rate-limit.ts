@@ -1,4 +1,16 @@
-/** A sliding-window limit: at most `max` events in any `windowMs` (max_alerts_per_hour). */
+/**
+ * A sliding-window limit: at most `max` events in any `windowMs` (max_alerts_per_hour).
+ *
+ * A slot is reserved before a send and kept only when the send is delivered: `release()` hands it
+ * back after a failure, so a provider outage cannot use up the cap (the cap counts deliveries).
+ * Reserving first, rather than checking then taking, keeps two concurrent notifications from both
+ * passing a full window.
+ */
+export interface Slot {
+  /** Gives the slot back (the send failed). Calling it twice, or after keep(), does nothing. */
+  release(): void;
+}
+
 export class SlidingWindowLimit {
   private readonly events: number[] = [];
 
@@ -8,13 +20,21 @@ export class SlidingWindowLimit {
     private readonly now: () => number = Date.now,
   ) {}
 
-  /** Takes a slot if one is free; false when the window is full. */
-  tryTake(): boolean {
+  /** Reserves a slot if one is free; undefined when the window is full. */
+  reserve(): Slot | undefined {
     const t = this.now();
     while (this.events.length > 0 && this.events[0] <= t - this.windowMs) this.events.shift();
-    if (this.events.length >= this.max) return false;
+    if (this.events.length >= this.max) return undefined;
     this.events.push(t);
-    return true;
+    let held = true;
+    return {
+      release: () => {
+        if (!held) return;
+        held = false;
+        const i = this.events.lastIndexOf(t);
+        if (i >= 0) this.events.splice(i, 1);
+      },
+    };
   }
 
   get used(): number {

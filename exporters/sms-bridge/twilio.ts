@@ -33,14 +33,14 @@ export async function sendSms(s: TwilioSettings, to: string, body: string): Prom
   });
   const text = await res.text();
   if (!res.ok) {
-    let detail = '';
+    // Twilio's error code only: its `message` can quote the recipient's number.
+    let code: unknown;
     try {
-      const j = JSON.parse(text) as { code?: number; message?: string };
-      detail = [j.code, j.message].filter(Boolean).join(' ');
+      code = (JSON.parse(text) as { code?: unknown }).code;
     } catch {
       // not JSON
     }
-    throw new TwilioError(`Twilio answered HTTP ${res.status}${detail ? ` (${detail})` : ''}`, res.status);
+    throw new TwilioError(`Twilio answered HTTP ${res.status}${Number.isInteger(code) ? ` (error ${String(code)})` : ''}`, res.status);
   }
   try {
     return (JSON.parse(text) as { sid?: string }).sid ?? '';

@@ -10,6 +10,7 @@ import { BusinessRecorders, HttpInstrumentation, createAppMetrics, metricsHandle
 import { FaultTable, parseFault } from './faults.js';
 
 export const DEMO_TOKEN = 'demo-token';
+export const DEMO_AGENCIES = ['agency-101', 'agency-102', 'agency-103', 'agency-123'];
 
 export interface DemoApp {
   app: express.Express;
@@ -24,13 +25,31 @@ const num = (v: unknown, fallback: number): number => (typeof v === 'number' && 
 
 export function createDemoApp(logger: Logger): DemoApp {
   const metrics = createAppMetrics();
-  const recorders = new BusinessRecorders(metrics);
+  // The agencies the demo knows (the real app lists them from its agencies table).
+  const recorders = new BusinessRecorders(metrics, { agencies: DEMO_AGENCIES });
   const http = new HttpInstrumentation(metrics);
   const faults = new FaultTable();
   const app = express();
   app.disable('x-powered-by');
   app.use(http.express());
+  // A body the app cannot read is the client's mistake: 415 for a type other than JSON (an API
+  // client sending form data), then body-parser's own 400 (malformed), 413 (too large) and 415
+  // (charset or encoding), answered by the error handler below. The availability SLO counts 5xx
+  // only, so these never burn it.
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    const hasBody = req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
+    if (hasBody && !req.is('application/json')) {
+      res.status(415).json({ error: 'send application/json' });
+      return;
+    }
+    next();
+  });
   app.use(express.json({ limit: '1mb' }));
+  // No body (or a JSON array) reads as an empty object: handlers never dereference undefined.
+  app.use((req: Request, _res: Response, next: NextFunction) => {
+    if (req.body === null || typeof req.body !== 'object' || Array.isArray(req.body)) req.body = {};
+    next();
+  });
 
   /** Registers a route behind the fault injector, which knows the route template. */
   const route = (method: 'get' | 'post' | 'put' | 'delete', path: string, handler: Handler): void => {
@@ -135,7 +154,15 @@ export function createDemoApp(logger: Logger): DemoApp {
   app.get('/healthz', (_req, res) => {
     res.send('ok\n');
   });
-  app.use((err: Error, _req: Request, res: Response, _next: NextFunction) => {
+  app.use((err: Error & { status?: unknown; statusCode?: unknown }, _req: Request, res: Response, _next: NextFunction) => {
+    const status = typeof err.status === 'number' ? err.status : typeof err.statusCode === 'number' ? err.statusCode : 500;
+    if (status >= 400 && status < 500) {
+      // body-parser and Express set the status of client errors; their messages quote the input,
+      // so the log line gets only the logger's summary of the error, and the client a fixed text.
+      logger.info({ err, status }, 'request refused: client error');
+      res.status(status).json({ error: status === 413 ? 'body too large' : status === 415 ? 'unsupported content' : 'bad request' });
+      return;
+    }
     logger.error({ err }, 'request failed with error');
     res.status(500).json({ error: 'internal error' });
   });

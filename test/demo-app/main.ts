@@ -5,7 +5,8 @@
  */
 import type { Server } from 'node:http';
 import { createLogger } from '../../exporters/logging/logger.js';
-import { ConfigError, parseNumber } from '../../exporters/health-exporter/config.js';
+import { ConfigError, parseHost, parseLogLevel, parseNumber } from '../../exporters/health-exporter/config.js';
+import { failStart } from '../../exporters/startup.js';
 import { createDemoApp } from './app.js';
 import { runTraffic } from './traffic.js';
 
@@ -13,12 +14,10 @@ const problems: string[] = [];
 const port = parseNumber(process.env, 'PORT', 3000, problems, { min: 0, max: 65535, integer: true });
 const adminPort = parseNumber(process.env, 'ADMIN_PORT', 3001, problems, { min: 0, max: 65535, integer: true });
 const rate = parseNumber(process.env, 'DEMO_TRAFFIC_RATE', 0, problems, { min: 0, max: 1000 });
-if (problems.length > 0) {
-  process.stderr.write(`demo-app: ${new ConfigError(problems).message}\n`);
-  process.exit(2);
-}
-const host = process.env.HOST?.trim() || '0.0.0.0';
-const logger = createLogger({ component: 'demo-app', level: process.env.LOG_LEVEL ?? 'info', lokiUrl: process.env.LOKI_URL || undefined });
+const host = parseHost(process.env, problems);
+const level = parseLogLevel(process.env, problems);
+if (problems.length > 0) failStart('demo-app', new ConfigError(problems));
+const logger = createLogger({ component: 'demo-app', level, lokiUrl: process.env.LOKI_URL || undefined });
 const demo = createDemoApp(logger);
 const ac = new AbortController();
 
@@ -45,7 +44,4 @@ const listen = (app: typeof demo.app, p: number): Promise<Server> =>
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
-})().catch((e: Error) => {
-  process.stderr.write(`demo-app: failed to start: ${e.message}\n`);
-  process.exit(1);
-});
+})().catch((e: Error) => failStart('demo-app', e, { host, port }));
