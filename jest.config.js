@@ -9,7 +9,4 @@ module.exports = {
   // Sources import each other as `./x.js` (nodenext); map those to the .ts files for ts-jest.
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testTimeout: 60000,
-  // Most suites wait on the real tools they start (promtool, amtool, Prometheus, Alertmanager,
-  // PostgreSQL, containers) rather than on the CPU: two workers on a 2-core machine, not jest's cores - 1.
-  maxWorkers: 2,
 };

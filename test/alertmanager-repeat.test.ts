@@ -127,7 +127,9 @@ describe('repeat interval on the real Alertmanager', () => {
     ]);
     const [generated, control] = await Promise.all([intervals('generated', 4, 60_000), intervals('control', 3, 60_000)]);
     process.stdout.write(`repeat every ${period} s configured: generated config ${generated.map((s) => s.toFixed(2)).join(', ')} s; period as repeat_interval ${control.map((s) => s.toFixed(2)).join(', ')} s\n`);
-    for (const s of generated) expect(s).toBeCloseTo(period, 0);
+    // Within a second of the period: a send delayed by a busy machine moves the next flush on the
+    // group_interval grid by as much (the bug this guards against repeated a whole group_interval late).
+    for (const s of generated) expect(Math.abs(s - period)).toBeLessThan(1);
     // The control only shows the old behaviour (usually 15 s, one flush late); never later than that.
     for (const s of control) expect(s).toBeLessThan(period + 5 + 1);
   }, 90_000);

@@ -118,7 +118,15 @@ describe('report', () => {
     prom = await startPrometheus(dir);
     promUrl = prom.url;
     await runTraffic({ baseUrl: app.url, ratePerSecond: 60, durationSeconds: 3 });
-    await new Promise((r) => setTimeout(r, 2500));
+    // Until a scrape after the traffic has landed (a fixed sleep is too short on a busy machine).
+    const ended = Date.now();
+    const deadline = ended + 60_000;
+    for (;;) {
+      const targets = (await (await fetch(`${promUrl}/api/v1/targets`)).json()) as { data: { activeTargets: { lastScrape: string; health: string }[] } };
+      if (targets.data.activeTargets.some((t) => t.health === 'up' && Date.parse(t.lastScrape) > ended + 1000)) break;
+      if (Date.now() > deadline) throw new Error('no scrape of the demo app after the traffic within 60 s');
+      await new Promise((r) => setTimeout(r, 250));
+    }
   });
 
   afterAll(async () => {

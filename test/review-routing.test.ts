@@ -128,7 +128,7 @@ receivers:
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
-  }, 60_000);
+  }, 180_000);
 
   // The generated configurations, and ones a change could produce: a suppressed alert type, maintenance mode.
   const variants: [string, string, Parameters<typeof scratchTree>[0][string]][] = [
@@ -149,5 +149,5 @@ receivers:
     } finally {
       tree.cleanup();
     }
-  }, 60_000);
+  }, 180_000);
 });
