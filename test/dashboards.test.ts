@@ -61,12 +61,9 @@ describe('dashboards: identity', () => {
     expect(dashboards.map((d) => d.uid).sort()).toEqual(Object.values(DASHBOARD_UIDS).sort());
     const main = byUid(DASHBOARD_UIDS.main);
     expect(main.title).toBe('Immigration AI SaaS Monitoring');
-    expect(allPanels(main.model).map((p) => [p.title, p.type])).toEqual([
-      ['System Health Overview', 'stat'],
-      ['Active Users', 'stat'],
-      ['API Response Times', 'timeseries'],
-      ['Error Rates', 'timeseries'],
-    ]);
+    // The monitoring guide's four panels are all on the triage page.
+    const titles = allPanels(main.model).map((p) => [p.title, p.type]);
+    for (const guide of [['System Health Overview', 'stat'], ['Active Users', 'stat'], ['API Response Times', 'timeseries'], ['Error Rates', 'timeseries']]) expect(titles).toContainEqual(guide);
   });
 
   it('has tags (the common tag first), a description, a time range, and is read-only (provisioned)', () => {
@@ -125,7 +122,7 @@ describe('dashboards: layout', () => {
 
   it('the packer wraps a panel that would overflow instead of pushing it past column 24', () => {
     const placed: Json[] = [];
-    const p = (): ReturnType<typeof statPanel> => statPanel({ title: 't', description: 'd', unit: 'short', queries: [] });
+    const p = (): ReturnType<typeof statPanel> => statPanel({ title: 't', description: 'd', unit: 'short', queries: [], noValue: 'n' });
     place([row('r'), cell(p(), 16, 4), cell(p(), 12, 6), cell(p(), 12, 3), row('s'), cell(p(), 24, 2)], {
       panel: (b) => placed.push(b.build()),
       row: (b) => placed.push(b.build()),
@@ -208,19 +205,40 @@ describe('dashboards: links', () => {
   const links = (config: MonitoringConfig): { uid: string; title: string; url: string }[] =>
     buildDashboards(config).flatMap((d) => panelsOf(d.model).flatMap((p) => ((p.links as Json[]) ?? []).map((l) => ({ uid: d.uid, title: p.title as string, url: l.url as string }))));
 
-  it('every panel link is a runbook of a contract alert or another dashboard, under the configured URLs', () => {
+  it('every panel link is a runbook of a contract alert (absolute) or another dashboard (relative, keeping time range and variables)', () => {
     const uids: string[] = Object.values(DASHBOARD_UIDS);
     const all = links(production);
     expect(all.length).toBeGreaterThan(30);
     for (const { uid, title, url } of all) {
       const runbook = url.startsWith(`${production.links.runbookBaseUrl}/`) ? /\/([A-Za-z]+)\.md$/.exec(url) : null;
-      const dash = url.startsWith(`${production.links.grafanaUrl}/d/`) ? /\/d\/([a-z0-9-]+)(\?|$)/.exec(url) : null;
+      const dash = /^\/d\/([a-z0-9-]+)\?(.*)$/.exec(url);
       if (runbook) expect(ALERT_NAMES).toContain(runbook[1]);
       else if (dash) {
         expect(uids).toContain(dash[1]);
         expect(dash[1]).not.toBe(uid);
-      } else throw new Error(`${uid} "${title}": link ${url} is neither a runbook nor a dashboard`);
+        expect(dash[2].split('&').sort()).toEqual(['${__all_variables}', '${__url_time_range}']);
+      } else throw new Error(`${uid} "${title}": link ${url} is neither a runbook nor a relative dashboard link`);
     }
+    expect(all.some((l) => l.url.includes(production.links.grafanaUrl))).toBe(false);
+  });
+
+  it('dashboard links open in the same tab, runbooks in a new one; the dashboards dropdown keeps time and variables', () => {
+    for (const { model } of dashboards) {
+      for (const p of panelsOf(model)) {
+        for (const l of (p.links as Json[]) ?? []) expect({ url: l.url, targetBlank: l.targetBlank }).toEqual({ url: l.url, targetBlank: !String(l.url).startsWith('/') });
+      }
+      const dropdown = (model.links ?? []).find((l) => l.type === 'dashboards');
+      expect(dropdown).toMatchObject({ keepTime: true, includeVars: true, targetBlank: false });
+    }
+  });
+
+  it('data links drill down: route -> Performance on that route, agency -> Agency Performance, alert name -> runbook', () => {
+    const dataLinks = dashboards.flatMap((d) => panelsOf(d.model).flatMap((p) => (((p.fieldConfig as Json)?.defaults?.links as Json[]) ?? []).map((l) => ({ uid: d.uid, title: p.title as string, url: l.url as string }))));
+    const of = (title: string, uid: string) => dataLinks.filter((l) => l.title === title && l.uid === uid).map((l) => l.url);
+    expect(of('Error Rates', DASHBOARD_UIDS.main)[0]).toMatch(/^\/d\/immigration-ai-performance\?var-route=\$\{__field\.labels\.route:percentencode\}/);
+    expect(of('Client satisfaction by agency (lowest 10)', DASHBOARD_UIDS.business)[0]).toMatch(/^\/d\/immigration-ai-agency-performance\?var-agency=\$\{__field\.labels\.agency_id:percentencode\}/);
+    expect(of('Alerts firing now', DASHBOARD_UIDS.main)).toEqual([`${production.links.runbookBaseUrl}/\${__data.fields.alertname}.md`]);
+    for (const l of dataLinks) expect(l.url.startsWith('/d/') || l.url.startsWith(`${production.links.runbookBaseUrl}/`)).toBe(true);
   });
 
   it('panels mirroring an alert link its runbook', () => {
@@ -235,13 +253,14 @@ describe('dashboards: links', () => {
     expect(runbooksOf('Unauthorized attempts by reason')).toContain('ImmigrationAiUnauthorizedAccessSpike.md');
   });
 
-  it('follows the configured base URLs', () => {
+  it('follows the configured runbook URL, and no Grafana address is written into a dashboard', () => {
     const custom = loadConfig('dev', {});
     custom.links = { runbookBaseUrl: 'https://runbooks.example.test/rb', grafanaUrl: 'https://g.example.test' };
     const urls = links(custom).map((l) => l.url);
     expect(urls).toContain('https://runbooks.example.test/rb/ImmigrationAiApiSlow.md');
-    expect(urls.some((u) => u.startsWith('https://g.example.test/d/immigration-ai-performance'))).toBe(true);
-    expect(urls.every((u) => u.startsWith('https://runbooks.example.test/rb/') || u.startsWith('https://g.example.test/d/'))).toBe(true);
+    expect(urls.some((u) => u.startsWith('/d/immigration-ai-performance?'))).toBe(true);
+    expect(urls.every((u) => u.startsWith('https://runbooks.example.test/rb/') || u.startsWith('/d/'))).toBe(true);
+    for (const d of buildDashboards(custom)) expect(JSON.stringify(d.model)).not.toContain('g.example.test');
   });
 });
 
@@ -258,7 +277,7 @@ describe('dashboards: thresholds follow the alerting config', () => {
     expect(steps(production, DASHBOARD_UIDS.main, 'API Response Times')).toEqual([null, warning.apiResponseSeconds]);
     expect(steps(production, DASHBOARD_UIDS.performance, 'CPU usage')).toEqual([null, warning.cpuUsageRatio, critical.cpuUsageRatio]);
     expect(steps(production, DASHBOARD_UIDS.performance, 'Memory')).toEqual([null, warning.memoryUsageRatio, critical.memoryUsageRatio]);
-    expect(steps(production, DASHBOARD_UIDS.performance, 'Disk usage per mountpoint')).toEqual([null, critical.diskUsageRatio]);
+    expect(steps(production, DASHBOARD_UIDS.performance, 'Disk usage per mountpoint')).toEqual([null, warning.diskUsageRatio, critical.diskUsageRatio]);
     expect(steps(production, DASHBOARD_UIDS.performance, 'Database response time')).toEqual([null, warning.databaseResponseSeconds]);
     expect(steps(production, DASHBOARD_UIDS.errors, 'Unauthorized attempts by reason')).toEqual([null, critical.unauthorizedAttemptsPerSecond]);
     expect(steps(production, DASHBOARD_UIDS.system, 'Last verified backup')).toEqual([null, production.alerting.backupMaxAgeHours * 3600]);
