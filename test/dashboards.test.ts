@@ -201,6 +201,104 @@ describe('dashboards: panels', () => {
   });
 });
 
+describe('dashboards: what on-call sees', () => {
+  /** Grafana's grid rows are 30 px: 24 rows and the header fill a 1080p screen. */
+  const FOLD_ROWS = 24;
+
+  it('the triage page answers "is it OK, and what is broken" above the 1080p fold: alerts, health, scrape status, availability, then Rate | Errors | Duration', () => {
+    const main = allPanels(byUid(DASHBOARD_UIDS.main).model);
+    const at = (title: string): Json => {
+      const p = main.find((x) => x.title === title);
+      if (!p) throw new Error(`no "${title}" on the main dashboard`);
+      return p;
+    };
+    const firstScreen = ['Firing alerts', 'Alerts firing now', 'System Health Overview', 'Scrape targets', 'Availability', 'Request rate', 'Error Rates', 'API Response Times'];
+    for (const title of firstScreen) expect({ title, bottom: at(title).gridPos.y + at(title).gridPos.h <= FOLD_ROWS }).toEqual({ title, bottom: true });
+    // Status before detail, and Rate | Errors | Duration side by side, in that order.
+    const red = ['Request rate', 'Error Rates', 'API Response Times'].map((t) => at(t).gridPos);
+    expect(new Set(red.map((g) => g.y)).size).toBe(1);
+    expect(red.map((g) => g.x)).toEqual([...red.map((g) => g.x)].sort((a, b) => a - b));
+    expect(at('Firing alerts').gridPos.y).toBeLessThan(red[0].y);
+    // The System Overview's current alerts are on its first screen too.
+    const system = allPanels(byUid(DASHBOARD_UIDS.system).model);
+    for (const title of ['Firing alerts', 'Alerts firing now']) {
+      const p = system.find((x) => x.title === title) as Json;
+      expect(p.gridPos.y + p.gridPos.h).toBeLessThanOrEqual(FOLD_ROWS);
+    }
+  });
+
+  it('firing alerts are coloured by severity: critical red, warning orange', () => {
+    const p = allPanels(byUid(DASHBOARD_UIDS.main).model).find((x) => x.title === 'Firing alerts') as Json;
+    const colorOf = (legend: string): string => {
+      const refId = (p.targets as Json[]).find((t) => t.legendFormat === legend)?.refId;
+      const override = (p.fieldConfig.overrides as Json[]).find((o) => new RegExp(o.matcher.options).test(legend));
+      const steps = (override?.properties.find((x: Json) => x.id === 'thresholds')?.value.steps ?? p.fieldConfig.defaults.thresholds.steps) as Json[];
+      expect(refId).toBeDefined();
+      return steps[steps.length - 1].color;
+    };
+    expect(colorOf('critical')).toBe('red');
+    expect(colorOf('warning')).toBe('orange');
+    const table = allPanels(byUid(DASHBOARD_UIDS.main).model).find((x) => x.title === 'Alerts firing now') as Json;
+    expect(table.fieldConfig.defaults.mappings[0].options).toMatchObject({ critical: { color: 'red' }, warning: { color: 'orange' } });
+  });
+
+  it('every stat and table says what empty means (noValue, and NaN mapped to the same words)', () => {
+    let checked = 0;
+    for (const config of configs) {
+      for (const { uid, model } of buildDashboards(config)) {
+        for (const p of panelsOf(model).filter((x) => x.type === 'stat' || x.type === 'table')) {
+          const d = (p.fieldConfig as Json).defaults;
+          const where = `${uid} "${p.title}"`;
+          expect({ where, noValue: typeof d.noValue === 'string' && d.noValue.length > 5 }).toEqual({ where, noValue: true });
+          const nan = (d.mappings as Json[] | undefined)?.find((m) => m.type === 'special' && m.options.match === 'null+nan');
+          expect({ where, nan: nan?.options.result.text }).toEqual({ where, nan: d.noValue });
+          expect(String(d.noValue)).not.toMatch(/^no data$/i);
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(60);
+  });
+
+  it('4xx and 5xx are never stacked, and 5xx is red, 4xx orange', () => {
+    for (const { uid, model } of dashboards) {
+      for (const p of panelsOf(model)) {
+        const exprs = ((p.targets as Json[]) ?? []).map((t) => String(t.expr ?? ''));
+        if (!exprs.some((e) => /status_code=~"[^"]*4/.test(e))) continue;
+        const where = `${uid} "${p.title}"`;
+        expect({ where, stacking: (p.fieldConfig as Json).defaults.custom?.stacking?.mode ?? 'none' }).toEqual({ where, stacking: 'none' });
+        const colors = Object.fromEntries(((p.fieldConfig as Json).overrides as Json[]).map((o) => [o.matcher.options, o.properties[0].value.fixedColor]));
+        expect({ where, colors }).toEqual({ where, colors: { '^5..$': 'red', '^4..$': 'orange' } });
+      }
+    }
+  });
+
+  it('the error budget covers the 30 days the burn-rate alerts assume, whatever the dashboard\'s range', () => {
+    const p = allPanels(byUid(DASHBOARD_UIDS.system).model).find((x) => String(x.title).startsWith('Error budget remaining')) as Json;
+    expect(p.timeFrom).toBe('30d');
+    expect(p.targets[0].expr).toContain('[$__range]');
+  });
+
+  it('no panel titled "Latency" shows something else: the latency SLI says what it is', () => {
+    for (const { model } of dashboards) for (const p of panelsOf(model)) expect(p.title).not.toBe('Latency');
+  });
+
+  it('dashboards over days do not refresh every minute', () => {
+    for (const { model } of dashboards) {
+      if (!/^now-\d+d$/.test(String(model.time?.from))) continue;
+      expect({ uid: model.uid, refresh: model.refresh }).toEqual({ uid: model.uid, refresh: '15m' });
+    }
+  });
+
+  it('time series legends are tables with mean, max and last, worst first', () => {
+    for (const { model } of dashboards) {
+      for (const p of panelsOf(model).filter((x) => x.type === 'timeseries')) {
+        expect((p.options as Json).legend).toMatchObject({ displayMode: 'table', calcs: ['mean', 'max', 'lastNotNull'], sortBy: 'Max', sortDesc: true });
+      }
+    }
+  });
+});
+
 describe('dashboards: links', () => {
   const links = (config: MonitoringConfig): { uid: string; title: string; url: string }[] =>
     buildDashboards(config).flatMap((d) => panelsOf(d.model).flatMap((p) => ((p.links as Json[]) ?? []).map((l) => ({ uid: d.uid, title: p.title as string, url: l.url as string }))));
