@@ -22,28 +22,45 @@ export const GRID_COLUMNS = 24;
 /** Process and Node.js default metrics of both our processes (prom-client's collectDefaultMetrics). */
 export const OUR_PROCESSES = `job=~"${SCRAPE_JOBS.app}|${SCRAPE_JOBS.exporter}"`;
 
-export type LayoutItem = { kind: 'row'; title: string } | { kind: 'panel'; panel: PanelBuilderLike; w: number; h: number; key?: PanelKey };
+export type LayoutItem = { kind: 'row'; title: string; collapsed?: boolean } | { kind: 'panel'; panel: PanelBuilderLike; w: number; h: number; key?: PanelKey };
 
-export const row = (title: string): LayoutItem => ({ kind: 'row', title });
+/** A row; `collapsed` for secondary detail (its panels open on a click, and cost nothing until then). */
+export const row = (title: string, options: { collapsed?: boolean } = {}): LayoutItem => ({ kind: 'row', title, ...(options.collapsed ? { collapsed: true } : {}) });
 /** A panel of `w` columns and `h` rows; `key` when alerts link to it (its id then comes from the key). */
 export const cell = (panel: PanelBuilderLike, w: number, h: number, key?: PanelKey): LayoutItem => ({ kind: 'panel', panel, w, h, ...(key ? { key } : {}) });
 
-/** Packs items left to right, wrapping before a panel that would not fit; a row starts a new line. */
+/**
+ * Packs items left to right, wrapping before a panel that would not fit; a row starts a new line.
+ * A collapsed row holds its panels (Grafana's model: positioned as they appear once expanded, right
+ * under the row) and takes one line; the next row follows it directly.
+ */
 export function place(items: readonly LayoutItem[], add: { panel(p: PanelBuilderLike): void; row(r: dashboard.RowBuilder): void }): void {
   let x = 0;
   let y = 0;
   let lineHeight = 0;
   let id = 1;
+  let open: { row: dashboard.RowBuilder; y: number } | undefined;
+  const closeCollapsed = (): void => {
+    if (!open) return;
+    add.row(open.row);
+    y = open.y + 1;
+    lineHeight = 0;
+    open = undefined;
+  };
   for (const item of items) {
     if (item.kind === 'row') {
-      y += lineHeight;
-      add.row(new dashboard.RowBuilder(item.title).collapsed(false).id(id++).gridPos({ x: 0, y, w: GRID_COLUMNS, h: 1 }));
+      if (open) closeCollapsed();
+      else y += lineHeight;
+      const r = new dashboard.RowBuilder(item.title).collapsed(item.collapsed === true).id(id++).gridPos({ x: 0, y, w: GRID_COLUMNS, h: 1 });
+      if (item.collapsed) open = { row: r, y };
+      else add.row(r);
       y += 1;
       x = 0;
       lineHeight = 0;
       continue;
     }
     if (item.w < 1 || item.w > GRID_COLUMNS || item.h < 1) throw new Error(`panel size ${item.w}x${item.h} does not fit the grid`);
+    if (item.key && open) throw new Error(`panel ${item.key} is an alert's link target: keep it out of a collapsed row`);
     if (x + item.w > GRID_COLUMNS) {
       y += lineHeight;
       x = 0;
@@ -52,10 +69,12 @@ export function place(items: readonly LayoutItem[], add: { panel(p: PanelBuilder
     item.panel.id(item.key ? panelId(item.key) : id++);
     if (id > KEYED_PANEL_ID_BASE) throw new Error(`more than ${KEYED_PANEL_ID_BASE - 1} unkeyed panels: their ids would reach the keyed panels' range`);
     item.panel.gridPos({ x, y, w: item.w, h: item.h });
-    add.panel(item.panel);
+    if (open) open.row.withPanel(item.panel);
+    else add.panel(item.panel);
     x += item.w;
     lineHeight = Math.max(lineHeight, item.h);
   }
+  closeCollapsed();
 }
 
 export interface DashboardSpec {

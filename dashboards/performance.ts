@@ -179,6 +179,20 @@ function databasePerformance(config: MonitoringConfig): LayoutItem[] {
     ),
     cell(
       timeseriesPanel({
+        title: 'Database connections',
+        description: 'Connections by state, from pg_stat_activity.',
+        unit: 'short',
+        queries: [{ expr: sharedState('max', METRICS.databaseConnections, ['state']), legend: '{{state}}' }],
+        thresholds: neutralSteps(),
+        stack: true,
+        min: 0,
+      }),
+      12,
+      8,
+    ),
+    row('Database details', { collapsed: true }),
+    cell(
+      timeseriesPanel({
         title: 'Exporter query duration (p95)',
         description: 'p95 duration of the queries the exporter runs against the database, per operation.',
         unit: 's',
@@ -192,19 +206,6 @@ function databasePerformance(config: MonitoringConfig): LayoutItem[] {
     ),
     cell(
       timeseriesPanel({
-        title: 'Database connections',
-        description: 'Connections by state, from pg_stat_activity.',
-        unit: 'short',
-        queries: [{ expr: sharedState('max', METRICS.databaseConnections, ['state']), legend: '{{state}}' }],
-        thresholds: neutralSteps(),
-        stack: true,
-        min: 0,
-      }),
-      8,
-      8,
-    ),
-    cell(
-      timeseriesPanel({
         title: 'Lock waits',
         description: 'Lock requests waiting, from pg_locks.',
         unit: 'short',
@@ -212,7 +213,7 @@ function databasePerformance(config: MonitoringConfig): LayoutItem[] {
         thresholds: neutralSteps(),
         min: 0,
       }),
-      8,
+      6,
       8,
     ),
     cell(
@@ -224,19 +225,18 @@ function databasePerformance(config: MonitoringConfig): LayoutItem[] {
         thresholds: neutralSteps(),
         min: 0,
       }),
-      8,
+      6,
       8,
     ),
   ];
 }
 
-/** Row “Storage”. */
+/** Row “Storage buckets” (collapsed: detail, no alert links here). */
 function storageUsage(config: MonitoringConfig): LayoutItem[] {
-  const { warning, critical } = config.alerting.thresholds;
   const { storage } = config.exporter;
   const expectedBuckets = storage.kind === 's3' && storage.s3.buckets.length > 0 ? storage.s3.buckets.length : undefined;
   return [
-    row('Storage'),
+    row('Storage buckets', { collapsed: true }),
     cell(
       statPanel({
         title: 'Storage buckets available',
@@ -278,6 +278,16 @@ function storageUsage(config: MonitoringConfig): LayoutItem[] {
       10,
       8,
     ),
+  ];
+}
+
+/** Row “Exporter host”: the exporter's own host gauges (the fallback alerts where no node-exporter runs); then “Processes” (collapsed). */
+function cpuAndMemory(config: MonitoringConfig): LayoutItem[] {
+  const { warning, critical } = config.alerting.thresholds;
+  return [
+    row('Exporter host (alerts only where no node-exporter runs)'),
+    ...hostUsageCells(config, { title: 'CPU', key: 'hostCpu', what: 'Host CPU usage', legend: 'cpu', metric: METRICS.systemCpuUsage, threshold: 'cpuUsageRatio', alert: ALERTS.highCpuUsage }),
+    ...hostUsageCells(config, { title: 'Memory', key: 'hostMemory', what: 'Host memory in use', legend: 'memory', metric: METRICS.systemMemoryUsage, threshold: 'memoryUsageRatio', alert: ALERTS.highMemoryUsage }),
     cell(
       barGaugePanel({
         title: 'Disk usage per mountpoint',
@@ -304,18 +314,9 @@ function storageUsage(config: MonitoringConfig): LayoutItem[] {
         min: 0,
         links: [runbook(config, ALERTS.diskAlmostFull)],
       }),
-      12,
+      6,
       8,
     ),
-  ];
-}
-
-/** Row “CPU and memory”. */
-function cpuAndMemory(config: MonitoringConfig): LayoutItem[] {
-  return [
-    row('CPU and memory'),
-    ...hostUsageCells(config, { title: 'CPU', key: 'hostCpu', what: 'Host CPU usage', legend: 'cpu', metric: METRICS.systemCpuUsage, threshold: 'cpuUsageRatio', alert: ALERTS.highCpuUsage }),
-    ...hostUsageCells(config, { title: 'Memory', key: 'hostMemory', what: 'Host memory in use', legend: 'memory', metric: METRICS.systemMemoryUsage, threshold: 'memoryUsageRatio', alert: ALERTS.highMemoryUsage }),
     cell(
       timeseriesPanel({
         title: 'Memory available',
@@ -329,6 +330,7 @@ function cpuAndMemory(config: MonitoringConfig): LayoutItem[] {
       6,
       8,
     ),
+    row('Processes', { collapsed: true }),
     cell(
       timeseriesPanel({
         title: 'Process CPU',
@@ -338,7 +340,7 @@ function cpuAndMemory(config: MonitoringConfig): LayoutItem[] {
         thresholds: neutralSteps(),
         min: 0,
       }),
-      6,
+      8,
       8,
     ),
     cell(
@@ -350,7 +352,7 @@ function cpuAndMemory(config: MonitoringConfig): LayoutItem[] {
         thresholds: neutralSteps(),
         min: 0,
       }),
-      6,
+      8,
       8,
     ),
     cell(
@@ -362,7 +364,7 @@ function cpuAndMemory(config: MonitoringConfig): LayoutItem[] {
         thresholds: neutralSteps(),
         min: 0,
       }),
-      6,
+      8,
       8,
     ),
   ];
@@ -423,8 +425,8 @@ export function performanceDashboard(config: MonitoringConfig): dashboard.Dashbo
     datasources: { prometheus: true },
     variables: [routeVariable(), nodeVariable()],
     items: [
-      ...apiResponseTimes(config), ...databasePerformance(config), ...storageUsage(config), ...cpuAndMemory(config),
-      ...nodesRow(config), ...containersRow(config), ...volumesRow(config),
+      ...apiResponseTimes(config), ...databasePerformance(config), ...nodesRow(config), ...containersRow(config), ...volumesRow(config),
+      ...cpuAndMemory(config), ...storageUsage(config),
     ],
   });
 }

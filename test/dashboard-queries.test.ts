@@ -28,7 +28,8 @@ describe('query listing', () => {
     expect(all.filter((q) => q.source === 'annotation').length).toBe(3 * production.filter((d) => d.uid !== DASHBOARD_UIDS.logs).length);
     // Each panel target is listed once, with its location.
     let targets = 0;
-    for (const d of production) for (const p of (d.model.panels ?? []) as { targets?: unknown[] }[]) targets += p.targets?.length ?? 0;
+    // (Panels of collapsed rows included: they run once the row opens.)
+    for (const d of production) for (const p of (d.model.panels ?? []) as { targets?: unknown[]; panels?: { targets?: unknown[] }[] }[]) for (const q of [p, ...(p.panels ?? [])]) targets += q.targets?.length ?? 0;
     expect(all.filter((q) => q.source === 'panel')).toHaveLength(targets);
   });
 

@@ -32,6 +32,12 @@ function allPanels(d: Json): Json[] {
   return out;
 }
 
+/** What is on screen at once: the top level (rows included), then each collapsed row's panels. */
+function layers(d: Json): Json[][] {
+  const top = (d.panels ?? []) as Json[];
+  return [top, ...top.filter((p) => p.type === 'row' && p.collapsed).map((r) => r.panels as Json[])];
+}
+
 /** Panel types current Grafana renders. graph, singlestat, table-old and the Angular plugins are gone. */
 const ALLOWED_TYPES = new Set(['row', 'timeseries', 'stat', 'gauge', 'bargauge', 'table', 'logs', 'state-timeline', 'piechart', 'text']);
 const REMOVED_TYPES = ['graph', 'singlestat', 'table-old', 'grafana-piechart-panel', 'grafana-worldmap-panel'];
@@ -92,32 +98,49 @@ describe('dashboards: layout', () => {
       expect(g.h).toBeGreaterThan(0);
       expect(g.x + g.w).toBeLessThanOrEqual(GRID_COLUMNS);
     }
-    for (let i = 0; i < panels.length; i++) {
-      for (let j = i + 1; j < panels.length; j++) {
-        const a = panels[i].gridPos;
-        const b = panels[j].gridPos;
-        const overlap = a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
-        if (overlap) throw new Error(`"${panels[i].title}" overlaps "${panels[j].title}"`);
+    // What is on screen at once: the top level (collapsed rows shut), and each collapsed row's panels as they open under it.
+    for (const layer of layers(d.model)) {
+      for (let i = 0; i < layer.length; i++) {
+        for (let j = i + 1; j < layer.length; j++) {
+          const a = layer[i].gridPos;
+          const b = layer[j].gridPos;
+          const overlap = a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+          if (overlap) throw new Error(`"${layer[i].title}" overlaps "${layer[j].title}"`);
+        }
       }
     }
   });
 
   it('every line of panels fills the 24 columns (no ragged gaps)', () => {
     for (const { uid, model: json } of dashboards) {
-      const widthAtY = new Map<number, number>();
-      for (const p of allPanels(json)) widthAtY.set(p.gridPos.y, (widthAtY.get(p.gridPos.y) ?? 0) + p.gridPos.w);
-      for (const [y, w] of widthAtY) expect({ uid, y, w }).toEqual({ uid, y, w: GRID_COLUMNS });
+      for (const layer of layers(json)) {
+        const widthAtY = new Map<number, number>();
+        for (const p of layer) widthAtY.set(p.gridPos.y, (widthAtY.get(p.gridPos.y) ?? 0) + p.gridPos.w);
+        for (const [y, w] of widthAtY) expect({ uid, y, w }).toEqual({ uid, y, w: GRID_COLUMNS });
+      }
     }
   });
 
-  it('rows are expanded with their panels after them (collapsed rows would hide them)', () => {
+  it('expanded rows have their panels after them; a collapsed row holds its panels right under it, and the next row follows it', () => {
     for (const { model: json } of dashboards) {
-      for (const r of (json.panels ?? []).filter((p: Json) => p.type === 'row') as Json[]) {
-        expect(r.collapsed).toBe(false);
-        expect(r.panels).toEqual([]);
+      const top = (json.panels ?? []) as Json[];
+      top.forEach((r, i) => {
+        if (r.type !== 'row') return;
         expect(r.gridPos).toMatchObject({ x: 0, w: 24, h: 1 });
-      }
+        if (!r.collapsed) return expect(r.panels).toEqual([]);
+        expect(r.panels.length).toBeGreaterThan(0);
+        expect(Math.min(...(r.panels as Json[]).map((p) => p.gridPos.y))).toBe(r.gridPos.y + 1);
+        if (i + 1 < top.length) expect(top[i + 1].gridPos.y).toBe(r.gridPos.y + 1);
+      });
     }
+  });
+
+  it('Performance opens on what alerts link to; database details, storage buckets and processes are collapsed rows', () => {
+    const perf = byUid(DASHBOARD_UIDS.performance).model;
+    const collapsed = ((perf.panels ?? []) as Json[]).filter((p) => p.type === 'row' && p.collapsed).map((r) => r.title);
+    expect(collapsed).toEqual(['Database details', 'Processes', 'Storage buckets']);
+    const hidden = ((perf.panels ?? []) as Json[]).filter((p) => p.type === 'row' && p.collapsed).flatMap((r) => r.panels as Json[]);
+    expect(hidden.length).toBeGreaterThanOrEqual(9);
   });
 
   it('the packer wraps a panel that would overflow instead of pushing it past column 24', () => {
