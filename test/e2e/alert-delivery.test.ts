@@ -8,6 +8,7 @@
  */
 import { join } from 'node:path';
 import { checkDashboardsLive, checkSharedStateOnce } from '../local-stack/dashboards-live.js';
+import { renderPreviews } from '../preview/render.js';
 import { CHANNELS } from '../local-stack/deliveries.js';
 import { e2eResults, writeE2eResults } from '../local-stack/results.js';
 import {
@@ -151,6 +152,23 @@ describe('dashboards against live data', () => {
       stack.setMaintenance(false);
     }
   }, 2 * MINUTE);
+
+  it('every dashboard renders to a preview picture in which every panel shows something (npm run preview)', async () => {
+    // As above, with maintenance mode on, so the alert panels have a firing alert to show.
+    const rangeSeconds = Math.min(3600, Math.floor((Date.now() - startedAt) / 1000));
+    stack.setMaintenance(true);
+    try {
+      await waitFiringInPrometheus(stack, MAINTENANCE_ALERT, undefined, MINUTE);
+      const outDir = join(repoRoot(), '.local-stack', 'e2e-preview');
+      const r = await renderPreviews({ config: stack.config, prometheusUrl: stack.prometheusUrls[0], outDir, rangeSeconds });
+      process.stdout.write(`dashboard previews: ${Object.values(r.files).map((f) => f.png).join(' ')}\n`);
+      if (r.empty.length > 0) process.stdout.write(`panels that show nothing:\n${r.empty.join('\n')}\n`);
+      expect(Object.keys(r.files)).toHaveLength(7);
+      expect(r.empty).toEqual([]);
+    } finally {
+      stack.setMaintenance(false);
+    }
+  }, 3 * MINUTE);
 
   it('shared-state panels show each value once, not once per exporter replica (two replicas publish it)', async () => {
     const instances = [...stack.exporterTargets];
