@@ -279,13 +279,15 @@ export interface TableSpec extends PromPanelSpec {
   sortBy?: string;
   /** Columns whose text takes the colour of its value mapping (severity). */
   colorColumns?: string[];
+  /** Sort `sortBy` ascending (critical before warning) instead of descending. */
+  sortAscending?: boolean;
 }
 
 export function tablePanel(spec: TableSpec): table.PanelBuilder {
   const b = applyBase(new table.PanelBuilder(), spec).datasource(PROMETHEUS).targets(promTargets(spec.queries)).cellHeight(common.TableCellHeight.Sm);
   const hide = spec.hideColumns ?? ['Time'];
   b.withTransformation({ id: 'organize', options: { excludeByName: Object.fromEntries(hide.map((c) => [c, true])) } });
-  if (spec.sortBy) b.sortBy([new common.TableSortByFieldStateBuilder().displayName(spec.sortBy).desc(true)]);
+  if (spec.sortBy) b.sortBy([new common.TableSortByFieldStateBuilder().displayName(spec.sortBy).desc(!spec.sortAscending)]);
   for (const c of spec.colorColumns ?? []) b.overrideByName(c, [{ id: 'custom.cellOptions', value: { type: 'color-text' } }]);
   return b;
 }

@@ -75,7 +75,9 @@ export function firingAlertsTable(config: MonitoringConfig): table.PanelBuilder 
     thresholds: neutralSteps(),
     mappings: severityMapping(),
     colorColumns: ['severity'],
+    // critical before warning
     sortBy: 'severity',
+    sortAscending: true,
     noValue: 'No alerts firing',
     dataLinks: [{ title: 'Runbook of ${__data.fields.alertname}', url: `${config.links.runbookBaseUrl}/\${__data.fields.alertname}.md` }],
   });
