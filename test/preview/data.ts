@@ -32,6 +32,8 @@ export interface PreviewPanel {
   note?: string;
   /** Every target reads only what a kubelet publishes: empty wherever no kubelet is scraped (the local stack). */
   kubeletOnly?: boolean;
+  /** The panel's bars are longer than the data behind them (daily bars of a stack minutes old): nothing to draw yet. */
+  barsLongerThanRange?: boolean;
   errors: string[];
 }
 
@@ -64,6 +66,7 @@ async function panelData(prometheusUrl: string, p: Json, variables: Record<strin
   const step = Math.max(15, Math.round(range / 240), minInterval);
   const macros = { rateInterval: `${Math.max(step + 15, 60)}s`, interval: `${step}s`, range: `${range}s` };
   const out: PreviewPanel = { id: p.id, type: p.type, title: p.title, gridPos: p.gridPos, fieldConfig: p.fieldConfig ?? {}, options: p.options ?? {}, transformations: p.transformations ?? [], series: [], errors: [] };
+  out.barsLongerThanRange = minInterval > range;
   if (p.type === 'logs' || (p.datasource?.type ?? '') === 'loki') {
     out.note = 'Loki panel: not drawn by the preview';
     return out;
@@ -103,9 +106,12 @@ export async function previewData(prometheusUrl: string, d: DashboardArtifact, r
   return { uid: d.uid, title: d.title, rangeSeconds, end, variables, panels };
 }
 
-/** Panels that show nothing: no series, or a query error (Loki panels and, where no kubelet runs, kubelet-only panels aside). */
+/**
+ * Panels that show nothing: no series, or a query error. Aside: Loki panels, kubelet-only panels
+ * where no kubelet runs, and bars longer than the range (a daily bar needs a day of data).
+ */
 export function emptyPanels(p: PreviewDashboard, options: { kubelet: boolean } = { kubelet: false }): string[] {
   return p.panels
-    .filter((x) => x.type !== 'row' && x.note === undefined && (options.kubelet || !x.kubeletOnly) && (x.errors.length > 0 || x.series.length === 0 || x.series.every((s) => s.points.every(([, v]) => Number.isNaN(v)))))
+    .filter((x) => x.type !== 'row' && x.note === undefined && (options.kubelet || !x.kubeletOnly) && !x.barsLongerThanRange && (x.errors.length > 0 || x.series.length === 0 || x.series.every((s) => s.points.every(([, v]) => Number.isNaN(v)))))
     .map((x) => `${p.uid} "${x.title}"${x.errors.length > 0 ? `: ${x.errors.join('; ')}` : ''}`);
 }
