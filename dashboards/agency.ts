@@ -6,7 +6,7 @@ import { cell, composeDashboard, row, type LayoutItem } from './compose.js';
 import { agencyDrillDown, toDashboard } from './links.js';
 import { barGaugePanel, gaugePanel, neutralSteps, satisfactionSteps, statPanel, timeseriesPanel } from './panels.js';
 import { series, sharedState } from '../contract/promql.js';
-import { DAILY, increaseOverInterval, increaseOverRange, quantileOverInterval, quantileOverRange } from './grafana-ranges.js';
+import { DAILY, DAILY_EMPTY, increaseOverInterval, increaseOverRange, quantileOverInterval, quantileOverRange } from './grafana-ranges.js';
 
 /** What an agency panel shows without figures: usually no agency picked, or one the exporter does not report. */
 const NO_AGENCY = 'No figures for this agency: pick one in the Agency selector';
@@ -121,7 +121,7 @@ function trendsRow(config: MonitoringConfig): LayoutItem[] {
         bars: true,
         interval: DAILY,
         min: 0,
-        noValue: 'No case completed in the selected range',
+        noValue: DAILY_EMPTY,
       }),
       12,
       8,
@@ -136,7 +136,7 @@ function trendsRow(config: MonitoringConfig): LayoutItem[] {
         bars: true,
         interval: DAILY,
         min: 0,
-        noValue: 'No case completed in the selected range',
+        noValue: DAILY_EMPTY,
       }),
       12,
       8,

@@ -7,7 +7,7 @@ import { agencyDrillDown, toDashboard } from './links.js';
 import { activeUsersStat } from './shared-panels.js';
 import { barGaugePanel, COLORS, gaugePanel, neutralSteps, satisfactionSteps, statPanel, timeseriesPanel } from './panels.js';
 import { series, sharedState } from '../contract/promql.js';
-import { DAILY, increaseOverInterval, meanOverRange, perHour, quantile, quantileOverInterval, rangeRatio } from './grafana-ranges.js';
+import { DAILY, DAILY_EMPTY, increaseOverInterval, meanOverRange, perHour, quantile, quantileOverInterval, rangeRatio } from './grafana-ranges.js';
 
 /** Row “Users”. */
 function usersRow(config: MonitoringConfig): LayoutItem[] {
@@ -185,7 +185,7 @@ function casesAndSatisfactionRow(config: MonitoringConfig): LayoutItem[] {
         bars: true,
         interval: DAILY,
         min: 0,
-        noValue: 'No case completed in the selected range',
+        noValue: DAILY_EMPTY,
         links: [toDashboard(config, 'agency', 'Agency performance')],
       }),
       6,
@@ -201,7 +201,7 @@ function casesAndSatisfactionRow(config: MonitoringConfig): LayoutItem[] {
         bars: true,
         interval: DAILY,
         min: 0,
-        noValue: 'No case completed in the selected range',
+        noValue: DAILY_EMPTY,
         links: [toDashboard(config, 'agency', 'Agency performance')],
       }),
       6,

@@ -37,6 +37,9 @@ export function mean(def: MetricDefinition, by: readonly string[] = [], ...match
 /** The minimum interval of daily bars: `$__interval` is at least a day, so each bar is one day's count. */
 export const DAILY = '1d';
 
+/** What daily bars show without a bar: Grafana draws a day once it has ended (its steps are aligned to whole days). */
+export const DAILY_EMPTY = 'No case completed on the days shown (a day\'s bar appears once the day has ended)';
+
 /**
  * Events in each bar, for daily bars of rare events: with the panel's minimum interval at a day,
  * `$__rate_interval` is the bar's day plus one scrape interval, so no increase between two bars'
