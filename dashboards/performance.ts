@@ -1,7 +1,7 @@
 /** Performance: API response times, database performance, storage usage, CPU and memory, nodes, containers, volumes; one function per row. */
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { RECORDED } from '../contract/recording-rules.js';
-import { METRICS, type MetricDefinition, SCRAPE_JOBS } from '../contract/metric-catalog.js';
+import { METRICS, type MetricDefinition } from '../contract/metric-catalog.js';
 import type { MonitoringConfig } from '../contract/config/index.js';
 import { cell, composeDashboard, type LayoutItem, OUR_PROCESSES, row } from './compose.js';
 import { ALERTS, type AlertName } from '../contract/alerts.js';

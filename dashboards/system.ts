@@ -1,6 +1,6 @@
 /** System Overview (monitoring guide): overall health, active users, uptime, current alerts. */
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
-import { METRICS, SCRAPE_JOBS } from '../contract/metric-catalog.js';
+import { METRICS } from '../contract/metric-catalog.js';
 import type { MonitoringConfig } from '../contract/config/index.js';
 import { cell, composeDashboard, row, type LayoutItem } from './compose.js';
 import { ALERTS, type AlertName } from '../contract/alerts.js';
