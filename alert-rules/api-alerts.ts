@@ -27,7 +27,8 @@ export function apiAlertsGroup(config: MonitoringConfig): RuleGroup {
       expr: `${RECORDED.httpErrorRatio5m} > ${num(threshold)} and ${enoughFailures}`,
       summary: 'An API endpoint answers too many requests with server errors.',
       description: `{{ $labels.method }} {{ $labels.route }} answers {{ $value | humanizePercentage }} of its requests with 5xx, above the ${percent(threshold)} ${severity} threshold (with at least ${num(lowTraffic.minFailedRequests)} failed requests in the last ${window}).`,
-      dashboard: 'errors',
+      panel: 'endpointErrorRatio',
+      panelVariables: { route: 'route' },
     }),
   );
   const rules: AlertingRule[] = [
@@ -38,7 +39,8 @@ export function apiAlertsGroup(config: MonitoringConfig): RuleGroup {
       expr: `${RECORDED.httpDurationMean5m} > ${num(warning.apiResponseSeconds)} and ${enoughRequests}`,
       summary: 'An API endpoint responds slowly.',
       description: `{{ $labels.method }} {{ $labels.route }} answers in {{ $value | humanizeDuration }} on average, above the ${humanSeconds(warning.apiResponseSeconds)} threshold.`,
-      dashboard: 'performance',
+      panel: 'meanResponseTime',
+      panelVariables: { route: 'route' },
     }),
     alertRule(config, {
       alert: ALERTS.unauthorizedAccessSpike,
@@ -46,7 +48,7 @@ export function apiAlertsGroup(config: MonitoringConfig): RuleGroup {
       expr: `sum by (job) (rate(${series(METRICS.unauthorizedAccessAttempts)}[${promDuration(config.alerting.rateWindowSeconds)}])) > ${num(critical.unauthorizedAttemptsPerSecond)}`,
       summary: 'Unauthorized access attempts are spiking.',
       description: `{{ $labels.job }} rejects {{ $value | humanize }} unauthorized access attempts per second, above the ${num(critical.unauthorizedAttemptsPerSecond)}/s threshold: a possible attack.`,
-      dashboard: 'errors',
+      panel: 'unauthorizedAttempts',
     }),
   ];
   return { name: 'immigration-ai-api.alerts', rules };

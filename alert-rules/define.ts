@@ -1,6 +1,6 @@
 import { type AlertName, runbookUrl } from '../contract/alerts.js';
 import type { MonitoringConfig } from '../contract/config/index.js';
-import { dashboardUrl, type DashboardKey } from '../contract/dashboards.js';
+import { type PanelKey, panelUrl } from '../contract/dashboards.js';
 import { promDuration } from '../contract/duration.js';
 import type { AlertingRule, Severity } from '../contract/rules.js';
 
@@ -14,7 +14,10 @@ export interface AlertSpec {
   summary: string;
   /** Templated: carries the offending value and labels. */
   description: string;
-  dashboard?: DashboardKey;
+  /** The panel that explains the alert: `dashboard_url` opens it (`viewPanel`). */
+  panel?: PanelKey;
+  /** Dashboard variables set from the alert's labels (variable -> label); only labels every alert of the rule carries. */
+  panelVariables?: Record<string, string>;
   labels?: Record<string, string>;
 }
 
@@ -32,8 +35,16 @@ export function alertRule(config: MonitoringConfig, spec: AlertSpec): AlertingRu
       summary: spec.summary,
       description: spec.description,
       runbook_url: runbookUrl(config.links.runbookBaseUrl, spec.alert),
-      ...(spec.dashboard ? { dashboard_url: dashboardUrl(config.links.grafanaUrl, spec.dashboard) } : {}),
+      ...(spec.panel ? { dashboard_url: panelUrl(config.links.grafanaUrl, spec.panel, labelVariables(spec.panelVariables ?? {})) } : {}),
     },
   };
   return rule;
+}
+
+/**
+ * Variable values as Go templates over the alert's labels, URL-escaped by Prometheus' template
+ * engine when the annotation is expanded (`/api/cases/:id` -> `%2Fapi%2Fcases%2F%3Aid`).
+ */
+export function labelVariables(variables: Readonly<Record<string, string>>): Record<string, string> {
+  return Object.fromEntries(Object.entries(variables).map(([name, label]) => [name, `{{ $labels.${label} | urlquery }}`]));
 }

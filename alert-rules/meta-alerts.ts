@@ -30,7 +30,7 @@ export function metaAlertsGroup(config: MonitoringConfig): RuleGroup {
       expr: `${sharedState('max', METRICS.maintenanceMode, ['job'])} == 1`,
       summary: 'Planned maintenance is on and alerts are silenced.',
       description: '{{ $labels.job }} reports maintenance mode: every alert except Watchdog is inhibited until it ends.',
-      dashboard: 'system',
+      panel: 'maintenanceMode',
     }),
     alertRule(config, {
       alert: ALERTS.maintenanceTooLong,
@@ -40,7 +40,7 @@ export function metaAlertsGroup(config: MonitoringConfig): RuleGroup {
       expr: `${sharedState('max', METRICS.maintenanceMode, ['job'])} == 1`,
       summary: 'Maintenance mode has been on for a long time.',
       description: `{{ $labels.job }} has reported maintenance mode for more than ${num(config.alerting.maintenanceMaxHours)}h: every alert except Watchdog and this one is inhibited. End it if the maintenance is over.`,
-      dashboard: 'system',
+      panel: 'maintenanceMode',
     }),
     alertRule(config, {
       alert: ALERTS.notificationsDropped,
@@ -54,7 +54,7 @@ export function metaAlertsGroup(config: MonitoringConfig): RuleGroup {
       description:
         `The SMS bridge dropped {{ $value | humanize }} page notification(s) in the last hour, reason {{ $labels.reason }}: rate_limited means the hourly cap of ${config.suppression.maxAlertsPerHour} SMS was reached ` +
         'and further pages reach email and Slack only until the hour rolls over; not_configured means the bridge lacks its Twilio settings.',
-      dashboard: 'system',
+      panel: 'smsPagesDropped',
     }),
     alertRule(config, {
       alert: ALERTS.smsDeliveryFailing,
@@ -70,7 +70,7 @@ export function metaAlertsGroup(config: MonitoringConfig): RuleGroup {
       description:
         'The SMS bridge failed {{ $value | humanize }} SMS send(s) in the last 10 minutes and delivered none: Twilio is failing, hanging or refusing the credentials. ' +
         'Alertmanager keeps retrying the pages, which reach email and Slack only until Twilio answers again.',
-      dashboard: 'system',
+      panel: 'smsSends',
     }),
     alertRule(config, {
       alert: ALERTS.prometheusRuleEvaluationFailures,

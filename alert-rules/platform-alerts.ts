@@ -29,7 +29,7 @@ export function platformAlertsGroup(config: MonitoringConfig): RuleGroup {
       expr: `${sharedState('max', METRICS.healthStatus, ['job', 'component'], ...db)} == 0`,
       summary: 'The application database is unreachable.',
       description: 'No replica of {{ $labels.job }} reaches the application database: every health check reports no connectivity (health status {{ $value }}).',
-      dashboard: 'system',
+      panel: 'databaseUp',
     }),
     alertRule(config, {
       alert: ALERTS.databaseSlow,
@@ -37,7 +37,7 @@ export function platformAlertsGroup(config: MonitoringConfig): RuleGroup {
       expr: `${sharedState('min', METRICS.healthCheckDuration, ['job', 'component'], ...db)} > ${num(warning.databaseResponseSeconds)}`,
       summary: 'The database responds slowly.',
       description: `The database answered the health checks of every {{ $labels.job }} replica in {{ $value | humanizeDuration }} or more, above the ${humanSeconds(warning.databaseResponseSeconds)} threshold.`,
-      dashboard: 'performance',
+      panel: 'databaseResponseTime',
     }),
     // Backups come from the backup job's own record in the database, read by the exporter
     // (shared state: every replica publishes the same values), never from a web process that may
@@ -49,7 +49,7 @@ export function platformAlertsGroup(config: MonitoringConfig): RuleGroup {
       labels: { reason: 'verification_failed' },
       summary: 'Backups are failing or missing.',
       description: 'The newest backup run recorded by the backup job, at {{ $value | humanizeTimestamp }}, failed or did not pass verification, and no verified backup has been recorded since (read by {{ $labels.job }}).',
-      dashboard: 'system',
+      panel: 'newestBackupRun',
     }),
     alertRule(config, {
       alert: ALERTS.backupVerificationFailed,
@@ -58,7 +58,7 @@ export function platformAlertsGroup(config: MonitoringConfig): RuleGroup {
       labels: { reason: 'backup_too_old' },
       summary: 'Backups are failing or missing.',
       description: `The newest verified backup recorded by the backup job is {{ $value | humanizeDuration }} old, older than the ${num(config.alerting.backupMaxAgeHours)}h limit (read by {{ $labels.job }}; decades old means none was ever recorded).`,
-      dashboard: 'system',
+      panel: 'lastVerifiedBackup',
     }),
     ...scrapeTargetsDown(config, {
       alert: ALERTS.exporterDown,
@@ -98,7 +98,7 @@ function scrapeTargetsDown(config: MonitoringConfig, t: TargetsDown): AlertingRu
       expr: `max by (job) (${up}) == 0 or absent(${up})`,
       summary: t.summary,
       description: `No target of job {{ $labels.job }} answers Prometheus' scrapes, or service discovery finds none: ${t.allDown}.`,
-      dashboard: 'system',
+      panel: 'scrapeTargets',
     }),
     alertRule(config, {
       alert: t.alert,
@@ -106,7 +106,7 @@ function scrapeTargetsDown(config: MonitoringConfig, t: TargetsDown): AlertingRu
       expr: `count by (job) (${up} == 0) > 0`,
       summary: t.summary,
       description: `{{ $value }} target(s) of job {{ $labels.job }} do not answer Prometheus' scrapes; ${t.someDown}.`,
-      dashboard: 'system',
+      panel: 'scrapeTargets',
     }),
   ];
 }

@@ -11,6 +11,7 @@
  * same target, and a node's alert silences the same alert for the containers on that node.
  */
 import { ALERTS, type AlertName } from '../contract/alerts.js';
+import type { PanelKey } from '../contract/dashboards.js';
 import type { MonitoringConfig } from '../contract/config/index.js';
 import { EXTERNAL } from '../contract/external-metrics.js';
 import { METRICS, RESOURCE_JOBS } from '../contract/metric-catalog.js';
@@ -36,6 +37,8 @@ export const FILL_PREDICTION_MIN_USAGE = 0.6;
 const NODE = '{{ with $labels.node }}{{ . }}{{ else }}{{ $labels.instance }}{{ end }}';
 const CONTAINER = 'container {{ $labels.container }} of pod {{ $labels.namespace }}/{{ $labels.pod }}';
 const VALUE = '{{ $value | humanizePercentage }}';
+/** A node's alerts open the Performance dashboard on that node (its `node` variable filters by `instance`). */
+const ON_NODE = { node: 'instance' };
 
 /** No node-exporter target is up: only then do the exporter's host gauges alert (VM installs without node-exporter). */
 const NO_NODE_EXPORTER = `unless on () (${upOf(RESOURCE_JOBS.nodeExporter)} == 1)`;
@@ -56,6 +59,9 @@ interface Target {
   ratio: string;
   /** What the alert says, given the templated value; the threshold follows. */
   describe: (value: string) => string;
+  /** The panel that shows this ratio, and the dashboard variables the alert's labels set. */
+  panel: PanelKey;
+  panelVariables?: Record<string, string>;
 }
 
 function thresholdAlerts(config: MonitoringConfig, alert: AlertName, summary: string, target: Target, list: Level[], labels: Record<string, string> = {}): AlertingRule[] {
@@ -67,7 +73,8 @@ function thresholdAlerts(config: MonitoringConfig, alert: AlertName, summary: st
       labels: { scope: SCOPES[target.scope], ...labels },
       summary,
       description: `${target.describe(VALUE)}, above the ${percent(threshold)} ${severity} threshold.`,
-      dashboard: target.scope === 'host' ? 'performance' : 'system',
+      panel: target.panel,
+      ...(target.panelVariables ? { panelVariables: target.panelVariables } : {}),
     }),
   );
 }
@@ -82,12 +89,12 @@ export function computeAlertsGroup(config: MonitoringConfig): RuleGroup {
   const cpuAlerts = (t: Target): AlertingRule[] => thresholdAlerts(config, ALERTS.highCpuUsage, 'CPU usage is high.', t, cpu);
   const memoryAlerts = (t: Target): AlertingRule[] => thresholdAlerts(config, ALERTS.highMemoryUsage, 'Memory usage is high.', t, memory);
   const rules: AlertingRule[] = [
-    ...cpuAlerts({ scope: 'node', ratio: recorded(RECORDED.nodeCpuBusyRatio5m), describe: (v) => `The CPUs of node ${NODE} are ${v} busy over the last ${over}` }),
-    ...cpuAlerts({ scope: 'container', ratio: recorded(RECORDED.containerCpuLimitRatio5m), describe: (v) => `The ${CONTAINER} on node {{ $labels.node }} uses ${v} of its CPU limit over the last ${over}` }),
-    ...cpuAlerts({ scope: 'host', ratio: series(METRICS.systemCpuUsage), describe: (v) => `CPU usage on {{ $labels.instance }} is ${v} ${byExporter}` }),
-    ...memoryAlerts({ scope: 'node', ratio: recorded(RECORDED.nodeMemoryUsedRatio), describe: (v) => `Memory in use on node ${NODE} is ${v} (MemAvailable against MemTotal)` }),
-    ...memoryAlerts({ scope: 'container', ratio: recorded(RECORDED.containerMemoryLimitRatio), describe: (v) => `The ${CONTAINER} on node {{ $labels.node }} uses ${v} of its memory limit (working set)` }),
-    ...memoryAlerts({ scope: 'host', ratio: series(METRICS.systemMemoryUsage), describe: (v) => `Memory usage on {{ $labels.instance }} is ${v} ${byExporter}` }),
+    ...cpuAlerts({ scope: 'node', ratio: recorded(RECORDED.nodeCpuBusyRatio5m), describe: (v) => `The CPUs of node ${NODE} are ${v} busy over the last ${over}`, panel: 'nodeCpu', panelVariables: ON_NODE }),
+    ...cpuAlerts({ scope: 'container', ratio: recorded(RECORDED.containerCpuLimitRatio5m), describe: (v) => `The ${CONTAINER} on node {{ $labels.node }} uses ${v} of its CPU limit over the last ${over}`, panel: 'containerCpu' }),
+    ...cpuAlerts({ scope: 'host', ratio: series(METRICS.systemCpuUsage), describe: (v) => `CPU usage on {{ $labels.instance }} is ${v} ${byExporter}`, panel: 'hostCpu' }),
+    ...memoryAlerts({ scope: 'node', ratio: recorded(RECORDED.nodeMemoryUsedRatio), describe: (v) => `Memory in use on node ${NODE} is ${v} (MemAvailable against MemTotal)`, panel: 'nodeMemory', panelVariables: ON_NODE }),
+    ...memoryAlerts({ scope: 'container', ratio: recorded(RECORDED.containerMemoryLimitRatio), describe: (v) => `The ${CONTAINER} on node {{ $labels.node }} uses ${v} of its memory limit (working set)`, panel: 'containerMemory' }),
+    ...memoryAlerts({ scope: 'host', ratio: series(METRICS.systemMemoryUsage), describe: (v) => `Memory usage on {{ $labels.instance }} is ${v} ${byExporter}`, panel: 'hostMemory' }),
     alertRule(config, {
       alert: ALERTS.resourceMetricsDown,
       severity: 'warning',
@@ -95,7 +102,7 @@ export function computeAlertsGroup(config: MonitoringConfig): RuleGroup {
       summary: 'Node or container metrics cannot be scraped.',
       description:
         'Prometheus cannot scrape {{ $labels.job }}{{ with $labels.metrics_path }} {{ . }}{{ end }} on {{ $labels.instance }}: the CPU, memory and disk alerts of that node, its containers and its volumes cannot fire.',
-      dashboard: 'system',
+      panel: 'scrapeTargets',
     }),
   ];
   return { name: 'immigration-ai-compute.alerts', rules };
@@ -126,19 +133,19 @@ export function storageAlertsGroup(config: MonitoringConfig): RuleGroup {
   const targets: Storage[] = [
     {
       scope: 'node', resource: 'space', ratio: RECORDED.nodeFilesystemUsedRatio, free: external(e.nodeFilesystemAvail, fs), by: FILESYSTEM_BY,
-      describe: (v) => `The ${filesystem} is ${v} full`, runsOut: 'fills up',
+      describe: (v) => `The ${filesystem} is ${v} full`, runsOut: 'fills up', panel: 'nodeFilesystems', panelVariables: ON_NODE,
     },
     {
       scope: 'node', resource: 'inodes', ratio: RECORDED.nodeFilesystemInodesUsedRatio, free: external(e.nodeFilesystemFilesFree, fs), by: FILESYSTEM_BY,
-      describe: (v) => `The ${filesystem} has used ${v} of its inodes`, runsOut: 'runs out of inodes',
+      describe: (v) => `The ${filesystem} has used ${v} of its inodes`, runsOut: 'runs out of inodes', panel: 'nodeFilesystemInodes', panelVariables: ON_NODE,
     },
     {
       scope: 'volume', resource: 'space', ratio: RECORDED.volumeUsedRatio, free: external(e.volumeAvailable, volumes), by: VOLUME_BY,
-      describe: (v) => `The ${pvc} is ${v} full`, runsOut: 'fills up',
+      describe: (v) => `The ${pvc} is ${v} full`, runsOut: 'fills up', panel: 'volumes',
     },
     {
       scope: 'volume', resource: 'inodes', ratio: RECORDED.volumeInodesUsedRatio, free: external(e.volumeInodesFree, volumes), by: VOLUME_BY,
-      describe: (v) => `The ${pvc} has used ${v} of its inodes`, runsOut: 'runs out of inodes',
+      describe: (v) => `The ${pvc} has used ${v} of its inodes`, runsOut: 'runs out of inodes', panel: 'volumeInodes',
     },
   ];
   const rules: AlertingRule[] = targets.flatMap((t) => [
@@ -155,13 +162,14 @@ export function storageAlertsGroup(config: MonitoringConfig): RuleGroup {
       labels: { scope: SCOPES[t.scope], resource: t.resource, condition: 'filling_up' },
       summary,
       description: `${t.describe(VALUE)} and, at the rate of the last ${FILL_PREDICTION_LOOKBACK}, ${t.runsOut} within ${num(hours)} hours.`,
-      dashboard: 'system',
+      panel: t.panel,
+      ...(t.panelVariables ? { panelVariables: t.panelVariables } : {}),
     }),
   ]);
   rules.push(
     ...thresholdAlerts(
       config, ALERTS.diskAlmostFull, summary,
-      { scope: 'host', ratio: series(METRICS.systemDiskUsage), describe: (v) => `Disk {{ $labels.mountpoint }} on {{ $labels.instance }} is ${v} full (measured by the exporter: no node-exporter is scraped)` },
+      { scope: 'host', ratio: series(METRICS.systemDiskUsage), describe: (v) => `Disk {{ $labels.mountpoint }} on {{ $labels.instance }} is ${v} full (measured by the exporter: no node-exporter is scraped)`, panel: 'hostDisk' },
       levels(warning.diskUsageRatio, critical.diskUsageRatio),
       { resource: 'space' },
     ),

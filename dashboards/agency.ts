@@ -3,15 +3,17 @@ import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { METRICS } from '../contract/metric-catalog.js';
 import type { MonitoringConfig } from '../contract/config/index.js';
 import { cell, composeDashboard, row, type LayoutItem } from './compose.js';
-import { toDashboard } from './links.js';
+import { agencyDrillDown, toDashboard } from './links.js';
 import { barGaugePanel, gaugePanel, neutralSteps, satisfactionSteps, statPanel, timeseriesPanel } from './panels.js';
 import { series, sharedState } from '../contract/promql.js';
-import { increaseOverRange, perHour, quantile, quantileOverRange } from './grafana-ranges.js';
+import { DAILY, DAILY_EMPTY, increaseOverInterval, increaseOverRange, quantileOverInterval, quantileOverRange } from './grafana-ranges.js';
+
+/** What an agency panel shows without figures: usually no agency picked, or one the exporter does not report. */
+const NO_AGENCY = 'No figures for this agency: pick one in the Agency selector';
 import { agencyMatcher, agencyVariable } from './variables.js';
 
 /** Row “Agency $agency now”. */
 function agencyNowRow(config: MonitoringConfig): LayoutItem[] {
-  const completion = (q: number): string => quantile(q, METRICS.agencyCaseCompletionDuration, [], agencyMatcher);
   return [
     row('Agency $agency now'),
     cell(
@@ -22,6 +24,7 @@ function agencyNowRow(config: MonitoringConfig): LayoutItem[] {
         queries: [{ expr: sharedState('max', METRICS.agencyActiveClients, [], agencyMatcher), legend: 'active clients' }],
         thresholds: neutralSteps(),
         sparkline: true,
+        noValue: NO_AGENCY,
       }),
       5,
       6,
@@ -34,6 +37,7 @@ function agencyNowRow(config: MonitoringConfig): LayoutItem[] {
         queries: [{ expr: sharedState('max', METRICS.agencyPendingDocumentReviews, [], agencyMatcher), legend: 'pending reviews' }],
         thresholds: neutralSteps(),
         sparkline: true,
+        noValue: NO_AGENCY,
       }),
       5,
       6,
@@ -48,6 +52,7 @@ function agencyNowRow(config: MonitoringConfig): LayoutItem[] {
           { expr: `sum(${increaseOverRange(series(METRICS.agencyCasesCompleted, agencyMatcher))}) or vector(0)`, legend: 'completed', instant: true },
         ],
         thresholds: neutralSteps(),
+        noValue: 'Unknown: Prometheus did not answer',
       }),
       5,
       6,
@@ -59,6 +64,7 @@ function agencyNowRow(config: MonitoringConfig): LayoutItem[] {
         unit: 'dtdurations',
         queries: [{ expr: quantileOverRange(0.5, METRICS.agencyCaseCompletionDuration, [], agencyMatcher), legend: 'median', instant: true }],
         thresholds: neutralSteps(),
+        noValue: 'No case completed in the selected range',
       }),
       5,
       6,
@@ -73,6 +79,7 @@ function agencyNowRow(config: MonitoringConfig): LayoutItem[] {
         thresholds: satisfactionSteps(),
         min: 1,
         max: 5,
+        noValue: NO_AGENCY,
       }),
       4,
       6,
@@ -82,7 +89,7 @@ function agencyNowRow(config: MonitoringConfig): LayoutItem[] {
 
 /** Row “Trends”. */
 function trendsRow(config: MonitoringConfig): LayoutItem[] {
-  const completion = (q: number): string => quantile(q, METRICS.agencyCaseCompletionDuration, [], agencyMatcher);
+  const completion = (q: number): string => quantileOverInterval(q, METRICS.agencyCaseCompletionDuration, [], agencyMatcher);
   return [
     row('Trends'),
     cell(
@@ -96,33 +103,40 @@ function trendsRow(config: MonitoringConfig): LayoutItem[] {
         ],
         thresholds: neutralSteps(),
         min: 0,
+        noValue: NO_AGENCY,
       }),
       12,
       8,
     ),
     cell(
       timeseriesPanel({
-        title: 'Case completion time',
-        description: 'Median and p90 time from opening to completing a case.',
+        title: 'Case completion time per day',
+        description: 'Median and p90 time from opening to completing a case, over the cases completed each day (a dozen cases a month: per-minute quantiles would be empty).',
         unit: 's',
         queries: [
           { expr: completion(0.5), legend: 'median' },
           { expr: completion(0.9), legend: 'p90' },
         ],
         thresholds: neutralSteps(),
+        bars: true,
+        interval: DAILY,
         min: 0,
+        noValue: DAILY_EMPTY,
       }),
       12,
       8,
     ),
     cell(
       timeseriesPanel({
-        title: 'Cases completed',
-        description: 'Cases completed per hour.',
-        unit: 'suffix:/h',
-        queries: [{ expr: perHour(series(METRICS.agencyCasesCompleted, agencyMatcher)), legend: 'completed' }],
+        title: 'Cases completed per day',
+        description: 'Cases completed each day.',
+        unit: 'short',
+        queries: [{ expr: `sum(${increaseOverInterval(series(METRICS.agencyCasesCompleted, agencyMatcher))})`, legend: 'completed' }],
         thresholds: neutralSteps(),
+        bars: true,
+        interval: DAILY,
         min: 0,
+        noValue: DAILY_EMPTY,
       }),
       12,
       8,
@@ -137,6 +151,7 @@ function trendsRow(config: MonitoringConfig): LayoutItem[] {
         thresholds: satisfactionSteps(),
         min: 1,
         max: 5,
+        noValue: NO_AGENCY,
       }),
       12,
       8,
@@ -156,7 +171,9 @@ function allAgenciesRow(config: MonitoringConfig): LayoutItem[] {
         queries: [{ expr: `topk(10, ${sharedState('max', METRICS.agencyPendingDocumentReviews, ['agency_id'])})`, legend: '{{agency_id}}', instant: true }],
         thresholds: neutralSteps(),
         min: 0,
+        noValue: 'No agency reports pending reviews',
         links: [toDashboard(config, 'business', 'Business metrics')],
+        dataLinks: [agencyDrillDown()],
       }),
       24,
       8,
@@ -173,6 +190,7 @@ export function agencyDashboard(config: MonitoringConfig): dashboard.Dashboard {
     datasources: { prometheus: true },
     variables: [agencyVariable()],
     time: { from: 'now-7d', to: 'now' },
+    refresh: '15m',
     items: [...agencyNowRow(config), ...trendsRow(config), ...allAgenciesRow(config)],
   });
 }

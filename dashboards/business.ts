@@ -3,11 +3,11 @@ import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { METRICS } from '../contract/metric-catalog.js';
 import type { MonitoringConfig } from '../contract/config/index.js';
 import { cell, composeDashboard, row, type LayoutItem } from './compose.js';
-import { toDashboard } from './links.js';
+import { agencyDrillDown, toDashboard } from './links.js';
 import { activeUsersStat } from './shared-panels.js';
 import { barGaugePanel, COLORS, gaugePanel, neutralSteps, satisfactionSteps, statPanel, timeseriesPanel } from './panels.js';
 import { series, sharedState } from '../contract/promql.js';
-import { mean, perHour, quantile, rate } from './grafana-ranges.js';
+import { DAILY, DAILY_EMPTY, increaseOverInterval, meanOverRange, perHour, quantile, quantileOverInterval, rangeRatio } from './grafana-ranges.js';
 
 /** Row “Users”. */
 function usersRow(config: MonitoringConfig): LayoutItem[] {
@@ -26,6 +26,7 @@ function usersRow(config: MonitoringConfig): LayoutItem[] {
         queries: [{ expr: perHour(series(METRICS.userRegistrations)), legend: 'registrations' }],
         thresholds: neutralSteps(),
         min: 0,
+        noValue: 'No registration since the application started',
       }),
       9,
       7,
@@ -38,6 +39,7 @@ function usersRow(config: MonitoringConfig): LayoutItem[] {
         queries: [0.5, 0.95].map((q) => ({ expr: quantile(q, METRICS.sessionDuration), legend: q === 0.5 ? 'median' : 'p95' })),
         thresholds: neutralSteps(),
         min: 0,
+        noValue: 'No session ended in the selected range',
       }),
       9,
       7,
@@ -58,6 +60,7 @@ function documentsRow(config: MonitoringConfig): LayoutItem[] {
         thresholds: neutralSteps(),
         stack: true,
         min: 0,
+        noValue: 'No upload since the application started',
         links: [toDashboard(config, 'errors', 'Error tracking')],
       }),
       9,
@@ -66,19 +69,14 @@ function documentsRow(config: MonitoringConfig): LayoutItem[] {
     cell(
       statPanel({
         title: 'Upload failure ratio',
-        description: 'Share of uploads that failed.',
+        description: 'Share of uploads that failed in the selected time range (a few dozen uploads a day: over minutes the ratio would flicker between nothing and 100%).',
         unit: 'percentunit',
-        queries: [
-          {
-            expr: `sum(${rate(series(METRICS.documentUploads, 'outcome="failure"'))}) / sum(${rate(series(METRICS.documentUploads))})`,
-            legend: 'failed',
-          },
-        ],
+        queries: [{ expr: rangeRatio(series(METRICS.documentUploads, 'outcome="failure"'), series(METRICS.documentUploads)), legend: 'failed', instant: true }],
         thresholds: [
           { value: null, color: COLORS.ok },
           { value: 0.05, color: COLORS.warning },
         ],
-        sparkline: true,
+        noValue: 'No uploads in the selected range',
         links: [toDashboard(config, 'errors', 'Error tracking')],
       }),
       5,
@@ -92,6 +90,7 @@ function documentsRow(config: MonitoringConfig): LayoutItem[] {
         queries: [0.5, 0.95].map((q) => ({ expr: quantile(q, METRICS.documentProcessingDuration), legend: q === 0.5 ? 'median' : 'p95' })),
         thresholds: neutralSteps(),
         min: 0,
+        noValue: 'No document processed in the selected range',
       }),
       5,
       8,
@@ -104,6 +103,7 @@ function documentsRow(config: MonitoringConfig): LayoutItem[] {
         queries: [0.5, 0.95].map((q) => ({ expr: quantile(q, METRICS.documentUploadSize), legend: q === 0.5 ? 'median' : 'p95' })),
         thresholds: neutralSteps(),
         min: 0,
+        noValue: 'No upload in the selected range',
       }),
       5,
       8,
@@ -126,6 +126,7 @@ function chatRow(config: MonitoringConfig): LayoutItem[] {
         ],
         thresholds: neutralSteps(),
         min: 0,
+        noValue: 'No chat since the application started',
       }),
       9,
       8,
@@ -133,16 +134,11 @@ function chatRow(config: MonitoringConfig): LayoutItem[] {
     cell(
       statPanel({
         title: 'Answered by AI',
-        description: 'Share of chat responses given by the AI rather than a human.',
+        description: 'Share of chat responses given by the AI rather than a human, in the selected time range.',
         unit: 'percentunit',
-        queries: [
-          {
-            expr: `sum(${rate(series(METRICS.chatResponses, 'responder="ai"'))}) / sum(${rate(series(METRICS.chatResponses))})`,
-            legend: 'AI share',
-          },
-        ],
+        queries: [{ expr: rangeRatio(series(METRICS.chatResponses, 'responder="ai"'), series(METRICS.chatResponses)), legend: 'AI share', instant: true }],
         thresholds: neutralSteps(),
-        sparkline: true,
+        noValue: 'No chat response in the selected range',
       }),
       5,
       8,
@@ -150,10 +146,11 @@ function chatRow(config: MonitoringConfig): LayoutItem[] {
     cell(
       statPanel({
         title: 'Mean response time',
-        description: 'Mean time from a user message to the response, by responder (AI answers take milliseconds, humans minutes).',
+        description: 'Mean time from a user message to the response in the selected time range, by responder (AI answers take milliseconds, humans minutes).',
         unit: 's',
-        queries: [{ expr: mean(METRICS.chatResponseDuration, ['responder']), legend: '{{responder}}' }],
+        queries: [{ expr: meanOverRange(METRICS.chatResponseDuration, ['responder']), legend: '{{responder}}', instant: true }],
         thresholds: neutralSteps(),
+        noValue: 'No chat response in the selected range',
       }),
       5,
       8,
@@ -166,6 +163,7 @@ function chatRow(config: MonitoringConfig): LayoutItem[] {
         queries: [{ expr: quantile(0.95, METRICS.chatResponseDuration, ['responder']), legend: '{{responder}}' }],
         thresholds: neutralSteps(),
         min: 0,
+        noValue: 'No chat response in the selected range',
       }),
       5,
       8,
@@ -173,46 +171,53 @@ function chatRow(config: MonitoringConfig): LayoutItem[] {
   ];
 }
 
-/** Row “Cases and satisfaction”. */
+/** Row “Cases and satisfaction”: a dozen cases a month per agency, so cases are counted per day. */
 function casesAndSatisfactionRow(config: MonitoringConfig): LayoutItem[] {
   return [
     row('Cases and satisfaction'),
     cell(
       timeseriesPanel({
-        title: 'Case completions',
-        description: 'Cases completed per hour, all agencies.',
-        unit: 'suffix:/h',
-        queries: [{ expr: perHour(series(METRICS.agencyCasesCompleted)), legend: 'completed' }],
+        title: 'Cases completed per day',
+        description: 'Cases completed each day, all agencies (one bar a day: per-minute rates of a few cases a day would be mostly empty).',
+        unit: 'short',
+        queries: [{ expr: `sum(${increaseOverInterval(series(METRICS.agencyCasesCompleted))})`, legend: 'completed' }],
         thresholds: neutralSteps(),
+        bars: true,
+        interval: DAILY,
         min: 0,
+        noValue: DAILY_EMPTY,
         links: [toDashboard(config, 'agency', 'Agency performance')],
       }),
-      8,
+      6,
       8,
     ),
     cell(
       timeseriesPanel({
-        title: 'Case completion time',
-        description: 'Median and p90 time from opening to completing a case, all agencies.',
+        title: 'Case completion time per day',
+        description: 'Median and p90 time from opening to completing a case, over the cases completed each day, all agencies.',
         unit: 's',
-        queries: [0.5, 0.9].map((q) => ({ expr: quantile(q, METRICS.agencyCaseCompletionDuration), legend: q === 0.5 ? 'median' : 'p90' })),
+        queries: [0.5, 0.9].map((q) => ({ expr: quantileOverInterval(q, METRICS.agencyCaseCompletionDuration), legend: q === 0.5 ? 'median' : 'p90' })),
         thresholds: neutralSteps(),
+        bars: true,
+        interval: DAILY,
         min: 0,
+        noValue: DAILY_EMPTY,
         links: [toDashboard(config, 'agency', 'Agency performance')],
       }),
-      8,
+      6,
       8,
     ),
     cell(
       gaugePanel({
         title: 'Chat satisfaction',
-        description: 'Mean chat satisfaction rating (1..5).',
+        description: 'Mean chat satisfaction rating (1..5) in the selected time range.',
         unit: 'short',
         decimals: 2,
-        queries: [{ expr: mean(METRICS.chatSatisfactionRating), legend: 'rating' }],
+        queries: [{ expr: meanOverRange(METRICS.chatSatisfactionRating), legend: 'rating', instant: true }],
         thresholds: satisfactionSteps(),
         min: 1,
         max: 5,
+        noValue: 'No rating in the selected range',
       }),
       4,
       8,
@@ -220,16 +225,18 @@ function casesAndSatisfactionRow(config: MonitoringConfig): LayoutItem[] {
     cell(
       barGaugePanel({
         title: 'Client satisfaction by agency (lowest 10)',
-        description: 'Average client satisfaction score (1..5) of the ten lowest-rated agencies.',
+        description: 'Average client satisfaction score (1..5) of the ten lowest-rated agencies. Click one for its dashboard.',
         unit: 'short',
         decimals: 2,
         queries: [{ expr: `bottomk(10, ${sharedState('avg', METRICS.agencyClientSatisfaction, ['agency_id'])})`, legend: '{{agency_id}}', instant: true }],
         thresholds: satisfactionSteps(),
         min: 1,
         max: 5,
+        noValue: 'No agency reports a satisfaction score',
         links: [toDashboard(config, 'agency', 'Agency performance')],
+        dataLinks: [agencyDrillDown()],
       }),
-      4,
+      8,
       8,
     ),
   ];
@@ -243,6 +250,8 @@ export function businessDashboard(config: MonitoringConfig): dashboard.Dashboard
     tags: ['business'],
     datasources: { prometheus: true },
     time: { from: 'now-7d', to: 'now' },
+    // Seven days of daily figures: a minute's refresh would only load the datasource.
+    refresh: '15m',
     items: [...usersRow(config), ...documentsRow(config), ...chatRow(config), ...casesAndSatisfactionRow(config)],
   });
 }

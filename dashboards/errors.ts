@@ -5,12 +5,19 @@ import { METRICS } from '../contract/metric-catalog.js';
 import type { MonitoringConfig } from '../contract/config/index.js';
 import { cell, composeDashboard, row, type LayoutItem } from './compose.js';
 import { ALERTS } from '../contract/alerts.js';
-import { runbook, toDashboard } from './links.js';
+import { routeDrillDown, runbook, toDashboard } from './links.js';
+import { endpointErrorRatioPanel, guardWords } from './alert-mirrors.js';
 import { LINE_FILTERS, linesPerInterval, logQueries } from './logql.js';
 import { alertSteps, barGaugePanel, binaryMapping, COLORS, logsPanel, lokiTimeseriesPanel, neutralSteps, stateTimelinePanel, statPanel, tablePanel, timeseriesPanel } from './panels.js';
 import { humanSeconds, num, percent, recorded, series, sharedState } from '../contract/promql.js';
 import { increaseOverRange, perHour, rate } from './grafana-ranges.js';
 import { routeMatcher, routeVariable } from './variables.js';
+
+/** Status codes by class: ours (5xx) red, the client's (4xx) orange. */
+const STATUS_COLORS = [
+  { regexp: '^5..$', color: COLORS.critical },
+  { regexp: '^4..$', color: COLORS.warning },
+];
 
 /** Row “Errors by endpoint”. */
 function errorsByEndpointRow(config: MonitoringConfig): LayoutItem[] {
@@ -28,31 +35,20 @@ function errorsByEndpointRow(config: MonitoringConfig): LayoutItem[] {
         unit: 'percentunit',
         queries: [
           {
-            expr: `sum(${recorded(RECORDED.httpErrorsRate5m, routeMatcher)}) / sum(${recorded(RECORDED.httpRequestsRate5m, routeMatcher)})`,
+            // `> 0`: no requests is no ratio ("No requests"), not NaN.
+            expr: `sum(${recorded(RECORDED.httpErrorsRate5m, routeMatcher)}) / (sum(${recorded(RECORDED.httpRequestsRate5m, routeMatcher)}) > 0)`,
             legend: '5xx ratio',
           },
         ],
         thresholds: errorSteps,
         sparkline: true,
+        noValue: 'No requests on the selected routes',
         links: errorRunbook,
       }),
       6,
       9,
     ),
-    cell(
-      timeseriesPanel({
-        title: 'Error ratio per endpoint',
-        description: `Share of 5xx responses per endpoint over 5 minutes: the expression of ${ALERTS.endpointErrorRateHigh} (warning ${percent(warning.errorRateRatio)}, critical ${percent(critical.errorRateRatio)}; an endpoint pages only with at least ${lowTraffic.minFailedRequests} failed requests in the last ${humanSeconds(lowTraffic.windowSeconds)}).`,
-        unit: 'percentunit',
-        queries: [{ expr: recorded(RECORDED.httpErrorRatio5m, routeMatcher), legend: perEndpoint }],
-        thresholds: errorSteps,
-        showThresholds: true,
-        min: 0,
-        links: errorRunbook,
-      }),
-      18,
-      9,
-    ),
+    cell(endpointErrorRatioPanel(config, 'Error ratio per endpoint', [], [routeDrillDown()], routeMatcher), 18, 9, 'endpointErrorRatio'),
     cell(
       timeseriesPanel({
         title: 'Failed requests per endpoint',
@@ -62,7 +58,9 @@ function errorsByEndpointRow(config: MonitoringConfig): LayoutItem[] {
         thresholds: neutralSteps(),
         stack: true,
         min: 0,
+        noValue: 'No 5xx on the selected routes',
         links: errorRunbook,
+        dataLinks: [routeDrillDown()],
       }),
       12,
       8,
@@ -70,17 +68,16 @@ function errorsByEndpointRow(config: MonitoringConfig): LayoutItem[] {
     cell(
       timeseriesPanel({
         title: 'Client and server errors by status code',
-        description: '4xx and 5xx responses per second by status code.',
+        description: '5xx (red: ours) and 4xx (orange: the client\'s, 401 and 404 among them) responses per second by status code, not stacked: a flood of 401s never hides the 500s under it.',
         unit: 'reqps',
         queries: [
-          {
-            expr: `sum by (status_code) (${rate(series(METRICS.httpRequests, 'status_code=~"4..|5.."', routeMatcher))})`,
-            legend: '{{status_code}}',
-          },
+          { expr: `sum by (status_code) (${rate(series(METRICS.httpRequests, 'status_code=~"5.."', routeMatcher))})`, legend: '{{status_code}}' },
+          { expr: `sum by (status_code) (${rate(series(METRICS.httpRequests, 'status_code=~"4.."', routeMatcher))})`, legend: '{{status_code}}' },
         ],
         thresholds: neutralSteps(),
-        stack: true,
+        seriesColors: STATUS_COLORS,
         min: 0,
+        noValue: 'No 4xx or 5xx responses on the selected routes',
         links: [toDashboard(config, 'performance', 'Performance')],
       }),
       12,
@@ -101,6 +98,7 @@ function errorsByEndpointRow(config: MonitoringConfig): LayoutItem[] {
         thresholds: errorSteps,
         hideColumns: ['Time', 'job'],
         sortBy: 'Value',
+        noValue: `No endpoint had ${guardWords(config).requests}: too little traffic to read a ratio by`,
         links: errorRunbook,
       }),
       16,
@@ -115,6 +113,7 @@ function errorsByEndpointRow(config: MonitoringConfig): LayoutItem[] {
         queries: [{ expr: `topk(10, ${recorded(RECORDED.httpErrorsIncrease1h, routeMatcher)})`, legend: perEndpoint, instant: true }],
         thresholds: alertSteps(lowTraffic.minFailedRequests),
         min: 0,
+        noValue: `No requests on the selected routes in the last ${humanSeconds(lowTraffic.windowSeconds)}`,
         links: errorRunbook,
       }),
       8,
@@ -159,6 +158,7 @@ function exceptionsRow(config: MonitoringConfig): LayoutItem[] {
         queries: [{ expr: perHour(series(METRICS.documentUploads, 'outcome="failure"')), legend: 'failed uploads' }],
         thresholds: neutralSteps(),
         min: 0,
+        noValue: 'No upload has failed since the application started',
       }),
       16,
       7,
@@ -176,10 +176,12 @@ function exceptionsRow(config: MonitoringConfig): LayoutItem[] {
         ],
         mappings: binaryMapping(['Failed', COLORS.critical], ['Verified', COLORS.ok]),
         thresholds: alertSteps(undefined, 1),
+        noValue: 'No backup run recorded, or the exporter is down',
         links: [runbook(config, ALERTS.backupVerificationFailed), toDashboard(config, 'system', 'System overview')],
       }),
       8,
       7,
+      'newestBackupRun',
     ),
   ];
 }
@@ -199,6 +201,7 @@ function securityIncidentsRow(config: MonitoringConfig): LayoutItem[] {
         queries: [{ expr: `sum(${rate(series(METRICS.unauthorizedAccessAttempts))}) or vector(0)`, legend: 'attempts' }],
         thresholds: alertSteps(undefined, critical.unauthorizedAttemptsPerSecond),
         sparkline: true,
+        noValue: 'Unknown: Prometheus did not answer',
         links: securityRunbook,
       }),
       6,
@@ -214,10 +217,12 @@ function securityIncidentsRow(config: MonitoringConfig): LayoutItem[] {
         showThresholds: true,
         stack: true,
         min: 0,
+        noValue: 'No access attempt rejected',
         links: securityRunbook,
       }),
       12,
       8,
+      'unauthorizedAttempts',
     ),
     cell(
       statPanel({
@@ -227,6 +232,7 @@ function securityIncidentsRow(config: MonitoringConfig): LayoutItem[] {
         decimals: 0,
         queries: [{ expr: `sum(${increaseOverRange(series(METRICS.documentVirusDetections))}) or vector(0)`, legend: 'detections', instant: true }],
         thresholds: alertSteps(undefined, 1),
+        noValue: 'Unknown: Prometheus did not answer',
       }),
       6,
       8,

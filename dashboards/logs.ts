@@ -23,7 +23,7 @@ export function logsDashboard(config: MonitoringConfig): dashboard.Dashboard {
       cell(
         lokiTimeseriesPanel({
           title: 'Log lines by kind',
-          description: 'Matching log lines per interval: errors, database errors and authentication failures.',
+          description: 'Matching log lines per interval: errors, database errors and authentication failures. Not stacked: the filters overlap (a database error line is also an error line).',
           unit: 'short',
           queries: [
             { expr: linesPerInterval(LINE_FILTERS.errors), legend: 'errors' },
@@ -39,10 +39,9 @@ export function logsDashboard(config: MonitoringConfig): dashboard.Dashboard {
       ),
       cell(
         logsPanel({
-          title: 'Errors in the last hour',
-          description: 'Lines containing ERROR, formatted as timestamp, level and message.',
+          title: 'Error lines',
+          description: 'Lines containing ERROR in the selected time range, newest first, formatted as timestamp, level and message.',
           query: { expr: q.errors },
-          timeFrom: '1h',
           links: [toDashboard(config, 'errors', 'Error tracking')],
         }),
         24,

@@ -45,6 +45,7 @@ export interface LokiQuery {
 
 export interface PanelLink {
   title: string;
+  /** Absolute for runbooks (opened in a new tab), relative (`/d/<uid>?…`) for dashboards (same tab). */
   url: string;
 }
 
@@ -76,6 +77,14 @@ export const satisfactionSteps = (): Steps => [
 /** Neutral single colour, for values with no good or bad level. */
 export const neutralSteps = (): Steps => [{ value: null, color: COLORS.info }];
 
+/**
+ * What a stat or table shows when a query legitimately returns NaN (a ratio over no events): the
+ * same words as its `noValue`, so neither "NaN" nor a bare "No data" reaches the screen.
+ */
+export function emptyMapping(text: string): dashboard.ValueMapping {
+  return { type: dashboard.MappingType.SpecialValue, options: { match: dashboard.SpecialValueMatch.NullAndNan, result: { text, index: 99 } } };
+}
+
 /** 1 -> text/colour, 0 -> text/colour. */
 export function binaryMapping(one: [string, string], zero: [string, string]): dashboard.ValueMapping[] {
   return [
@@ -97,6 +106,16 @@ interface BaseSpec {
   max?: number;
   decimals?: number;
   mappings?: dashboard.ValueMapping[];
+  /** Shown instead of "No data": why the panel is legitimately empty (required on stats and tables). */
+  noValue?: string;
+  /** Links on the values (`${__field.labels.route}`…): drill down from one series. */
+  dataLinks?: PanelLink[];
+  /** Fixed colours for series whose name matches a regular expression (5xx red, 4xx orange). */
+  seriesColors?: { regexp: string; color: string }[];
+  /** Relative time override (`30d`): the panel covers its own range, not the dashboard's. */
+  timeFrom?: string;
+  /** Own thresholds for series whose name matches (a warning count turns orange, not red). */
+  seriesThresholds?: { regexp: string; steps: Steps }[];
 }
 
 export interface PromPanelSpec extends BaseSpec {
@@ -131,8 +150,9 @@ function lokiTargets(queries: readonly LokiQuery[]): loki.DataqueryBuilder[] {
   });
 }
 
+/** Another dashboard opens in the same tab (the browser's back button returns); a runbook in a new one. */
 const panelLinks = (links: readonly PanelLink[] | undefined): dashboard.DashboardLinkBuilder[] =>
-  (links ?? []).map((l) => new dashboard.DashboardLinkBuilder(l.title).type(dashboard.DashboardLinkType.Link).url(l.url).targetBlank(true));
+  (links ?? []).map((l) => new dashboard.DashboardLinkBuilder(l.title).type(dashboard.DashboardLinkType.Link).url(l.url).targetBlank(!l.url.startsWith('/')));
 
 /** The field options every visualisation shares. */
 interface FieldOptions<T> {
@@ -145,6 +165,11 @@ interface FieldOptions<T> {
   max(n: number): T;
   decimals(n: number): T;
   mappings(m: dashboard.ValueMapping[]): T;
+  noValue(n: string): T;
+  dataLinks(l: cog.Builder<dashboard.DashboardLink>[]): T;
+  overrideByRegexp(regexp: string, properties: dashboard.DynamicConfigValue[]): T;
+  overrideByName(name: string, properties: dashboard.DynamicConfigValue[]): T;
+  timeFrom(t: string): T;
 }
 
 function applyBase<T extends FieldOptions<T>>(b: T, spec: BaseSpec): T {
@@ -154,16 +179,26 @@ function applyBase<T extends FieldOptions<T>>(b: T, spec: BaseSpec): T {
   if (spec.min !== undefined) b.min(spec.min);
   if (spec.max !== undefined) b.max(spec.max);
   if (spec.decimals !== undefined) b.decimals(spec.decimals);
-  if (spec.mappings) b.mappings(spec.mappings);
+  const mappings = [...(spec.mappings ?? []), ...(spec.noValue !== undefined ? [emptyMapping(spec.noValue)] : [])];
+  if (mappings.length > 0) b.mappings(mappings);
+  if (spec.noValue !== undefined) b.noValue(spec.noValue);
+  if (spec.dataLinks && spec.dataLinks.length > 0) b.dataLinks(panelLinks(spec.dataLinks));
+  for (const c of spec.seriesColors ?? []) b.overrideByRegexp(c.regexp, [{ id: 'color', value: { mode: 'fixed', fixedColor: c.color } }]);
+  for (const t of spec.seriesThresholds ?? []) b.overrideByRegexp(t.regexp, [{ id: 'thresholds', value: { mode: dashboard.ThresholdsMode.Absolute, steps: t.steps } }]);
+  if (spec.timeFrom) b.timeFrom(spec.timeFrom);
   return b;
 }
 
-const legend = (table = false): common.VizLegendOptionsBuilder =>
-  new common.VizLegendOptionsBuilder()
+/** Time series legends are tables of mean, max and last, the worst series first. */
+const legend = (table = false): common.VizLegendOptionsBuilder => {
+  const b = new common.VizLegendOptionsBuilder()
     .showLegend(true)
     .displayMode(table ? common.LegendDisplayMode.Table : common.LegendDisplayMode.List)
     .placement(common.LegendPlacement.Bottom)
     .calcs(table ? ['mean', 'max', 'lastNotNull'] : []);
+  if (table) b.sortBy('Max').sortDesc(true);
+  return b;
+};
 
 const tooltip = (): common.VizTooltipOptionsBuilder =>
   new common.VizTooltipOptionsBuilder().mode(common.TooltipDisplayMode.Multi).sort(common.SortOrder.Descending);
@@ -174,15 +209,17 @@ export interface TimeseriesSpec extends PromPanelSpec {
   /** Draw the thresholds as dashed lines (set when the thresholds are alert thresholds). */
   showThresholds?: boolean;
   stack?: boolean;
-  /** Legend as a table with mean/max/last, for many series. */
-  legendTable?: boolean;
+  /** Bars per interval (rare events: one bar a day) instead of lines. */
+  bars?: boolean;
+  /** The panel's minimum query interval (`1d` for daily bars: `$__interval` never drops below it). */
+  interval?: string;
 }
 
 export function timeseriesPanel(spec: TimeseriesSpec): timeseries.PanelBuilder {
   const b = applyBase(new timeseries.PanelBuilder(), spec)
     .datasource(PROMETHEUS)
     .targets(promTargets(spec.queries))
-    .legend(legend(spec.legendTable))
+    .legend(legend(true))
     .tooltip(tooltip())
     .lineWidth(1)
     .fillOpacity(spec.stack ? 30 : 10)
@@ -191,10 +228,13 @@ export function timeseriesPanel(spec: TimeseriesSpec): timeseries.PanelBuilder {
       new common.GraphThresholdsStyleConfigBuilder().mode(spec.showThresholds ? common.GraphThresholdsStyleMode.Dashed : common.GraphThresholdsStyleMode.Off),
     );
   if (spec.stack) b.stacking(new common.StackingConfigBuilder().mode(common.StackingMode.Normal));
+  if (spec.bars) b.drawStyle(common.GraphDrawStyle.Bars).fillOpacity(60);
+  if (spec.interval) b.interval(spec.interval);
   return b;
 }
 
 export interface StatSpec extends PromPanelSpec {
+  noValue: string;
   /** Colour the background instead of the value (for status tiles). */
   background?: boolean;
   /** Sparkline under the value. */
@@ -233,16 +273,22 @@ export function barGaugePanel(spec: PromPanelSpec): bargauge.PanelBuilder {
 }
 
 export interface TableSpec extends PromPanelSpec {
+  noValue: string;
   /** Columns to hide (e.g. `Time`), and the column to sort by, descending. */
   hideColumns?: string[];
   sortBy?: string;
+  /** Columns whose text takes the colour of its value mapping (severity). */
+  colorColumns?: string[];
+  /** Sort `sortBy` ascending (critical before warning) instead of descending. */
+  sortAscending?: boolean;
 }
 
 export function tablePanel(spec: TableSpec): table.PanelBuilder {
   const b = applyBase(new table.PanelBuilder(), spec).datasource(PROMETHEUS).targets(promTargets(spec.queries)).cellHeight(common.TableCellHeight.Sm);
   const hide = spec.hideColumns ?? ['Time'];
   b.withTransformation({ id: 'organize', options: { excludeByName: Object.fromEntries(hide.map((c) => [c, true])) } });
-  if (spec.sortBy) b.sortBy([new common.TableSortByFieldStateBuilder().displayName(spec.sortBy).desc(true)]);
+  if (spec.sortBy) b.sortBy([new common.TableSortByFieldStateBuilder().displayName(spec.sortBy).desc(!spec.sortAscending)]);
+  for (const c of spec.colorColumns ?? []) b.overrideByName(c, [{ id: 'custom.cellOptions', value: { type: 'color-text' } }]);
   return b;
 }
 
@@ -284,7 +330,6 @@ export function logsPanel(spec: LogsSpec): logs.PanelBuilder {
 
 export interface LokiTimeseriesSpec extends BaseSpec {
   queries: LokiQuery[];
-  timeFrom?: string;
 }
 
 /** A time series of a LogQL metric query (e.g. error lines per minute). */
@@ -292,12 +337,11 @@ export function lokiTimeseriesPanel(spec: LokiTimeseriesSpec): timeseries.PanelB
   const b = applyBase(new timeseries.PanelBuilder(), spec)
     .datasource(LOKI)
     .targets(lokiTargets(spec.queries))
-    .legend(legend())
+    .legend(legend(true))
     .tooltip(tooltip())
     .drawStyle(common.GraphDrawStyle.Bars)
-    .fillOpacity(60)
-    .stacking(new common.StackingConfigBuilder().mode(common.StackingMode.Normal));
-  if (spec.timeFrom) b.timeFrom(spec.timeFrom);
+    .fillOpacity(60);
+  // Not stacked: the filters overlap (a database error line is also an error line), and a stack would count it twice.
   return b;
 }
 

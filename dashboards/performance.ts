@@ -1,24 +1,24 @@
 /** Performance: API response times, database performance, storage usage, CPU and memory, nodes, containers, volumes; one function per row. */
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { RECORDED } from '../contract/recording-rules.js';
-import { METRICS, type MetricDefinition, SCRAPE_JOBS } from '../contract/metric-catalog.js';
+import { METRICS, type MetricDefinition } from '../contract/metric-catalog.js';
 import type { MonitoringConfig } from '../contract/config/index.js';
-import { cell, composeDashboard, type LayoutItem, row } from './compose.js';
+import { cell, composeDashboard, type LayoutItem, OUR_PROCESSES, row } from './compose.js';
 import { ALERTS, type AlertName } from '../contract/alerts.js';
-import { runbook, toDashboard } from './links.js';
+import { routeDrillDown, runbook, toDashboard } from './links.js';
+import { guardWords, meanResponseTimePanel } from './alert-mirrors.js';
 import { alertSteps, barGaugePanel, binaryMapping, COLORS, gaugePanel, healthySteps, neutralSteps, statPanel, tablePanel, timeseriesPanel } from './panels.js';
 import { external, humanSeconds, num, oneOf, percent, recorded, series, sharedState } from '../contract/promql.js';
 import { EXTERNAL } from '../contract/external-metrics.js';
 import { watchedNamespaces } from '../contract/resources.js';
-import { LEGENDS, resourceHistory, resourceViews } from './resource-panels.js';
+import { LEGENDS, resourceHistory, resourceSteps, resourceViews } from './resource-panels.js';
 import { quantile, rate } from './grafana-ranges.js';
-import { routeMatcher, routeVariable } from './variables.js';
+import { nodeMatcher, nodeVariable, routeMatcher, routeVariable } from './variables.js';
 
-/** Process and Node.js default metrics of both our processes (prom-client's collectDefaultMetrics). */
-const OUR_PROCESSES = `job=~"${SCRAPE_JOBS.app}|${SCRAPE_JOBS.exporter}"`;
 
 interface HostUsage {
   title: 'CPU' | 'Memory';
+  key: 'hostCpu' | 'hostMemory';
   what: string;
   legend: string;
   metric: MetricDefinition;
@@ -38,6 +38,7 @@ function hostUsageCells(config: MonitoringConfig, u: HostUsage): ReturnType<type
         description: `${u.what} now; orange from ${percent(w)}, red from ${percent(c)} (${u.alert}).`,
         ...common,
         queries: [{ expr: `max(${series(u.metric)})`, legend: u.legend, instant: true }],
+        noValue: 'No figure from the exporter: is it up?',
       }),
       4,
       8,
@@ -49,9 +50,11 @@ function hostUsageCells(config: MonitoringConfig, u: HostUsage): ReturnType<type
         ...common,
         queries: [{ expr: series(u.metric), legend: u.legend }],
         showThresholds: true,
+        noValue: 'No figure from the exporter: is it up?',
       }),
       8,
       8,
+      u.key,
     ),
   ];
 }
@@ -70,7 +73,9 @@ function apiResponseTimes(config: MonitoringConfig): LayoutItem[] {
       thresholds: alertSteps(warning.apiResponseSeconds),
       showThresholds: true,
       min: 0,
+      noValue: 'No requests on the selected routes',
       links: apiSlow,
+      dataLinks: [routeDrillDown()],
     });
   return [
     row('API response times'),
@@ -86,25 +91,13 @@ function apiResponseTimes(config: MonitoringConfig): LayoutItem[] {
         thresholds: alertSteps(warning.apiResponseSeconds),
         showThresholds: true,
         min: 0,
+        noValue: 'No requests on the selected routes',
         links: apiSlow,
       }),
       12,
       8,
     ),
-    cell(
-      timeseriesPanel({
-        title: 'Mean response time per endpoint',
-        description: `Mean request duration per endpoint over 5 minutes: the expression of ${ALERTS.apiSlow} (dashed line at ${warning.apiResponseSeconds} s).`,
-        unit: 's',
-        queries: [{ expr: recorded(RECORDED.httpDurationMean5m, routeMatcher), legend: perEndpoint }],
-        thresholds: alertSteps(warning.apiResponseSeconds),
-        showThresholds: true,
-        min: 0,
-        links: apiSlow,
-      }),
-      12,
-      8,
-    ),
+    cell(meanResponseTimePanel(config, 'Mean response time per endpoint', [], [], routeMatcher), 12, 8, 'meanResponseTime'),
     cell(quantilePanel('0.95'), 12, 8),
     cell(quantilePanel('0.99'), 12, 8),
     cell(
@@ -116,7 +109,9 @@ function apiResponseTimes(config: MonitoringConfig): LayoutItem[] {
         thresholds: neutralSteps(),
         stack: true,
         min: 0,
+        noValue: 'No requests on the selected routes',
         links: [toDashboard(config, 'errors', 'Error tracking')],
+        dataLinks: [routeDrillDown()],
       }),
       12,
       8,
@@ -136,6 +131,7 @@ function apiResponseTimes(config: MonitoringConfig): LayoutItem[] {
         thresholds: alertSteps(warning.apiResponseSeconds),
         hideColumns: ['Time', 'job'],
         sortBy: 'Value',
+        noValue: `No endpoint had ${guardWords(config).requests}`,
         links: apiSlow,
       }),
       12,
@@ -158,10 +154,12 @@ function databasePerformance(config: MonitoringConfig): LayoutItem[] {
         mappings: binaryMapping(['Up', COLORS.ok], ['Down', COLORS.critical]),
         thresholds: healthySteps(),
         background: true,
+        noValue: 'Unknown: no exporter publishes the database check',
         links: [runbook(config, ALERTS.databaseDown)],
       }),
       4,
       8,
+      'databaseUp',
     ),
     cell(
       timeseriesPanel({
@@ -172,23 +170,12 @@ function databasePerformance(config: MonitoringConfig): LayoutItem[] {
         thresholds: alertSteps(warning.databaseResponseSeconds),
         showThresholds: true,
         min: 0,
+        noValue: 'No database check: is the exporter up?',
         links: [runbook(config, ALERTS.databaseSlow)],
       }),
       8,
       8,
-    ),
-    cell(
-      timeseriesPanel({
-        title: 'Exporter query duration (p95)',
-        description: 'p95 duration of the queries the exporter runs against the database, per operation.',
-        unit: 's',
-        queries: [{ expr: quantile(0.95, METRICS.databaseQueryDuration, ['operation']), legend: '{{operation}}' }],
-        thresholds: alertSteps(warning.databaseResponseSeconds),
-        min: 0,
-        links: [runbook(config, ALERTS.databaseSlow)],
-      }),
-      12,
-      8,
+      'databaseResponseTime',
     ),
     cell(
       timeseriesPanel({
@@ -197,10 +184,26 @@ function databasePerformance(config: MonitoringConfig): LayoutItem[] {
         unit: 'short',
         queries: [{ expr: sharedState('max', METRICS.databaseConnections, ['state']), legend: '{{state}}' }],
         thresholds: neutralSteps(),
+        noValue: 'No connection figures: is the exporter up?',
         stack: true,
         min: 0,
       }),
+      12,
       8,
+    ),
+    row('Database details', { collapsed: true }),
+    cell(
+      timeseriesPanel({
+        title: 'Exporter query duration (p95)',
+        description: 'p95 duration of the queries the exporter runs against the database, per operation.',
+        unit: 's',
+        queries: [{ expr: quantile(0.95, METRICS.databaseQueryDuration, ['operation']), legend: '{{operation}}' }],
+        thresholds: alertSteps(warning.databaseResponseSeconds),
+        noValue: 'No database query by the exporter: is it up?',
+        min: 0,
+        links: [runbook(config, ALERTS.databaseSlow)],
+      }),
+      12,
       8,
     ),
     cell(
@@ -210,9 +213,10 @@ function databasePerformance(config: MonitoringConfig): LayoutItem[] {
         unit: 'short',
         queries: [{ expr: sharedState('max', METRICS.databaseLockWaits), legend: 'waiting' }],
         thresholds: neutralSteps(),
+        noValue: 'No lock figures: is the exporter up?',
         min: 0,
       }),
-      8,
+      6,
       8,
     ),
     cell(
@@ -222,27 +226,32 @@ function databasePerformance(config: MonitoringConfig): LayoutItem[] {
         unit: 'bytes',
         queries: [{ expr: sharedState('max', METRICS.databaseSize), legend: 'size' }],
         thresholds: neutralSteps(),
+        noValue: 'No size figure: is the exporter up?',
         min: 0,
       }),
-      8,
+      6,
       8,
     ),
   ];
 }
 
-/** Row “Storage”. */
+/** Row “Storage buckets” (collapsed: detail, no alert links here). */
 function storageUsage(config: MonitoringConfig): LayoutItem[] {
-  const { critical } = config.alerting.thresholds;
+  const { storage } = config.exporter;
+  const expectedBuckets = storage.kind === 's3' && storage.s3.buckets.length > 0 ? storage.s3.buckets.length : undefined;
   return [
-    row('Storage'),
+    row('Storage buckets', { collapsed: true }),
     cell(
       statPanel({
         title: 'Storage buckets available',
-        description: 'Buckets that answered the last storage health check.',
+        description: expectedBuckets
+          ? `Buckets that answered the last storage health check, of the ${expectedBuckets} configured: red while any is down.`
+          : 'Buckets that answered the last storage health check. No bucket list is configured, so the tile cannot tell a missing bucket: the storage component of System Overview\'s health says whether storage is healthy.',
         unit: 'short',
-        queries: [{ expr: sharedState('max', METRICS.storageBucketsAvailable), legend: 'buckets', instant: true }],
-        thresholds: healthySteps(),
+        queries: [{ expr: sharedState('min', METRICS.storageBucketsAvailable), legend: 'buckets', instant: true }],
+        thresholds: expectedBuckets ? healthySteps(expectedBuckets) : neutralSteps(),
         background: true,
+        noValue: 'No storage check (not configured, or the exporter is down)',
       }),
       4,
       8,
@@ -254,6 +263,7 @@ function storageUsage(config: MonitoringConfig): LayoutItem[] {
         unit: 'bytes',
         queries: [{ expr: sharedState('max', METRICS.storageUsed, ['bucket']), legend: '{{bucket}}' }],
         thresholds: neutralSteps(),
+        noValue: 'No bucket figures (storage not configured, or the exporter is down)',
         stack: true,
         min: 0,
       }),
@@ -267,25 +277,38 @@ function storageUsage(config: MonitoringConfig): LayoutItem[] {
         unit: 'short',
         queries: [{ expr: sharedState('max', METRICS.storageObjects, ['bucket']), legend: '{{bucket}}' }],
         thresholds: neutralSteps(),
+        noValue: 'No bucket figures (storage not configured, or the exporter is down)',
         stack: true,
         min: 0,
       }),
       10,
       8,
     ),
+  ];
+}
+
+/** Row “Exporter host”: the exporter's own host gauges (the fallback alerts where no node-exporter runs); then “Processes” (collapsed). */
+function cpuAndMemory(config: MonitoringConfig): LayoutItem[] {
+  const { warning, critical } = config.alerting.thresholds;
+  return [
+    row('Exporter host (alerts only where no node-exporter runs)'),
+    ...hostUsageCells(config, { title: 'CPU', key: 'hostCpu', what: 'Host CPU usage', legend: 'cpu', metric: METRICS.systemCpuUsage, threshold: 'cpuUsageRatio', alert: ALERTS.highCpuUsage }),
+    ...hostUsageCells(config, { title: 'Memory', key: 'hostMemory', what: 'Host memory in use', legend: 'memory', metric: METRICS.systemMemoryUsage, threshold: 'memoryUsageRatio', alert: ALERTS.highMemoryUsage }),
     cell(
       barGaugePanel({
         title: 'Disk usage per mountpoint',
-        description: `Disk usage per mountpoint; red from ${percent(critical.diskUsageRatio)} (${ALERTS.diskAlmostFull}).`,
+        description: `Disk usage per mountpoint on the exporter's host; orange from ${percent(warning.diskUsageRatio)}, red from ${percent(critical.diskUsageRatio)} (${ALERTS.diskAlmostFull}).`,
         unit: 'percentunit',
         queries: [{ expr: series(METRICS.systemDiskUsage), legend: '{{mountpoint}}', instant: true }],
-        thresholds: alertSteps(undefined, critical.diskUsageRatio),
+        thresholds: resourceSteps(config, 'disk'),
         min: 0,
         max: 1,
+        noValue: 'No figure from the exporter: is it up?',
         links: [runbook(config, ALERTS.diskAlmostFull)],
       }),
       12,
       8,
+      'hostDisk',
     ),
     cell(
       timeseriesPanel({
@@ -294,21 +317,13 @@ function storageUsage(config: MonitoringConfig): LayoutItem[] {
         unit: 'bytes',
         queries: [{ expr: series(METRICS.systemDiskFree), legend: '{{mountpoint}}' }],
         thresholds: neutralSteps(),
+        noValue: 'No figure from the exporter: is it up?',
         min: 0,
         links: [runbook(config, ALERTS.diskAlmostFull)],
       }),
-      12,
+      6,
       8,
     ),
-  ];
-}
-
-/** Row “CPU and memory”. */
-function cpuAndMemory(config: MonitoringConfig): LayoutItem[] {
-  return [
-    row('CPU and memory'),
-    ...hostUsageCells(config, { title: 'CPU', what: 'Host CPU usage', legend: 'cpu', metric: METRICS.systemCpuUsage, threshold: 'cpuUsageRatio', alert: ALERTS.highCpuUsage }),
-    ...hostUsageCells(config, { title: 'Memory', what: 'Host memory in use', legend: 'memory', metric: METRICS.systemMemoryUsage, threshold: 'memoryUsageRatio', alert: ALERTS.highMemoryUsage }),
     cell(
       timeseriesPanel({
         title: 'Memory available',
@@ -316,12 +331,14 @@ function cpuAndMemory(config: MonitoringConfig): LayoutItem[] {
         unit: 'bytes',
         queries: [{ expr: series(METRICS.systemMemoryAvailable), legend: 'available' }],
         thresholds: neutralSteps(),
+        noValue: 'No figure from the exporter: is it up?',
         min: 0,
         links: [runbook(config, ALERTS.highMemoryUsage)],
       }),
       6,
       8,
     ),
+    row('Processes', { collapsed: true }),
     cell(
       timeseriesPanel({
         title: 'Process CPU',
@@ -329,9 +346,10 @@ function cpuAndMemory(config: MonitoringConfig): LayoutItem[] {
         unit: 'short',
         queries: [{ expr: rate(`process_cpu_seconds_total{${OUR_PROCESSES}}`), legend: '{{job}} {{instance}}' }],
         thresholds: neutralSteps(),
+        noValue: 'No process figures: are the application and the exporter scraped?',
         min: 0,
       }),
-      6,
+      8,
       8,
     ),
     cell(
@@ -341,9 +359,10 @@ function cpuAndMemory(config: MonitoringConfig): LayoutItem[] {
         unit: 'bytes',
         queries: [{ expr: `process_resident_memory_bytes{${OUR_PROCESSES}}`, legend: '{{job}} {{instance}}' }],
         thresholds: neutralSteps(),
+        noValue: 'No process figures: are the application and the exporter scraped?',
         min: 0,
       }),
-      6,
+      8,
       8,
     ),
     cell(
@@ -353,9 +372,10 @@ function cpuAndMemory(config: MonitoringConfig): LayoutItem[] {
         unit: 's',
         queries: [{ expr: `nodejs_eventloop_lag_p99_seconds{${OUR_PROCESSES}}`, legend: '{{job}} {{instance}}' }],
         thresholds: neutralSteps(),
+        noValue: 'No process figures: are the application and the exporter scraped?',
         min: 0,
       }),
-      6,
+      8,
       8,
     ),
   ];
@@ -364,13 +384,23 @@ function cpuAndMemory(config: MonitoringConfig): LayoutItem[] {
 /** Row “Nodes”: every node's CPU, memory and fullest filesystems over time (node-exporter). */
 function nodesRow(config: MonitoringConfig): LayoutItem[] {
   const v = resourceViews(config);
-  return [row('Nodes'), cell(resourceHistory(config, v.nodeCpu), 8, 8), cell(resourceHistory(config, v.nodeMemory), 8, 8), cell(resourceHistory(config, v.filesystems), 8, 8)];
+  return [
+    row('Nodes ($node)'),
+    cell(resourceHistory(config, v.nodeCpu, nodeMatcher), 12, 8, 'nodeCpu'),
+    cell(resourceHistory(config, v.nodeMemory, nodeMatcher), 12, 8, 'nodeMemory'),
+    cell(resourceHistory(config, v.filesystems, nodeMatcher), 12, 8, 'nodeFilesystems'),
+    cell(resourceHistory(config, v.filesystemInodes, nodeMatcher), 12, 8, 'nodeFilesystemInodes'),
+  ];
 }
 
 /** Row “Containers against their limits”: our containers' CPU and memory against their own limits over time (cAdvisor). */
 function containersRow(config: MonitoringConfig): LayoutItem[] {
   const v = resourceViews(config);
-  return [row('Containers against their limits'), cell(resourceHistory(config, v.containerCpu), 12, 8), cell(resourceHistory(config, v.containerMemory), 12, 8)];
+  return [
+    row('Containers against their limits'),
+    cell(resourceHistory(config, v.containerCpu), 12, 8, 'containerCpu'),
+    cell(resourceHistory(config, v.containerMemory), 12, 8, 'containerMemory'),
+  ];
 }
 
 /** Row “Volumes”: PersistentVolumeClaims over time (kubelet volume stats), and the space left in bytes. */
@@ -378,8 +408,8 @@ function volumesRow(config: MonitoringConfig): LayoutItem[] {
   const v = resourceViews(config);
   return [
     row('Volumes'),
-    cell(resourceHistory(config, v.volumes), 8, 8),
-    cell(resourceHistory(config, v.volumeInodes), 8, 8),
+    cell(resourceHistory(config, v.volumes), 8, 8, 'volumes'),
+    cell(resourceHistory(config, v.volumeInodes), 8, 8, 'volumeInodes'),
     cell(
       timeseriesPanel({
         title: 'Volume space available',
@@ -388,6 +418,7 @@ function volumesRow(config: MonitoringConfig): LayoutItem[] {
         queries: [{ expr: `max by (namespace, persistentvolumeclaim) (${external(EXTERNAL.volumeAvailable, oneOf('namespace', watchedNamespaces(config)))})`, legend: LEGENDS.volume }],
         thresholds: neutralSteps(),
         min: 0,
+        noValue: v.volumes.empty,
         links: [runbook(config, ALERTS.diskAlmostFull)],
       }),
       8,
@@ -403,10 +434,10 @@ export function performanceDashboard(config: MonitoringConfig): dashboard.Dashbo
     description: 'API response time quantiles, database performance, storage usage, CPU and memory; nodes, containers against their limits and volumes over time.',
     tags: ['performance', 'operations'],
     datasources: { prometheus: true },
-    variables: [routeVariable()],
+    variables: [routeVariable(), nodeVariable()],
     items: [
-      ...apiResponseTimes(config), ...databasePerformance(config), ...storageUsage(config), ...cpuAndMemory(config),
-      ...nodesRow(config), ...containersRow(config), ...volumesRow(config),
+      ...apiResponseTimes(config), ...databasePerformance(config), ...nodesRow(config), ...containersRow(config), ...volumesRow(config),
+      ...cpuAndMemory(config), ...storageUsage(config),
     ],
   });
 }

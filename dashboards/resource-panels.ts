@@ -39,6 +39,8 @@ export interface ResourceView {
   legend: string;
   /** Show only the fullest few (containers and filesystems can be many). */
   top?: number;
+  /** Why the panel can be empty. */
+  empty: string;
 }
 
 const ratioCommon = (config: MonitoringConfig, v: ResourceView, links: PanelLink[]) => ({
@@ -49,7 +51,7 @@ const ratioCommon = (config: MonitoringConfig, v: ResourceView, links: PanelLink
   links: [runbook(config, ALERT_OF[v.resource]), ...links],
 });
 
-const expr = (v: ResourceView): string => (v.top ? `topk(${v.top}, ${recorded(v.record)})` : recorded(v.record));
+const expr = (v: ResourceView, matchers: string[] = []): string => (v.top ? `topk(${v.top}, ${recorded(v.record, ...matchers)})` : recorded(v.record, ...matchers));
 
 /** Where each one stands now, fullest first; coloured at the alert's thresholds. */
 export function resourceBars(config: MonitoringConfig, v: ResourceView): ReturnType<typeof barGaugePanel> {
@@ -58,23 +60,28 @@ export function resourceBars(config: MonitoringConfig, v: ResourceView): ReturnT
     description: v.description,
     ...ratioCommon(config, v, [toDashboard(config, 'performance', 'Performance')]),
     queries: [{ expr: expr(v), legend: v.legend, instant: true }],
+    noValue: v.empty,
   });
 }
 
-/** The same over time, with the alert's thresholds as dashed lines. */
-export function resourceHistory(config: MonitoringConfig, v: ResourceView): ReturnType<typeof timeseriesPanel> {
+/** The same over time, with the alert's thresholds as dashed lines; `matchers` narrow it (the node variable). */
+export function resourceHistory(config: MonitoringConfig, v: ResourceView, ...matchers: string[]): ReturnType<typeof timeseriesPanel> {
   return timeseriesPanel({
     title: v.title,
     description: v.description,
     ...ratioCommon(config, v, []),
-    queries: [{ expr: expr(v), legend: v.legend }],
+    queries: [{ expr: expr(v, matchers), legend: v.legend }],
     showThresholds: true,
-    legendTable: true,
+    noValue: v.empty,
   });
 }
 
 /** The views both dashboards show, with words that say where each ratio comes from. */
-export function resourceViews(config: MonitoringConfig): Record<'nodeCpu' | 'nodeMemory' | 'filesystems' | 'containerCpu' | 'containerMemory' | 'volumes' | 'volumeInodes', ResourceView> {
+export function resourceViews(
+  config: MonitoringConfig,
+): Record<'nodeCpu' | 'nodeMemory' | 'filesystems' | 'filesystemInodes' | 'containerCpu' | 'containerMemory' | 'volumes' | 'volumeInodes', ResourceView> {
+  const noNodeExporter = 'No node-exporter is scraped (the exporter\'s host panels cover a VM without one)';
+  const noKubelet = 'No kubelet is scraped: container and volume figures exist only in a Kubernetes cluster';
   const { warning, critical } = config.alerting.thresholds;
   const at = (w: number, c: number): string => `orange from ${percent(w)}, red from ${percent(c)}`;
   const cpu = at(warning.cpuUsageRatio, critical.cpuUsageRatio);
@@ -82,31 +89,35 @@ export function resourceViews(config: MonitoringConfig): Record<'nodeCpu' | 'nod
   const disk = at(warning.diskUsageRatio, critical.diskUsageRatio);
   return {
     nodeCpu: {
-      title: 'Node CPU busy', resource: 'cpu', record: RECORDED.nodeCpuBusyRatio5m, legend: LEGENDS.node,
+      title: 'Node CPU busy', resource: 'cpu', record: RECORDED.nodeCpuBusyRatio5m, legend: LEGENDS.node, empty: noNodeExporter,
       description: `Share of each node's CPUs busy over 5 minutes (node-exporter; idle, iowait and steal count as not busy); ${cpu} (${ALERTS.highCpuUsage}).`,
     },
     nodeMemory: {
-      title: 'Node memory in use', resource: 'memory', record: RECORDED.nodeMemoryUsedRatio, legend: LEGENDS.node,
+      title: 'Node memory in use', resource: 'memory', record: RECORDED.nodeMemoryUsedRatio, legend: LEGENDS.node, empty: noNodeExporter,
       description: `Share of each node's memory not available to new work (1 - MemAvailable / MemTotal); ${memory} (${ALERTS.highMemoryUsage}).`,
     },
     filesystems: {
-      title: 'Node filesystems used', resource: 'disk', record: RECORDED.nodeFilesystemUsedRatio, legend: LEGENDS.filesystem, top: 10,
+      title: 'Node filesystems used', resource: 'disk', record: RECORDED.nodeFilesystemUsedRatio, legend: LEGENDS.filesystem, top: 10, empty: noNodeExporter,
       description: `The ten fullest node filesystems (space reserved for root counts as used; tmpfs, overlay and read-only mounts left out); ${disk} (${ALERTS.diskAlmostFull}).`,
     },
+    filesystemInodes: {
+      title: 'Node filesystem inodes used', resource: 'disk', record: RECORDED.nodeFilesystemInodesUsedRatio, legend: LEGENDS.filesystem, top: 10, empty: noNodeExporter,
+      description: `The ten node filesystems with the most inodes used: many small files fill a filesystem that still has space; ${disk} (${ALERTS.diskAlmostFull}).`,
+    },
     containerCpu: {
-      title: 'Container CPU against its limit', resource: 'cpu', record: RECORDED.containerCpuLimitRatio5m, legend: LEGENDS.container, top: 10,
+      title: 'Container CPU against its limit', resource: 'cpu', record: RECORDED.containerCpuLimitRatio5m, legend: LEGENDS.container, top: 10, empty: noKubelet,
       description: `The ten containers of our namespaces closest to their CPU limit, over 5 minutes (cAdvisor); at 100% the kernel throttles them. Containers without a limit are not shown. ${cpu} (${ALERTS.highCpuUsage}).`,
     },
     containerMemory: {
-      title: 'Container memory against its limit', resource: 'memory', record: RECORDED.containerMemoryLimitRatio, legend: LEGENDS.container, top: 10,
+      title: 'Container memory against its limit', resource: 'memory', record: RECORDED.containerMemoryLimitRatio, legend: LEGENDS.container, top: 10, empty: noKubelet,
       description: `The ten containers of our namespaces closest to their memory limit (working set); at 100% they are OOM-killed. Containers without a limit are not shown. ${memory} (${ALERTS.highMemoryUsage}).`,
     },
     volumes: {
-      title: 'Volumes used', resource: 'disk', record: RECORDED.volumeUsedRatio, legend: LEGENDS.volume,
+      title: 'Volumes used', resource: 'disk', record: RECORDED.volumeUsedRatio, legend: LEGENDS.volume, empty: noKubelet,
       description: `Space used on each PersistentVolumeClaim of our namespaces (the database and document volumes among them), as the kubelet reports it; ${disk} (${ALERTS.diskAlmostFull}).`,
     },
     volumeInodes: {
-      title: 'Volume inodes used', resource: 'disk', record: RECORDED.volumeInodesUsedRatio, legend: LEGENDS.volume,
+      title: 'Volume inodes used', resource: 'disk', record: RECORDED.volumeInodesUsedRatio, legend: LEGENDS.volume, empty: noKubelet,
       description: `Inodes used on each PersistentVolumeClaim of our namespaces: many small files fill a volume that still has space; ${disk} (${ALERTS.diskAlmostFull}).`,
     },
   };

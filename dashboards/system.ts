@@ -1,26 +1,19 @@
 /** System Overview (monitoring guide): overall health, active users, uptime, current alerts. */
-import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
-import { METRICS, SCRAPE_JOBS } from '../contract/metric-catalog.js';
+import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
+import { METRICS } from '../contract/metric-catalog.js';
 import type { MonitoringConfig } from '../contract/config/index.js';
 import { cell, composeDashboard, row, type LayoutItem } from './compose.js';
 import { ALERTS, type AlertName } from '../contract/alerts.js';
 import { RECORDED, type RecordedName } from '../contract/recording-rules.js';
 import { type Resource, resourceBars, resourceSteps, resourceViews } from './resource-panels.js';
 import { runbook, toDashboard } from './links.js';
-import { activeUsersStat } from './shared-panels.js';
-import { alertSteps, binaryMapping, COLORS, healthySteps, neutralSteps, type PromQuery, type Steps, stateTimelinePanel, statPanel, tablePanel, timeseriesPanel } from './panels.js';
-import { leMatcher, num, percent, recorded } from '../contract/promql.js';
-import { hist, series, sharedState, upOf } from '../contract/promql.js';
-import { increaseOverRange, rate } from './grafana-ranges.js';
-
-/** Firing alerts, without the always-firing Watchdog (the dead man's switch). */
-const firing = (...matchers: string[]): string => `ALERTS{${['alertstate="firing"', 'alertname!="Watchdog"', ...matchers].join(', ')}}`;
-
-/** Higher is better: red below the objective, green from it. */
-const objectiveSteps = (objective: number): Steps => [
-  { value: null, color: COLORS.critical },
-  { value: objective, color: COLORS.ok },
-];
+import { activeUsersStat, availabilityStat, componentHealthStat, fastRequestsQuery, firingAlertsStat, firingAlertsTable, objectiveSteps, rangeTotals, scrapeTargetsStat } from './shared-panels.js';
+import { burnRatePanel } from './alert-mirrors.js';
+import { alertSteps, binaryMapping, COLORS, healthySteps, neutralSteps, type PromQuery, stateTimelinePanel, statPanel, timeseriesPanel } from './panels.js';
+import { num, percent, recorded } from '../contract/promql.js';
+import { series, sharedState } from '../contract/promql.js';
+import { SLO_PERIOD } from '../contract/slo.js';
+import { increaseOverRange, perHour, rate } from './grafana-ranges.js';
 
 /** Row “Health”. */
 function healthRow(config: MonitoringConfig): LayoutItem[] {
@@ -33,47 +26,26 @@ function healthRow(config: MonitoringConfig): LayoutItem[] {
         description:
           'Healthy only when the platform\'s components (database, storage) passed their last health check, as /api/health\'s overall_status says. The exporter\'s system check is shown beside them but does not decide: node resources have their own alerts below.',
         unit: 'none',
-        queries: [{ expr: sharedState('min', METRICS.healthStatus, [], 'component!="system"'), legend: 'overall', instant: true }],
-        mappings: binaryMapping(['Healthy', COLORS.ok], ['Degraded', COLORS.critical]),
+        // -1 when no replica publishes a check: the exporter is down, and missing is not healthy.
+        queries: [{ expr: `${sharedState('min', METRICS.healthStatus, [], 'component!="system"')} or on () vector(-1)`, legend: 'overall', instant: true }],
+        mappings: [
+          ...binaryMapping(['Healthy', COLORS.ok], ['Degraded', COLORS.critical]),
+          { type: dashboard.MappingType.ValueToText, options: { '-1': { text: 'Unknown: no health checks', color: COLORS.critical, index: 2 } } },
+        ],
         thresholds: healthySteps(),
         background: true,
+        noValue: 'Unknown: Prometheus did not answer',
         links: [runbook(config, ALERTS.databaseDown), toDashboard(config, 'main', 'Immigration AI SaaS Monitoring')],
       }),
       6,
       5,
     ),
     cell(
-      statPanel({
-        title: 'Components',
-        description: 'Last health check per component.',
-        unit: 'none',
-        queries: [{ expr: sharedState('min', METRICS.healthStatus, ['component']), legend: '{{component}}', instant: true }],
-        mappings: healthy,
-        thresholds: healthySteps(),
-        background: true,
-        links: [runbook(config, ALERTS.databaseDown), toDashboard(config, 'performance', 'Performance')],
-      }),
+      componentHealthStat('Components', 'Last health check per component, on the worst exporter replica.', [runbook(config, ALERTS.databaseDown), toDashboard(config, 'performance', 'Performance')]),
       10,
       5,
     ),
-    cell(
-      statPanel({
-        title: 'Scrape targets',
-        description: `Whether Prometheus reaches every exporter replica and every application pod (Down also when the job has no target at all). One target down is a warning of ${ALERTS.exporterDown} or ${ALERTS.appDown}; every target down pages.`,
-        unit: 'none',
-        queries: [
-          // A target that is absent (not discovered) is as down as one that fails: `or vector(0)`.
-          { expr: `min(${upOf(SCRAPE_JOBS.exporter)}) or vector(0)`, legend: 'exporter', instant: true },
-          { expr: `min(${upOf(SCRAPE_JOBS.app)}) or vector(0)`, legend: 'application', instant: true },
-        ],
-        mappings: binaryMapping(['Up', COLORS.ok], ['Down', COLORS.critical]),
-        thresholds: healthySteps(),
-        background: true,
-        links: [runbook(config, ALERTS.exporterDown), runbook(config, ALERTS.appDown)],
-      }),
-      8,
-      5,
-    ),
+    cell(scrapeTargetsStat(config), 8, 5, 'scrapeTargets'),
     cell(
       stateTimelinePanel({
         title: 'Component health over time',
@@ -82,6 +54,7 @@ function healthRow(config: MonitoringConfig): LayoutItem[] {
         queries: [{ expr: sharedState('min', METRICS.healthStatus, ['component']), legend: '{{component}}' }],
         mappings: healthy,
         thresholds: healthySteps(),
+        noValue: 'No health checks: is the exporter up?',
         links: [runbook(config, ALERTS.databaseDown)],
       }),
       16,
@@ -94,6 +67,7 @@ function healthRow(config: MonitoringConfig): LayoutItem[] {
         unit: 's',
         queries: [{ expr: `max by (check) (${series(METRICS.healthCheckResultAge)})`, legend: '{{check}}' }],
         thresholds: neutralSteps(),
+        noValue: 'No check results: is the exporter up?',
         min: 0,
       }),
       8,
@@ -109,7 +83,7 @@ const spaceOrInodes = (space: RecordedName, inodes: RecordedName): string => `${
 function resourcesRow(config: MonitoringConfig): LayoutItem[] {
   const v = resourceViews(config);
   const { warning } = config.alerting.thresholds;
-  const worst = (title: string, description: string, resource: Resource, queries: PromQuery[], alert: AlertName) =>
+  const worst = (title: string, description: string, resource: Resource, queries: PromQuery[], alert: AlertName, empty = v.nodeCpu.empty) =>
     statPanel({
       title,
       description,
@@ -118,6 +92,7 @@ function resourcesRow(config: MonitoringConfig): LayoutItem[] {
       queries,
       thresholds: resourceSteps(config, resource),
       background: true,
+      noValue: empty,
       links: [runbook(config, alert), toDashboard(config, 'performance', 'Performance')],
     });
   const nearLimit = `${recorded(RECORDED.containerCpuLimitRatio5m)} > ${num(warning.cpuUsageRatio)} or ${recorded(RECORDED.containerMemoryLimitRatio)} > ${num(warning.memoryUsageRatio)}`;
@@ -145,6 +120,7 @@ function resourcesRow(config: MonitoringConfig): LayoutItem[] {
         queries: [{ expr: `count(${nearLimit}) or vector(0)`, legend: 'containers', instant: true }],
         thresholds: alertSteps(1),
         background: true,
+        noValue: 'Unknown: Prometheus did not answer',
         links: [runbook(config, ALERTS.highMemoryUsage), runbook(config, ALERTS.highCpuUsage)],
       }),
       6,
@@ -176,6 +152,7 @@ function activityAndOperationsRow(config: MonitoringConfig): LayoutItem[] {
         unit: 'dtdurations',
         queries: [{ expr: `max(${series(METRICS.systemUptime)})`, legend: 'uptime', instant: true }],
         thresholds: neutralSteps(),
+        noValue: 'No uptime figure: is the exporter up?',
       }),
       6,
       5,
@@ -189,10 +166,12 @@ function activityAndOperationsRow(config: MonitoringConfig): LayoutItem[] {
         mappings: binaryMapping(['On', COLORS.warning], ['Off', COLORS.ok]),
         thresholds: alertSteps(1),
         background: true,
+        noValue: 'Unknown: is the exporter up?',
         links: [runbook(config, ALERTS.maintenanceMode), runbook(config, ALERTS.maintenanceTooLong)],
       }),
       6,
       5,
+      'maintenanceMode',
     ),
     cell(
       statPanel({
@@ -201,51 +180,39 @@ function activityAndOperationsRow(config: MonitoringConfig): LayoutItem[] {
         unit: 'dtdurations',
         queries: [{ expr: `time() - ${sharedState('max', METRICS.backupLastSuccess)}`, legend: 'age', instant: true }],
         thresholds: alertSteps(backupMaxAgeSeconds),
+        noValue: 'No verified backup recorded, or the exporter is down',
         links: [runbook(config, ALERTS.backupVerificationFailed)],
       }),
       6,
       5,
+      'lastVerifiedBackup',
     ),
   ];
 }
 
-/** Row “Service level objectives (selected time range)”. */
+/** Row “Service level objectives”: the range's availability, the 30-day budget, and the burn rates the SLO alerts fire on. */
 function serviceLevelObjectivesRow(config: MonitoringConfig): LayoutItem[] {
   const { slo } = config.alerting;
-  const total = `sum(${increaseOverRange(series(METRICS.httpRequests))})`;
-  // `or vector(0)`: with no 5xx at all the error series does not exist, and the ratio must be 0, not empty.
-  const failed = `(sum(${increaseOverRange(series(METRICS.httpRequests, 'status_code=~"5.."'))}) or vector(0))`;
-  const fast = `sum(${increaseOverRange(hist(METRICS.httpRequestDuration, 'bucket', leMatcher(slo.latencyThresholdSeconds)))})`;
-  const observed = `sum(${increaseOverRange(hist(METRICS.httpRequestDuration, 'count'))})`;
+  const { total, failed } = rangeTotals();
+  const budget = num(1 - slo.availabilityObjective);
   return [
-    row('Service level objectives (selected time range)'),
+    row('Service level objectives'),
+    cell(availabilityStat(config, [toDashboard(config, 'errors', 'Error tracking')]), 8, 5),
     cell(
       statPanel({
-        title: 'Availability',
-        description: `Share of API requests not failing with 5xx in the selected time range. Objective: ${percent(slo.availabilityObjective)}.`,
-        unit: 'percentunit',
-        decimals: 3,
-        queries: [{ expr: `1 - (${failed} / ${total})`, legend: 'availability', instant: true }],
-        thresholds: objectiveSteps(slo.availabilityObjective),
-        background: true,
-        links: [runbook(config, ALERTS.apiAvailabilityBudgetBurn), toDashboard(config, 'errors', 'Error tracking')],
-      }),
-      8,
-      5,
-    ),
-    cell(
-      statPanel({
-        title: 'Error budget remaining',
-        description: `Share of the error budget (${percent(1 - slo.availabilityObjective)} of requests may fail) left in the selected time range; below 0 the objective is missed.`,
+        title: `Error budget remaining (${SLO_PERIOD})`,
+        description: `Share of the error budget (${percent(1 - slo.availabilityObjective)} of requests may fail) left over the last ${SLO_PERIOD}, whatever the dashboard's range: the period the burn-rate alerts assume. Below 0 the objective is missed.`,
         unit: 'percentunit',
         decimals: 1,
-        queries: [{ expr: `1 - (${failed} / ${total}) / ${Number((1 - slo.availabilityObjective).toFixed(6))}`, legend: 'budget', instant: true }],
+        queries: [{ expr: `1 - (${failed} / (${total} > 0)) / ${budget}`, legend: 'budget', instant: true }],
         thresholds: [
           { value: null, color: COLORS.critical },
           { value: 0, color: COLORS.warning },
           { value: 0.25, color: COLORS.ok },
         ],
         background: true,
+        timeFrom: SLO_PERIOD,
+        noValue: `No requests in the last ${SLO_PERIOD}`,
         links: [runbook(config, ALERTS.apiAvailabilityBudgetBurn), toDashboard(config, 'errors', 'Error tracking')],
       }),
       8,
@@ -253,54 +220,27 @@ function serviceLevelObjectivesRow(config: MonitoringConfig): LayoutItem[] {
     ),
     cell(
       statPanel({
-        title: 'Latency',
+        title: 'Requests within the latency objective',
         description: `Share of API requests faster than ${slo.latencyThresholdSeconds} s in the selected time range. Objective: ${percent(slo.latencyObjective)}.`,
         unit: 'percentunit',
         decimals: 3,
-        queries: [{ expr: `${fast} / ${observed}`, legend: 'latency', instant: true }],
+        queries: [{ expr: fastRequestsQuery(config), legend: 'fast enough', instant: true }],
         thresholds: objectiveSteps(slo.latencyObjective),
         background: true,
+        noValue: 'No requests in the selected range',
         links: [runbook(config, ALERTS.apiLatencyBudgetBurn), toDashboard(config, 'performance', 'Performance')],
       }),
       8,
       5,
     ),
+    cell(burnRatePanel(config, 'availability'), 12, 8, 'availabilityBurnRate'),
+    cell(burnRatePanel(config, 'latency'), 12, 8, 'latencyBurnRate'),
   ];
 }
 
-/** Row “Current alerts”. */
+/** Row “Current alerts”: first, so the first screen says what is firing. */
 function currentAlertsRow(config: MonitoringConfig): LayoutItem[] {
-  return [
-    row('Current alerts'),
-    cell(
-      statPanel({
-        title: 'Firing alerts',
-        description: 'Alerts firing now by severity (the Watchdog excluded).',
-        unit: 'short',
-        queries: [
-          { expr: `count(${firing('severity="critical"')}) or vector(0)`, legend: 'critical', instant: true },
-          { expr: `count(${firing('severity="warning"')}) or vector(0)`, legend: 'warning', instant: true },
-        ],
-        thresholds: alertSteps(undefined, 1),
-        background: true,
-        links: [toDashboard(config, 'errors', 'Error tracking')],
-      }),
-      6,
-      8,
-    ),
-    cell(
-      tablePanel({
-        title: 'Alerts firing now',
-        description: 'One line per firing alert name and severity, with the number of series firing.',
-        unit: 'short',
-        queries: [{ expr: `count by (alertname, severity) (${firing()})`, instant: true, table: true }],
-        thresholds: neutralSteps(),
-        sortBy: 'Value',
-      }),
-      18,
-      8,
-    ),
-  ];
+  return [row('Current alerts'), cell(firingAlertsStat([toDashboard(config, 'errors', 'Error tracking')]), 6, 6), cell(firingAlertsTable(config), 18, 6)];
 }
 
 /** Row “Notifications”: how much reaches each channel, and what the SMS cap dropped. */
@@ -315,6 +255,7 @@ function notificationsRow(config: MonitoringConfig): LayoutItem[] {
         unit: 'suffix:/h',
         queries: [{ expr: `3600 * sum by (integration) (${rate('alertmanager_notifications_total')})`, legend: '{{integration}}' }],
         thresholds: alertSteps(cap),
+        noValue: 'No notification sent in the selected range',
         showThresholds: true,
         min: 0,
         links: [runbook(config, ALERTS.notificationsDropped)],
@@ -331,10 +272,28 @@ function notificationsRow(config: MonitoringConfig): LayoutItem[] {
         queries: [{ expr: `sum(${increaseOverRange(series(METRICS.smsNotificationsDropped))}) or vector(0)`, legend: 'dropped', instant: true }],
         thresholds: alertSteps(undefined, 1),
         background: true,
+        noValue: 'Unknown: is the SMS bridge scraped?',
         links: [runbook(config, ALERTS.notificationsDropped)],
       }),
       8,
       7,
+      'smsPagesDropped',
+    ),
+    cell(
+      timeseriesPanel({
+        title: 'SMS sends by outcome',
+        description:
+          `SMS the bridge sent, failed to send (Twilio failing, hanging or refusing the credentials: ${ALERTS.smsDeliveryFailing} warns when sends fail and none succeed for 10 minutes; ` +
+          'Alertmanager retries those pages) and dropped (the hourly cap, or no Twilio settings), per hour.',
+        unit: 'suffix:/h',
+        queries: [{ expr: perHour(series(METRICS.smsMessages), 'outcome'), legend: '{{outcome}}' }],
+        noValue: 'No SMS in the selected range (or the SMS bridge is not scraped)',
+        min: 0,
+        links: [runbook(config, ALERTS.smsDeliveryFailing)],
+      }),
+      24,
+      7,
+      'smsSends',
     ),
   ];
 }
@@ -343,9 +302,9 @@ export function systemDashboard(config: MonitoringConfig): dashboard.Dashboard {
   return composeDashboard(config, {
     key: 'system',
     title: 'Immigration AI / System Overview',
-    description: 'Overall health, scrape targets, nodes, containers and volumes against their limits, active users, uptime, maintenance, backups, the alerts firing now and the notifications sent.',
+    description: 'The alerts firing now, overall health, scrape targets, nodes, containers and volumes against their limits, active users, uptime, maintenance, backups, service level objectives and burn rates, and the notifications sent.',
     tags: ['overview', 'operations'],
     datasources: { prometheus: true },
-    items: [...healthRow(config), ...resourcesRow(config), ...activityAndOperationsRow(config), ...serviceLevelObjectivesRow(config), ...currentAlertsRow(config), ...notificationsRow(config)],
+    items: [...currentAlertsRow(config), ...healthRow(config), ...resourcesRow(config), ...activityAndOperationsRow(config), ...serviceLevelObjectivesRow(config), ...notificationsRow(config)],
   });
 }

@@ -11,12 +11,20 @@ import { RECORDED } from '../contract/recording-rules.js';
 import { rulesTree } from './helpers/rendered.js';
 import { METRICS } from '../contract/metric-catalog.js';
 import { loadConfig } from '../contract/config/index.js';
+import { type PanelKey, panelUrl } from '../contract/dashboards.js';
 import { runPromtoolTests, seriesOf as s, type ExpectedAlert, type InputSeries, type RuleUnitTest } from './helpers/promtool-tests.js';
 import { writeTempTree } from './helpers/rules-on-disk.js';
 
 const config = loadConfig('production', {});
 const RUNBOOKS = 'https://github.com/immigration-ai/immigration-ai-observability/blob/main/dist/runbooks';
-const GRAFANA = 'https://grafana.immigrationai.com/d';
+const GRAFANA = 'https://grafana.immigrationai.com';
+/**
+ * The dashboard_url Prometheus renders: the panel's link, with the alert's labels as variables,
+ * escaped by Go's `urlquery` (`/api/cases` -> `%2Fapi%2Fcases`; written out where the route is known).
+ */
+const panel = (key: PanelKey, variables: Record<string, string> = {}): string => panelUrl(GRAFANA, key, variables);
+/** Go's url.QueryEscape, for routes passed as parameters. */
+const queryEscape = (v: string): string => encodeURIComponent(v).replace(/%20/g, '+');
 const EXPORTER = { job: 'immigration-ai-exporter', instance: 'exporter-0:9464' };
 const APP = { job: 'immigration-ai', instance: 'app-0:8000' };
 const m = METRICS;
@@ -26,7 +34,7 @@ function alert(
   labels: Record<string, string>,
   summary: string,
   description: string,
-  dashboard?: 'system-overview' | 'performance' | 'error-tracking',
+  dashboardUrl?: string,
 ): ExpectedAlert {
   return {
     exp_labels: labels,
@@ -34,20 +42,20 @@ function alert(
       summary,
       description,
       runbook_url: `${RUNBOOKS}/${name}.md`,
-      ...(dashboard ? { dashboard_url: `${GRAFANA}/immigration-ai-${dashboard}` } : {}),
+      ...(dashboardUrl ? { dashboard_url: dashboardUrl } : {}),
     },
   };
 }
 
 const databaseDown = alert(
   'ImmigrationAiDatabaseDown', { job: EXPORTER.job, component: 'database', severity: 'critical' }, 'The application database is unreachable.',
-  'No replica of immigration-ai-exporter reaches the application database: every health check reports no connectivity (health status 0).', 'system-overview',
+  'No replica of immigration-ai-exporter reaches the application database: every health check reports no connectivity (health status 0).', panel('databaseUp'),
 );
 const backupTooOld = (age: string) =>
   alert(
     'ImmigrationAiBackupVerificationFailed', { job: EXPORTER.job, reason: 'backup_too_old', severity: 'warning' }, 'Backups are failing or missing.',
     `The newest verified backup recorded by the backup job is ${age} old, older than the 26h limit (read by immigration-ai-exporter; decades old means none was ever recorded).`,
-    'system-overview',
+    panel('lastVerifiedBackup'),
   );
 /** The scrape-job alerts carry only `job`, so a critical inhibits its warning. */
 const targetsDown = (name: string, job: string, summary: string, allDown: string, someDown: string) => (severity: 'critical' | 'warning', down = 0) =>
@@ -58,7 +66,7 @@ const targetsDown = (name: string, job: string, summary: string, allDown: string
     severity === 'critical'
       ? `No target of job ${job} answers Prometheus' scrapes, or service discovery finds none: ${allDown}.`
       : `${down} target(s) of job ${job} do not answer Prometheus' scrapes; ${someDown}.`,
-    'system-overview',
+    panel('scrapeTargets'),
   );
 const appDown = targetsDown(
   'ImmigrationAiAppDown', APP.job, 'The application does not answer Prometheus.',
@@ -69,17 +77,17 @@ const exporterDown = targetsDown(
   'health, database, storage and business metrics are missing and their alerts cannot fire', 'the other replicas still publish every metric',
 );
 const cpu = (instance: string, severity: string, value: string, threshold: string) =>
-  alert('ImmigrationAiHighCpuUsage', { ...EXPORTER, instance, severity }, 'CPU usage is high.', `CPU usage on ${instance} is ${value}, above the ${threshold} ${severity} threshold.`, 'system-overview');
+  alert('ImmigrationAiHighCpuUsage', { ...EXPORTER, instance, severity }, 'CPU usage is high.', `CPU usage on ${instance} is ${value}, above the ${threshold} ${severity} threshold.`, panel('hostCpu'));
 const errorRate = (method: string, route: string, severity: string, value: string, threshold: string) =>
   alert(
     'ImmigrationAiEndpointErrorRateHigh',
     { job: APP.job, method, route, severity },
     'An API endpoint answers too many requests with server errors.',
     `${method} ${route} answers ${value} of its requests with 5xx, above the ${threshold} ${severity} threshold (with at least 5 failed requests in the last 1h).`,
-    'error-tracking',
+    panel('endpointErrorRatio', { route: queryEscape(route) }),
   );
 const burn = (alertname: string, slo: string, long: string, short: string, severity: string, summary: string, text: string) =>
-  alert(alertname, { job: APP.job, slo, long_window: long, short_window: short, severity }, summary, text, 'performance');
+  alert(alertname, { job: APP.job, slo, long_window: long, short_window: short, severity }, summary, text, panel(slo === 'api-availability' ? 'availabilityBurnRate' : 'latencyBurnRate'));
 const availabilityBurn = (long: string, short: string, factor: string, severity: string, value: string) =>
   burn(
     'ImmigrationAiApiAvailabilityBudgetBurn', 'api-availability', long, short, severity,
@@ -188,7 +196,7 @@ const CASES: Record<string, RuleUnitTest[]> = {
           exp_alerts: [
             alert(
               'ImmigrationAiDatabaseSlow', { job: EXPORTER.job, component: 'database', severity: 'warning' }, 'The database responds slowly.',
-              'The database answered the health checks of every immigration-ai-exporter replica in 1.2s or more, above the 1s threshold.', 'performance',
+              'The database answered the health checks of every immigration-ai-exporter replica in 1.2s or more, above the 1s threshold.', panel('databaseResponseTime'),
             ),
           ],
         },
@@ -277,7 +285,7 @@ const CASES: Record<string, RuleUnitTest[]> = {
           exp_alerts: [
             alert(
               'ImmigrationAiApiSlow', { job: APP.job, method: 'GET', route: '/api/cases', severity: 'warning' }, 'An API endpoint responds slowly.',
-              'GET /api/cases answers in 2.1s on average, above the 2s threshold.', 'performance',
+              'GET /api/cases answers in 2.1s on average, above the 2s threshold.', panel('meanResponseTime', { route: '%2Fapi%2Fcases' }),
             ),
           ],
         },
@@ -298,7 +306,7 @@ const CASES: Record<string, RuleUnitTest[]> = {
           exp_alerts: [
             alert(
               'ImmigrationAiApiSlow', { job: APP.job, method: 'POST', route: '/api/documents/upload', severity: 'warning' }, 'An API endpoint responds slowly.',
-              'POST /api/documents/upload answers in 2.5s on average, above the 2s threshold.', 'performance',
+              'POST /api/documents/upload answers in 2.5s on average, above the 2s threshold.', panel('meanResponseTime', { route: '%2Fapi%2Fdocuments%2Fupload' }),
             ),
           ],
         },
@@ -334,7 +342,7 @@ const CASES: Record<string, RuleUnitTest[]> = {
           exp_alerts: [
             alert(
               'ImmigrationAiUnauthorizedAccessSpike', { job: APP.job, severity: 'critical' }, 'Unauthorized access attempts are spiking.',
-              'immigration-ai rejects 2 unauthorized access attempts per second, above the 1/s threshold: a possible attack.', 'error-tracking',
+              'immigration-ai rejects 2 unauthorized access attempts per second, above the 1/s threshold: a possible attack.', panel('unauthorizedAttempts'),
             ),
           ],
         },
@@ -406,7 +414,7 @@ const CASES: Record<string, RuleUnitTest[]> = {
             alert(
               'ImmigrationAiBackupVerificationFailed', { job: EXPORTER.job, reason: 'verification_failed', severity: 'warning' }, 'Backups are failing or missing.',
               'The newest backup run recorded by the backup job, at 1970-01-01 02:00:00 +0000 UTC, failed or did not pass verification, and no verified backup has been recorded since (read by immigration-ai-exporter).',
-              'system-overview',
+              panel('newestBackupRun'),
             ),
           ],
         },
@@ -494,7 +502,7 @@ const CASES: Record<string, RuleUnitTest[]> = {
             alert(
               'ImmigrationAiMaintenanceTooLong', { job: EXPORTER.job, severity: 'warning' }, 'Maintenance mode has been on for a long time.',
               'immigration-ai-exporter has reported maintenance mode for more than 4h: every alert except Watchdog and this one is inhibited. End it if the maintenance is over.',
-              'system-overview',
+              panel('maintenanceMode'),
             ),
           ],
         },
@@ -522,7 +530,7 @@ const CASES: Record<string, RuleUnitTest[]> = {
           exp_alerts: [
             alert(
               'ImmigrationAiMaintenanceMode', { job: EXPORTER.job, severity: 'none' }, 'Planned maintenance is on and alerts are silenced.',
-              'immigration-ai-exporter reports maintenance mode: every alert except Watchdog is inhibited until it ends.', 'system-overview',
+              'immigration-ai-exporter reports maintenance mode: every alert except Watchdog is inhibited until it ends.', panel('maintenanceMode'),
             ),
           ],
         },
@@ -549,7 +557,7 @@ const CASES: Record<string, RuleUnitTest[]> = {
             alert(
               'ImmigrationAiNotificationsDropped', { job: 'immigration-ai-sms-bridge', reason: 'rate_limited', severity: 'warning' }, 'Pages are not sent by SMS.',
               'The SMS bridge dropped 3 page notification(s) in the last hour, reason rate_limited: rate_limited means the hourly cap of 10 SMS was reached and further pages reach email and Slack only until the hour rolls over; not_configured means the bridge lacks its Twilio settings.',
-              'system-overview',
+              panel('smsPagesDropped'),
             ),
           ],
         },
@@ -576,7 +584,7 @@ const CASES: Record<string, RuleUnitTest[]> = {
             alert(
               'ImmigrationAiSmsDeliveryFailing', { job: 'immigration-ai-sms-bridge', severity: 'warning' }, 'SMS delivery through Twilio is failing.',
               'The SMS bridge failed 12 SMS send(s) in the last 10 minutes and delivered none: Twilio is failing, hanging or refusing the credentials. Alertmanager keeps retrying the pages, which reach email and Slack only until Twilio answers again.',
-              'system-overview',
+              panel('smsSends'),
             ),
           ],
         },

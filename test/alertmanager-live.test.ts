@@ -4,6 +4,7 @@
  * goes to a loopback SMTP server, so nothing leaves the machine. Proves what amtool cannot: the
  * messages a person reads, the heartbeat's Authorization header, and inhibition.
  */
+import { panelUrl } from '../contract/dashboards.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -178,7 +179,8 @@ describe('generated Alertmanager config, live (Alertmanager 0.25 with loopback s
     expect(attachment.text).toContain(dbDescription);
     expect(attachment.text).toContain('*Severity:* critical');
     expect(attachment.text).toContain(`<${config.links.runbookBaseUrl}/ImmigrationAiDatabaseDown.md|Runbook>`);
-    expect(attachment.text).toContain('<https://grafana.immigrationai.com/d/immigration-ai-system-overview|Dashboard>');
+    // The dashboard link opens the panel that explains the alert.
+    expect(attachment.text).toContain(`<${panelUrl(config.links.grafanaUrl, 'databaseUp')}|Dashboard>`);
 
     // SMS bridge: Alertmanager's webhook payload for the critical receiver.
     const sms = await waitFor('the SMS bridge call', () => http.find((r) => r.path === '/sms' && JSON.stringify(r.body).includes('ImmigrationAiDatabaseDown')));
@@ -190,6 +192,7 @@ describe('generated Alertmanager config, live (Alertmanager 0.25 with loopback s
     expect(decoded).toMatch(/Subject: \[FIRING:1\] CRITICAL: ImmigrationAiDatabaseDown/);
     expect(decoded).toContain(dbDescription);
     expect(decoded).toContain(`Runbook: ${config.links.runbookBaseUrl}/ImmigrationAiDatabaseDown.md`);
+    expect(decoded).toContain(`Dashboard: ${panelUrl(config.links.grafanaUrl, 'databaseUp')}`);
     expect(decoded).toMatch(/To: admin@immigrationai\.com, ops-team@immigrationai\.com/);
 
     // Inhibition: the critical CPU alert silences its warning twin on node-1, not node-2's warning.

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ALL_EXTERNAL, externalJob } from '../contract/external-metrics.js';
 import { RECORDED, RECORDED_NAMES, recordedSeries } from '../contract/recording-rules.js';
-import { ALL_METRICS, jobOf, seriesNames } from '../contract/metric-catalog.js';
+import { ALL_METRICS, jobOf, SCRAPE_JOBS, seriesNames } from '../contract/metric-catalog.js';
+import { SLO_RECORDED_NAMES } from '../contract/slo.js';
 import { ENVIRONMENT_NAMES, loadConfig } from '../contract/config/index.js';
 import { toYaml } from '../contract/serialize.js';
 import { buildDashboards } from '../dashboards/index.js';
@@ -23,11 +24,12 @@ describe('query listing', () => {
     const all = production.flatMap((d) => listQueries(d.model));
     expect(all.filter((q) => q.language === 'promql').length).toBeGreaterThan(80);
     expect(all.filter((q) => q.language === 'logql').length).toBeGreaterThanOrEqual(10);
-    expect(all.filter((q) => q.source === 'variable').map((q) => q.where).sort()).toEqual(['variable agency', 'variable route', 'variable route']);
-    expect(all.filter((q) => q.source === 'annotation').length).toBe(2 * production.filter((d) => d.uid !== DASHBOARD_UIDS.logs).length);
+    expect(all.filter((q) => q.source === 'variable').map((q) => q.where).sort()).toEqual(['variable agency', 'variable node', 'variable route', 'variable route']);
+    expect(all.filter((q) => q.source === 'annotation').length).toBe(3 * production.filter((d) => d.uid !== DASHBOARD_UIDS.logs).length);
     // Each panel target is listed once, with its location.
     let targets = 0;
-    for (const d of production) for (const p of (d.model.panels ?? []) as { targets?: unknown[] }[]) targets += p.targets?.length ?? 0;
+    // (Panels of collapsed rows included: they run once the row opens.)
+    for (const d of production) for (const p of (d.model.panels ?? []) as { targets?: unknown[]; panels?: { targets?: unknown[] }[] }[]) for (const q of [p, ...(p.panels ?? [])]) targets += q.targets?.length ?? 0;
     expect(all.filter((q) => q.source === 'panel')).toHaveLength(targets);
   });
 
@@ -73,6 +75,7 @@ describe('every dashboard query parses and references only known series', () => 
     for (const def of ALL_METRICS) for (const n of seriesNames(def)) jobOfSeries.set(n, `="${jobOf(def)}"`);
     for (const n of RECORDED_NAMES) jobOfSeries.set(n, `="${recordedSeries(n)!.job}"`);
     for (const def of ALL_EXTERNAL) jobOfSeries.set(def.name, `="${externalJob(def.source)}"`);
+    for (const n of SLO_RECORDED_NAMES) jobOfSeries.set(n, `="${SCRAPE_JOBS.app}"`);
     const selectors = production.flatMap((d) => lintDashboard(d.model)).flatMap((r) => r.result.selectors);
     expect(selectors.length).toBeGreaterThan(100);
     for (const s of selectors) {

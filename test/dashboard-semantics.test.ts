@@ -22,11 +22,11 @@ const APP = 'job="immigration-ai"';
 const EXPORTER = 'job="immigration-ai-exporter"';
 
 /** The substituted expression of a panel's target, as Grafana would send it. */
-function query(uid: string, panelTitle: string, refId = 'A', variables: Record<string, string> = {}): string {
+function query(uid: string, panelTitle: string, refId = 'A', variables: Record<string, string> = {}, range = '1h'): string {
   const d = dashboards.find((x) => x.uid === uid);
   const q = listQueries(d?.model).find((x) => x.panelTitle === panelTitle && x.refId === refId);
   if (!d || !q) throw new Error(`no target ${refId} of "${panelTitle}" in ${uid}`);
-  return substitute(q.expr, { ...defaultVariableValues(d.model), ...variables }, { rateInterval: '2m', interval: '1m', range: '1h' }).text;
+  return substitute(q.expr, { ...defaultVariableValues(d.model), ...variables }, { rateInterval: '2m', interval: '1m', range }).text;
 }
 
 interface Case {
@@ -110,6 +110,51 @@ const cases: Case[] = [
     ],
     expected: [['{}', 0.25]],
   },
+  // Business ratios are over the selected range: at ~89 uploads a day a 2-minute window is mostly
+  // empty. No failure is 0%; no upload at all is no ratio (the panel says "No uploads"), never NaN.
+  {
+    name: 'upload failure ratio is 0, not empty, when no upload failed (the failure series does not even exist)',
+    expr: query(DASHBOARD_UIDS.business, 'Upload failure ratio'),
+    series: [[`${METRICS.documentUploads.name}{${APP}, outcome="success"}`, '0+3x10']],
+    expected: [['{}', 0]],
+  },
+  {
+    name: 'upload failure ratio is empty, not NaN, when nothing was uploaded in the range',
+    expr: query(DASHBOARD_UIDS.business, 'Upload failure ratio'),
+    series: [
+      [`${METRICS.documentUploads.name}{${APP}, outcome="success"}`, '5x10'],
+      [`${METRICS.documentUploads.name}{${APP}, outcome="failure"}`, '1x10'],
+    ],
+    expected: [],
+  },
+  {
+    name: 'availability is empty ("No requests"), not NaN, at zero traffic',
+    expr: query(DASHBOARD_UIDS.system, 'Availability'),
+    series: [[`${METRICS.httpRequests.name}{${APP}, method="GET", route="/a", status_code="200"}`, '7x10']],
+    expected: [],
+  },
+  {
+    name: 'the overall health is Unknown (-1), not empty, when no exporter publishes health checks',
+    expr: query(DASHBOARD_UIDS.system, 'Overall health'),
+    series: [['up{job="immigration-ai-exporter"}', '0x10']],
+    expected: [['{}', -1]],
+  },
+  {
+    name: 'the components tile shows "health checks: Unknown" when no exporter publishes them',
+    expr: query(DASHBOARD_UIDS.main, 'System Health Overview'),
+    series: [['up{job="immigration-ai-exporter"}', '0x10']],
+    expected: [['{component="health checks"}', -1]],
+  },
+  {
+    name: 'the burn-rate line of a window pair is the lower of its two windows (what the pair\'s alert compares)',
+    expr: query(DASHBOARD_UIDS.system, 'Availability budget burn rate', 'A'),
+    series: [
+      [`job:immigration_ai_http_errors:ratio_rate1h{${APP}}`, '0.1x10'],
+      [`job:immigration_ai_http_errors:ratio_rate5m{${APP}}`, '0.05x10'],
+    ],
+    // 0.05 / (1 - 0.995) = 10: under the 14.4 line although the 1h window alone is at 20.
+    expected: [[`{${APP}}`, 0.05 / (1 - config.alerting.slo.availabilityObjective)]],
+  },
   {
     name: 'chat mean response time per responder is rate(sum)/rate(count)',
     expr: query(DASHBOARD_UIDS.business, 'Mean response time'),
@@ -188,7 +233,7 @@ const cases: Case[] = [
   },
   {
     name: 'error budget is used up when the error ratio equals 1 - objective',
-    expr: query(DASHBOARD_UIDS.system, 'Error budget remaining'),
+    expr: query(DASHBOARD_UIDS.system, 'Error budget remaining (30d)', 'A', {}, '30d'),
     series: [
       [`${METRICS.httpRequests.name}{${APP}, method="GET", route="/a", status_code="200"}`, `0+${Math.round(1 / (1 - config.alerting.slo.availabilityObjective)) - 1}x10`],
       [`${METRICS.httpRequests.name}{${APP}, method="GET", route="/a", status_code="500"}`, '0+1x10'],
@@ -197,7 +242,7 @@ const cases: Case[] = [
   },
   {
     name: 'latency SLI is the share of requests in the threshold bucket',
-    expr: query(DASHBOARD_UIDS.system, 'Latency'),
+    expr: query(DASHBOARD_UIDS.system, 'Requests within the latency objective'),
     series: [
       [`${METRICS.httpRequestDuration.name}_bucket{${APP}, method="GET", route="/a", le="${config.alerting.slo.latencyThresholdSeconds}"}`, '0+3x10'],
       [`${METRICS.httpRequestDuration.name}_bucket{${APP}, method="GET", route="/a", le="+Inf"}`, '0+4x10'],
@@ -210,7 +255,7 @@ const cases: Case[] = [
     const custom = loadConfig('production', {});
     custom.alerting.slo.latencyThresholdSeconds = 1;
     const d = buildDashboards(custom).find((x) => x.uid === DASHBOARD_UIDS.system);
-    const q = listQueries(d?.model).find((x) => x.panelTitle === 'Latency');
+    const q = listQueries(d?.model).find((x) => x.panelTitle === 'Requests within the latency objective');
     return {
       name: `latency SLI with a whole-number threshold matches le="${le}"`,
       expr: substitute(q?.expr ?? '', defaultVariableValues(d?.model), { rateInterval: '2m', interval: '1m', range: '1h' }).text,

@@ -46,12 +46,12 @@ describe('dashboards and alerting agree', () => {
     }
   });
 
-  it('every dashboard an alert links to (dashboard_url) exists', () => {
+  it('every dashboard an alert links to (dashboard_url) exists (the panel: dashboard-alert-links.test.ts)', () => {
     const config = loadConfig('production', {});
     const ours = buildDashboards(config).map((d) => `${config.links.grafanaUrl}/d/${d.uid}`);
     const linked = buildRuleGroups(config).flatMap((g) => g.rules).map((r) => ('annotations' in r ? r.annotations.dashboard_url : undefined)).filter((u): u is string => u !== undefined);
     expect(linked.length).toBeGreaterThan(5);
-    for (const url of linked) expect(ours).toContain(url);
+    for (const url of linked) expect(ours).toContain(url.split('?')[0]);
   });
 });
 
@@ -67,7 +67,7 @@ describe('dashboard queries over the real recording rules (promtool test rules)'
     return substitute(q.expr, defaultVariableValues(d.model), { rateInterval: '2m', interval: '1m', range: '1h' }).text;
   }
 
-  function runWithRules(inputSeries: [string, string][], tests: { expr: string; labels: string; value: number }[]): { status: number | null; output: string } {
+  function runWithRules(inputSeries: [string, string][], tests: ({ expr: string; labels: string; value: number } | { expr: string; empty: true })[]): { status: number | null; output: string } {
     const rules = rulesTree(config);
     const path = rules.paths().find((p) => (rules.get(p) ?? '').includes(`record: ${RECORDED.httpRequestsRate5m}`));
     if (!path) throw new Error('no recording rules file');
@@ -82,7 +82,7 @@ describe('dashboard queries over the real recording rules (promtool test rules)'
           {
             interval: '1m',
             input_series: inputSeries.map(([series, values]) => ({ series, values })),
-            promql_expr_test: tests.map((t) => ({ expr: t.expr, eval_time: '15m', exp_samples: [{ labels: t.labels, value: t.value }] })),
+            promql_expr_test: tests.map((t) => ({ expr: t.expr, eval_time: '15m', exp_samples: 'empty' in t ? [] : [{ labels: t.labels, value: t.value }] })),
           },
         ],
       }),
@@ -127,6 +127,49 @@ describe('dashboard queries over the real recording rules (promtool test rules)'
   it('the p95 panel reads the recorded 0.95 quantile', () => {
     const r = runWithRules(series, [
       { expr: query(DASHBOARD_UIDS.performance, 'p95 response time per endpoint'), labels: `${RECORDED.httpDurationQuantile5m}{${endpoint}, quantile="0.95"}`, value: 0.975 },
+    ]);
+    if (r.status !== 0) throw new Error(r.output);
+    expect(r.output).toContain('SUCCESS');
+  });
+
+  // At a few thousand requests a day a quiet endpoint sees one 5xx among three requests: 100% of
+  // its last five minutes. ImmigrationAiEndpointErrorRateHigh does not fire for it (fewer than
+  // alerting.lowTraffic.minFailedRequests failures), and the panels that mirror it draw nothing
+  // above the alert line; a busy endpoint's ratio is still drawn.
+  const quiet = `${APP}, method="GET", route="/quiet"`;
+  const busy = `${APP}, method="GET", route="/busy"`;
+  const quietTraffic: [string, string][] = [
+    // Two successful requests at minutes 5 and 10, one 500 at minute 12.
+    [`${METRICS.httpRequests.name}{${quiet}, status_code="200"}`, '0 0 0 0 0 1 1 1 1 1 2 2 2 2 2 2'],
+    [`${METRICS.httpRequests.name}{${quiet}, status_code="500"}`, '0 0 0 0 0 0 0 0 0 0 0 0 1 1 1 1'],
+    [`${METRICS.httpRequests.name}{${busy}, status_code="200"}`, '0+90x15'],
+    [`${METRICS.httpRequests.name}{${busy}, status_code="500"}`, '0+30x15'],
+  ];
+
+  it('one 5xx among three requests on a quiet endpoint: the recorded ratio is 100%, the mirroring panels draw nothing above the line', () => {
+    const r = runWithRules(quietTraffic, [
+      // What an unguarded panel would draw: the whole of the quiet endpoint's recent traffic failed.
+      { expr: `${RECORDED.httpErrorRatio5m}{route="/quiet"}`, labels: `${RECORDED.httpErrorRatio5m}{${quiet}}`, value: 1 },
+      { expr: `${query(DASHBOARD_UIDS.main, 'Error Rates')} and on (route) ${RECORDED.httpErrorRatio5m}{route="/quiet"}`, empty: true },
+      { expr: `${query(DASHBOARD_UIDS.errors, 'Error ratio per endpoint')} and on (route) ${RECORDED.httpErrorRatio5m}{route="/quiet"}`, empty: true },
+      // The busy endpoint, over the guard, is drawn as the alert sees it.
+      { expr: query(DASHBOARD_UIDS.main, 'Error Rates'), labels: `${RECORDED.httpErrorRatio5m}{${busy}}`, value: 0.25 },
+      { expr: query(DASHBOARD_UIDS.errors, 'Error ratio per endpoint'), labels: `${RECORDED.httpErrorRatio5m}{${busy}}`, value: 0.25 },
+    ]);
+    if (r.status !== 0) throw new Error(r.output);
+    expect(r.output).toContain('SUCCESS');
+  });
+
+  it('an endpoint with too few requests for ImmigrationAiApiSlow is not drawn against its line', () => {
+    const slowQuiet: [string, string][] = [
+      [`${METRICS.httpRequestDuration.name}_sum{${quiet}}`, '0 0 0 0 0 0 0 0 0 0 0 0 9 9 9 9'],
+      [`${METRICS.httpRequestDuration.name}_count{${quiet}}`, '0 0 0 0 0 0 0 0 0 0 0 0 1 1 1 1'],
+      [`${METRICS.httpRequests.name}{${quiet}, status_code="200"}`, '0 0 0 0 0 0 0 0 0 0 0 0 1 1 1 1'],
+    ];
+    const r = runWithRules(slowQuiet, [
+      { expr: `${RECORDED.httpDurationMean5m}{route="/quiet"}`, labels: `${RECORDED.httpDurationMean5m}{${quiet}}`, value: 9 },
+      { expr: query(DASHBOARD_UIDS.main, 'API Response Times'), empty: true },
+      { expr: query(DASHBOARD_UIDS.performance, 'Mean response time per endpoint'), empty: true },
     ]);
     if (r.status !== 0) throw new Error(r.output);
     expect(r.output).toContain('SUCCESS');

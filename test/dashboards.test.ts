@@ -32,6 +32,12 @@ function allPanels(d: Json): Json[] {
   return out;
 }
 
+/** What is on screen at once: the top level (rows included), then each collapsed row's panels. */
+function layers(d: Json): Json[][] {
+  const top = (d.panels ?? []) as Json[];
+  return [top, ...top.filter((p) => p.type === 'row' && p.collapsed).map((r) => r.panels as Json[])];
+}
+
 /** Panel types current Grafana renders. graph, singlestat, table-old and the Angular plugins are gone. */
 const ALLOWED_TYPES = new Set(['row', 'timeseries', 'stat', 'gauge', 'bargauge', 'table', 'logs', 'state-timeline', 'piechart', 'text']);
 const REMOVED_TYPES = ['graph', 'singlestat', 'table-old', 'grafana-piechart-panel', 'grafana-worldmap-panel'];
@@ -61,12 +67,9 @@ describe('dashboards: identity', () => {
     expect(dashboards.map((d) => d.uid).sort()).toEqual(Object.values(DASHBOARD_UIDS).sort());
     const main = byUid(DASHBOARD_UIDS.main);
     expect(main.title).toBe('Immigration AI SaaS Monitoring');
-    expect(allPanels(main.model).map((p) => [p.title, p.type])).toEqual([
-      ['System Health Overview', 'stat'],
-      ['Active Users', 'stat'],
-      ['API Response Times', 'timeseries'],
-      ['Error Rates', 'timeseries'],
-    ]);
+    // The monitoring guide's four panels are all on the triage page.
+    const titles = allPanels(main.model).map((p) => [p.title, p.type]);
+    for (const guide of [['System Health Overview', 'stat'], ['Active Users', 'stat'], ['API Response Times', 'timeseries'], ['Error Rates', 'timeseries']]) expect(titles).toContainEqual(guide);
   });
 
   it('has tags (the common tag first), a description, a time range, and is read-only (provisioned)', () => {
@@ -95,37 +98,54 @@ describe('dashboards: layout', () => {
       expect(g.h).toBeGreaterThan(0);
       expect(g.x + g.w).toBeLessThanOrEqual(GRID_COLUMNS);
     }
-    for (let i = 0; i < panels.length; i++) {
-      for (let j = i + 1; j < panels.length; j++) {
-        const a = panels[i].gridPos;
-        const b = panels[j].gridPos;
-        const overlap = a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
-        if (overlap) throw new Error(`"${panels[i].title}" overlaps "${panels[j].title}"`);
+    // What is on screen at once: the top level (collapsed rows shut), and each collapsed row's panels as they open under it.
+    for (const layer of layers(d.model)) {
+      for (let i = 0; i < layer.length; i++) {
+        for (let j = i + 1; j < layer.length; j++) {
+          const a = layer[i].gridPos;
+          const b = layer[j].gridPos;
+          const overlap = a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
+          if (overlap) throw new Error(`"${layer[i].title}" overlaps "${layer[j].title}"`);
+        }
       }
     }
   });
 
   it('every line of panels fills the 24 columns (no ragged gaps)', () => {
     for (const { uid, model: json } of dashboards) {
-      const widthAtY = new Map<number, number>();
-      for (const p of allPanels(json)) widthAtY.set(p.gridPos.y, (widthAtY.get(p.gridPos.y) ?? 0) + p.gridPos.w);
-      for (const [y, w] of widthAtY) expect({ uid, y, w }).toEqual({ uid, y, w: GRID_COLUMNS });
-    }
-  });
-
-  it('rows are expanded with their panels after them (collapsed rows would hide them)', () => {
-    for (const { model: json } of dashboards) {
-      for (const r of (json.panels ?? []).filter((p: Json) => p.type === 'row') as Json[]) {
-        expect(r.collapsed).toBe(false);
-        expect(r.panels).toEqual([]);
-        expect(r.gridPos).toMatchObject({ x: 0, w: 24, h: 1 });
+      for (const layer of layers(json)) {
+        const widthAtY = new Map<number, number>();
+        for (const p of layer) widthAtY.set(p.gridPos.y, (widthAtY.get(p.gridPos.y) ?? 0) + p.gridPos.w);
+        for (const [y, w] of widthAtY) expect({ uid, y, w }).toEqual({ uid, y, w: GRID_COLUMNS });
       }
     }
   });
 
+  it('expanded rows have their panels after them; a collapsed row holds its panels right under it, and the next row follows it', () => {
+    for (const { model: json } of dashboards) {
+      const top = (json.panels ?? []) as Json[];
+      top.forEach((r, i) => {
+        if (r.type !== 'row') return;
+        expect(r.gridPos).toMatchObject({ x: 0, w: 24, h: 1 });
+        if (!r.collapsed) return expect(r.panels).toEqual([]);
+        expect(r.panels.length).toBeGreaterThan(0);
+        expect(Math.min(...(r.panels as Json[]).map((p) => p.gridPos.y))).toBe(r.gridPos.y + 1);
+        if (i + 1 < top.length) expect(top[i + 1].gridPos.y).toBe(r.gridPos.y + 1);
+      });
+    }
+  });
+
+  it('Performance opens on what alerts link to; database details, storage buckets and processes are collapsed rows', () => {
+    const perf = byUid(DASHBOARD_UIDS.performance).model;
+    const collapsed = ((perf.panels ?? []) as Json[]).filter((p) => p.type === 'row' && p.collapsed).map((r) => r.title);
+    expect(collapsed).toEqual(['Database details', 'Processes', 'Storage buckets']);
+    const hidden = ((perf.panels ?? []) as Json[]).filter((p) => p.type === 'row' && p.collapsed).flatMap((r) => r.panels as Json[]);
+    expect(hidden.length).toBeGreaterThanOrEqual(9);
+  });
+
   it('the packer wraps a panel that would overflow instead of pushing it past column 24', () => {
     const placed: Json[] = [];
-    const p = (): ReturnType<typeof statPanel> => statPanel({ title: 't', description: 'd', unit: 'short', queries: [] });
+    const p = (): ReturnType<typeof statPanel> => statPanel({ title: 't', description: 'd', unit: 'short', queries: [], noValue: 'n' });
     place([row('r'), cell(p(), 16, 4), cell(p(), 12, 6), cell(p(), 12, 3), row('s'), cell(p(), 24, 2)], {
       panel: (b) => placed.push(b.build()),
       row: (b) => placed.push(b.build()),
@@ -204,23 +224,142 @@ describe('dashboards: panels', () => {
   });
 });
 
+describe('dashboards: what on-call sees', () => {
+  /** Grafana's grid rows are 30 px: 24 rows and the header fill a 1080p screen. */
+  const FOLD_ROWS = 24;
+
+  it('the triage page answers "is it OK, and what is broken" above the 1080p fold: alerts, health, scrape status, availability, then Rate | Errors | Duration', () => {
+    const main = allPanels(byUid(DASHBOARD_UIDS.main).model);
+    const at = (title: string): Json => {
+      const p = main.find((x) => x.title === title);
+      if (!p) throw new Error(`no "${title}" on the main dashboard`);
+      return p;
+    };
+    const firstScreen = ['Firing alerts', 'Alerts firing now', 'System Health Overview', 'Scrape targets', 'Availability', 'Request rate', 'Error Rates', 'API Response Times'];
+    for (const title of firstScreen) expect({ title, bottom: at(title).gridPos.y + at(title).gridPos.h <= FOLD_ROWS }).toEqual({ title, bottom: true });
+    // Status before detail, and Rate | Errors | Duration side by side, in that order.
+    const red = ['Request rate', 'Error Rates', 'API Response Times'].map((t) => at(t).gridPos);
+    expect(new Set(red.map((g) => g.y)).size).toBe(1);
+    expect(red.map((g) => g.x)).toEqual([...red.map((g) => g.x)].sort((a, b) => a - b));
+    expect(at('Firing alerts').gridPos.y).toBeLessThan(red[0].y);
+    // The System Overview's current alerts are on its first screen too.
+    const system = allPanels(byUid(DASHBOARD_UIDS.system).model);
+    for (const title of ['Firing alerts', 'Alerts firing now']) {
+      const p = system.find((x) => x.title === title) as Json;
+      expect(p.gridPos.y + p.gridPos.h).toBeLessThanOrEqual(FOLD_ROWS);
+    }
+  });
+
+  it('firing alerts are coloured by severity: critical red, warning orange', () => {
+    const p = allPanels(byUid(DASHBOARD_UIDS.main).model).find((x) => x.title === 'Firing alerts') as Json;
+    const colorOf = (legend: string): string => {
+      const refId = (p.targets as Json[]).find((t) => t.legendFormat === legend)?.refId;
+      const override = (p.fieldConfig.overrides as Json[]).find((o) => new RegExp(o.matcher.options).test(legend));
+      const steps = (override?.properties.find((x: Json) => x.id === 'thresholds')?.value.steps ?? p.fieldConfig.defaults.thresholds.steps) as Json[];
+      expect(refId).toBeDefined();
+      return steps[steps.length - 1].color;
+    };
+    expect(colorOf('critical')).toBe('red');
+    expect(colorOf('warning')).toBe('orange');
+    const table = allPanels(byUid(DASHBOARD_UIDS.main).model).find((x) => x.title === 'Alerts firing now') as Json;
+    expect(table.fieldConfig.defaults.mappings[0].options).toMatchObject({ critical: { color: 'red' }, warning: { color: 'orange' } });
+  });
+
+  it('every stat and table says what empty means (noValue, and NaN mapped to the same words)', () => {
+    let checked = 0;
+    for (const config of configs) {
+      for (const { uid, model } of buildDashboards(config)) {
+        for (const p of panelsOf(model).filter((x) => x.type === 'stat' || x.type === 'table')) {
+          const d = (p.fieldConfig as Json).defaults;
+          const where = `${uid} "${p.title}"`;
+          expect({ where, noValue: typeof d.noValue === 'string' && d.noValue.length > 5 }).toEqual({ where, noValue: true });
+          const nan = (d.mappings as Json[] | undefined)?.find((m) => m.type === 'special' && m.options.match === 'null+nan');
+          expect({ where, nan: nan?.options.result.text }).toEqual({ where, nan: d.noValue });
+          expect(String(d.noValue)).not.toMatch(/^no data$/i);
+          checked++;
+        }
+      }
+    }
+    expect(checked).toBeGreaterThan(60);
+  });
+
+  it('4xx and 5xx are never stacked, and 5xx is red, 4xx orange', () => {
+    for (const { uid, model } of dashboards) {
+      for (const p of panelsOf(model)) {
+        const exprs = ((p.targets as Json[]) ?? []).map((t) => String(t.expr ?? ''));
+        if (!exprs.some((e) => /status_code=~"[^"]*4/.test(e))) continue;
+        const where = `${uid} "${p.title}"`;
+        expect({ where, stacking: (p.fieldConfig as Json).defaults.custom?.stacking?.mode ?? 'none' }).toEqual({ where, stacking: 'none' });
+        const colors = Object.fromEntries(((p.fieldConfig as Json).overrides as Json[]).map((o) => [o.matcher.options, o.properties[0].value.fixedColor]));
+        expect({ where, colors }).toEqual({ where, colors: { '^5..$': 'red', '^4..$': 'orange' } });
+      }
+    }
+  });
+
+  it('the error budget covers the 30 days the burn-rate alerts assume, whatever the dashboard\'s range', () => {
+    const p = allPanels(byUid(DASHBOARD_UIDS.system).model).find((x) => String(x.title).startsWith('Error budget remaining')) as Json;
+    expect(p.timeFrom).toBe('30d');
+    expect(p.targets[0].expr).toContain('[$__range]');
+  });
+
+  it('no panel titled "Latency" shows something else: the latency SLI says what it is', () => {
+    for (const { model } of dashboards) for (const p of panelsOf(model)) expect(p.title).not.toBe('Latency');
+  });
+
+  it('dashboards over days do not refresh every minute', () => {
+    for (const { model } of dashboards) {
+      if (!/^now-\d+d$/.test(String(model.time?.from))) continue;
+      expect({ uid: model.uid, refresh: model.refresh }).toEqual({ uid: model.uid, refresh: '15m' });
+    }
+  });
+
+  it('time series legends are tables with mean, max and last, worst first', () => {
+    for (const { model } of dashboards) {
+      for (const p of panelsOf(model).filter((x) => x.type === 'timeseries')) {
+        expect((p.options as Json).legend).toMatchObject({ displayMode: 'table', calcs: ['mean', 'max', 'lastNotNull'], sortBy: 'Max', sortDesc: true });
+      }
+    }
+  });
+});
+
 describe('dashboards: links', () => {
   const links = (config: MonitoringConfig): { uid: string; title: string; url: string }[] =>
     buildDashboards(config).flatMap((d) => panelsOf(d.model).flatMap((p) => ((p.links as Json[]) ?? []).map((l) => ({ uid: d.uid, title: p.title as string, url: l.url as string }))));
 
-  it('every panel link is a runbook of a contract alert or another dashboard, under the configured URLs', () => {
+  it('every panel link is a runbook of a contract alert (absolute) or another dashboard (relative, keeping time range and variables)', () => {
     const uids: string[] = Object.values(DASHBOARD_UIDS);
     const all = links(production);
     expect(all.length).toBeGreaterThan(30);
     for (const { uid, title, url } of all) {
       const runbook = url.startsWith(`${production.links.runbookBaseUrl}/`) ? /\/([A-Za-z]+)\.md$/.exec(url) : null;
-      const dash = url.startsWith(`${production.links.grafanaUrl}/d/`) ? /\/d\/([a-z0-9-]+)(\?|$)/.exec(url) : null;
+      const dash = /^\/d\/([a-z0-9-]+)\?(.*)$/.exec(url);
       if (runbook) expect(ALERT_NAMES).toContain(runbook[1]);
       else if (dash) {
         expect(uids).toContain(dash[1]);
         expect(dash[1]).not.toBe(uid);
-      } else throw new Error(`${uid} "${title}": link ${url} is neither a runbook nor a dashboard`);
+        expect(dash[2].split('&').sort()).toEqual(['${__all_variables}', '${__url_time_range}']);
+      } else throw new Error(`${uid} "${title}": link ${url} is neither a runbook nor a relative dashboard link`);
     }
+    expect(all.some((l) => l.url.includes(production.links.grafanaUrl))).toBe(false);
+  });
+
+  it('dashboard links open in the same tab, runbooks in a new one; the dashboards dropdown keeps time and variables', () => {
+    for (const { model } of dashboards) {
+      for (const p of panelsOf(model)) {
+        for (const l of (p.links as Json[]) ?? []) expect({ url: l.url, targetBlank: l.targetBlank }).toEqual({ url: l.url, targetBlank: !String(l.url).startsWith('/') });
+      }
+      const dropdown = (model.links ?? []).find((l) => l.type === 'dashboards');
+      expect(dropdown).toMatchObject({ keepTime: true, includeVars: true, targetBlank: false });
+    }
+  });
+
+  it('data links drill down: route -> Performance on that route, agency -> Agency Performance, alert name -> runbook', () => {
+    const dataLinks = dashboards.flatMap((d) => panelsOf(d.model).flatMap((p) => (((p.fieldConfig as Json)?.defaults?.links as Json[]) ?? []).map((l) => ({ uid: d.uid, title: p.title as string, url: l.url as string }))));
+    const of = (title: string, uid: string) => dataLinks.filter((l) => l.title === title && l.uid === uid).map((l) => l.url);
+    expect(of('Error Rates', DASHBOARD_UIDS.main)[0]).toMatch(/^\/d\/immigration-ai-performance\?var-route=\$\{__field\.labels\.route:percentencode\}/);
+    expect(of('Client satisfaction by agency (lowest 10)', DASHBOARD_UIDS.business)[0]).toMatch(/^\/d\/immigration-ai-agency-performance\?var-agency=\$\{__field\.labels\.agency_id:percentencode\}/);
+    expect(of('Alerts firing now', DASHBOARD_UIDS.main)).toEqual([`${production.links.runbookBaseUrl}/\${__data.fields.alertname}.md`]);
+    for (const l of dataLinks) expect(l.url.startsWith('/d/') || l.url.startsWith(`${production.links.runbookBaseUrl}/`)).toBe(true);
   });
 
   it('panels mirroring an alert link its runbook', () => {
@@ -235,13 +374,14 @@ describe('dashboards: links', () => {
     expect(runbooksOf('Unauthorized attempts by reason')).toContain('ImmigrationAiUnauthorizedAccessSpike.md');
   });
 
-  it('follows the configured base URLs', () => {
+  it('follows the configured runbook URL, and no Grafana address is written into a dashboard', () => {
     const custom = loadConfig('dev', {});
     custom.links = { runbookBaseUrl: 'https://runbooks.example.test/rb', grafanaUrl: 'https://g.example.test' };
     const urls = links(custom).map((l) => l.url);
     expect(urls).toContain('https://runbooks.example.test/rb/ImmigrationAiApiSlow.md');
-    expect(urls.some((u) => u.startsWith('https://g.example.test/d/immigration-ai-performance'))).toBe(true);
-    expect(urls.every((u) => u.startsWith('https://runbooks.example.test/rb/') || u.startsWith('https://g.example.test/d/'))).toBe(true);
+    expect(urls.some((u) => u.startsWith('/d/immigration-ai-performance?'))).toBe(true);
+    expect(urls.every((u) => u.startsWith('https://runbooks.example.test/rb/') || u.startsWith('/d/'))).toBe(true);
+    for (const d of buildDashboards(custom)) expect(JSON.stringify(d.model)).not.toContain('g.example.test');
   });
 });
 
@@ -258,7 +398,7 @@ describe('dashboards: thresholds follow the alerting config', () => {
     expect(steps(production, DASHBOARD_UIDS.main, 'API Response Times')).toEqual([null, warning.apiResponseSeconds]);
     expect(steps(production, DASHBOARD_UIDS.performance, 'CPU usage')).toEqual([null, warning.cpuUsageRatio, critical.cpuUsageRatio]);
     expect(steps(production, DASHBOARD_UIDS.performance, 'Memory')).toEqual([null, warning.memoryUsageRatio, critical.memoryUsageRatio]);
-    expect(steps(production, DASHBOARD_UIDS.performance, 'Disk usage per mountpoint')).toEqual([null, critical.diskUsageRatio]);
+    expect(steps(production, DASHBOARD_UIDS.performance, 'Disk usage per mountpoint')).toEqual([null, warning.diskUsageRatio, critical.diskUsageRatio]);
     expect(steps(production, DASHBOARD_UIDS.performance, 'Database response time')).toEqual([null, warning.databaseResponseSeconds]);
     expect(steps(production, DASHBOARD_UIDS.errors, 'Unauthorized attempts by reason')).toEqual([null, critical.unauthorizedAttemptsPerSecond]);
     expect(steps(production, DASHBOARD_UIDS.system, 'Last verified backup')).toEqual([null, production.alerting.backupMaxAgeHours * 3600]);

@@ -6,6 +6,7 @@
  */
 import { computeAlertsGroup, storageAlertsGroup } from '../alert-rules/resource-alerts.js';
 import { loadConfig } from '../contract/config/index.js';
+import { type PanelKey, panelUrl } from '../contract/dashboards.js';
 import { METRICS, RESOURCE_JOBS } from '../contract/metric-catalog.js';
 import { RECORDED } from '../contract/recording-rules.js';
 import { isAlertingRule } from '../contract/rules.js';
@@ -18,14 +19,17 @@ import { writeTempTree } from './helpers/rules-on-disk.js';
 
 const config = loadConfig('production', {});
 const RUNBOOKS = 'https://github.com/immigration-ai/immigration-ai-observability/blob/main/dist/runbooks';
-const GRAFANA = 'https://grafana.immigrationai.com/d';
+const GRAFANA = 'https://grafana.immigrationai.com';
+/** The dashboard_url Prometheus renders: the panel, the node's `instance` escaped by Go's `urlquery`. */
+const panel = (key: PanelKey, variables: Record<string, string> = {}): string => panelUrl(GRAFANA, key, variables);
+const onNode = (instance: string): Record<string, string> => ({ node: encodeURIComponent(instance) });
 const GiB = 2 ** 30;
 const EXPORTER = { job: 'immigration-ai-exporter', instance: '10.0.3.4:8080', namespace: 'immigration-ai-monitoring', pod: 'immigration-ai-exporter-5f6d7c8b9-q2w3e', service: 'immigration-ai-exporter' };
 
-function alert(name: string, labels: Record<string, string>, summary: string, description: string, dashboard: 'system-overview' | 'performance' = 'system-overview'): ExpectedAlert {
+function alert(name: string, labels: Record<string, string>, summary: string, description: string, dashboardUrl: string): ExpectedAlert {
   return {
     exp_labels: labels,
-    exp_annotations: { summary, description, runbook_url: `${RUNBOOKS}/${name}.md`, dashboard_url: `${GRAFANA}/immigration-ai-${dashboard}` },
+    exp_annotations: { summary, description, runbook_url: `${RUNBOOKS}/${name}.md`, dashboard_url: dashboardUrl },
   };
 }
 const CPU = 'ImmigrationAiHighCpuUsage';
@@ -34,7 +38,7 @@ const DISK = 'ImmigrationAiDiskAlmostFull';
 const above = (value: string, threshold: string, severity: string) => `${value}, above the ${threshold} ${severity} threshold.`;
 
 const nodeCpuAlert = (node: string, severity: string, value: string, threshold: string) =>
-  alert(CPU, { ...nodeTarget(node), scope: 'node', severity }, 'CPU usage is high.', `The CPUs of node ${node} are ${above(`${value} busy over the last 5m`, threshold, severity)}`);
+  alert(CPU, { ...nodeTarget(node), scope: 'node', severity }, 'CPU usage is high.', `The CPUs of node ${node} are ${above(`${value} busy over the last 5m`, threshold, severity)}`, panel('nodeCpu', onNode(node)));
 
 const API: Container = { node: 'node-a', namespace: 'immigration-ai', pod: 'immigration-ai-api-6b7c9d5f4-x2x7k', container: 'api', image: 'registry.example.com/immigration-ai/api:1.8.2' };
 const WORKER: Container = { node: 'node-a', namespace: 'immigration-ai', pod: 'immigration-ai-worker-7c8d9e6f5-k4m5n', container: 'worker', image: 'registry.example.com/immigration-ai/worker:1.8.2' };
@@ -45,14 +49,18 @@ const containerAlert = (name: string, c: Container, what: 'CPU' | 'memory', seve
   alert(
     name, { ...containerLabels(c), scope: 'container', severity }, `${what === 'CPU' ? 'CPU' : 'Memory'} usage is high.`,
     `The container ${c.container} of pod ${c.namespace}/${c.pod} on node ${c.node} uses ${above(`${value} of its ${what} limit${what === 'CPU' ? ' over the last 5m' : ' (working set)'}`, threshold, severity)}`,
+    panel(what === 'CPU' ? 'containerCpu' : 'containerMemory'),
   );
 
 const fsLabels = (node: string, device: string, fstype: string, mountpoint: string) => ({ ...nodeTarget(node), device, fstype, mountpoint });
 const fsAlert = (node: string, device: string, fstype: string, mountpoint: string, resource: string, severity: string, what: string) =>
-  alert(DISK, { ...fsLabels(node, device, fstype, mountpoint), scope: 'node', resource, severity }, 'A disk is almost full.', `The filesystem ${mountpoint} (${device}, ${fstype}) of node ${node} ${what}`);
+  alert(
+    DISK, { ...fsLabels(node, device, fstype, mountpoint), scope: 'node', resource, severity }, 'A disk is almost full.', `The filesystem ${mountpoint} (${device}, ${fstype}) of node ${node} ${what}`,
+    panel(resource === 'inodes' ? 'nodeFilesystemInodes' : 'nodeFilesystems', onNode(node)),
+  );
 const volumeLabels = (namespace: string, persistentvolumeclaim: string) => ({ job: RESOURCE_JOBS.kubelet, namespace, persistentvolumeclaim });
 const volumeAlert = (namespace: string, pvc: string, resource: string, severity: string, what: string) =>
-  alert(DISK, { ...volumeLabels(namespace, pvc), scope: 'volume', resource, severity }, 'A disk is almost full.', `The PersistentVolumeClaim ${namespace}/${pvc} ${what}`);
+  alert(DISK, { ...volumeLabels(namespace, pvc), scope: 'volume', resource, severity }, 'A disk is almost full.', `The PersistentVolumeClaim ${namespace}/${pvc} ${what}`, panel(resource === 'inodes' ? 'volumeInodes' : 'volumes'));
 
 const RESOURCE_CASES: Record<string, RuleUnitTest[]> = {
   [CPU]: [
@@ -115,7 +123,7 @@ const RESOURCE_CASES: Record<string, RuleUnitTest[]> = {
           eval_time: '3m',
           alertname: CPU,
           exp_alerts: [
-            alert(CPU, { ...EXPORTER, scope: 'host', severity: 'critical' }, 'CPU usage is high.', `CPU usage on ${EXPORTER.instance} is 95% (measured by the exporter: no node-exporter is scraped), above the 90% critical threshold.`, 'performance'),
+            alert(CPU, { ...EXPORTER, scope: 'host', severity: 'critical' }, 'CPU usage is high.', `CPU usage on ${EXPORTER.instance} is 95% (measured by the exporter: no node-exporter is scraped), above the 90% critical threshold.`, panel('hostCpu')),
           ],
         },
       ],
@@ -145,8 +153,8 @@ const RESOURCE_CASES: Record<string, RuleUnitTest[]> = {
           eval_time: '3m',
           alertname: MEMORY,
           exp_alerts: [
-            alert(MEMORY, { ...nodeTarget('node-a'), scope: 'node', severity: 'critical' }, 'Memory usage is high.', `Memory in use on node node-a is ${above('92% (MemAvailable against MemTotal)', '90%', 'critical')}`),
-            alert(MEMORY, { job: 'node-exporter', instance: '10.0.1.12:9100', scope: 'node', severity: 'critical' }, 'Memory usage is high.', `Memory in use on node 10.0.1.12:9100 is ${above('92% (MemAvailable against MemTotal)', '90%', 'critical')}`),
+            alert(MEMORY, { ...nodeTarget('node-a'), scope: 'node', severity: 'critical' }, 'Memory usage is high.', `Memory in use on node node-a is ${above('92% (MemAvailable against MemTotal)', '90%', 'critical')}`, panel('nodeMemory', { node: 'node-a' })),
+            alert(MEMORY, { job: 'node-exporter', instance: '10.0.1.12:9100', scope: 'node', severity: 'critical' }, 'Memory usage is high.', `Memory in use on node 10.0.1.12:9100 is ${above('92% (MemAvailable against MemTotal)', '90%', 'critical')}`, panel('nodeMemory', { node: '10.0.1.12%3A9100' })),
           ],
         },
       ],
@@ -275,7 +283,7 @@ const RESOURCE_CASES: Record<string, RuleUnitTest[]> = {
           exp_alerts: [
             alert(
               DISK, { ...EXPORTER, mountpoint: '/var/lib/postgresql', scope: 'host', resource: 'space', severity: 'critical' }, 'A disk is almost full.',
-              `Disk /var/lib/postgresql on ${EXPORTER.instance} is 97% full (measured by the exporter: no node-exporter is scraped), above the 95% critical threshold.`, 'performance',
+              `Disk /var/lib/postgresql on ${EXPORTER.instance} is 97% full (measured by the exporter: no node-exporter is scraped), above the 95% critical threshold.`, panel('hostDisk'),
             ),
           ],
         },
@@ -298,7 +306,7 @@ const RESOURCE_CASES: Record<string, RuleUnitTest[]> = {
           exp_alerts: [
             alert(
               'ImmigrationAiResourceMetricsDown', { ...kubeletTarget('node-a', 'cadvisor'), severity: 'warning' }, 'Node or container metrics cannot be scraped.',
-              'Prometheus cannot scrape kubelet /metrics/cadvisor on node-a: the CPU, memory and disk alerts of that node, its containers and its volumes cannot fire.',
+              'Prometheus cannot scrape kubelet /metrics/cadvisor on node-a: the CPU, memory and disk alerts of that node, its containers and its volumes cannot fire.', panel('scrapeTargets'),
             ),
           ],
         },

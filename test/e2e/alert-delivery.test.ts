@@ -8,6 +8,10 @@
  */
 import { join } from 'node:path';
 import { checkDashboardsLive, checkSharedStateOnce } from '../local-stack/dashboards-live.js';
+import { renderPreviews } from '../preview/render.js';
+import { queryValue } from '../local-stack/servers.js';
+import { waitFor } from '../local-stack/wait.js';
+import { RECORDED } from '../../contract/recording-rules.js';
 import { CHANNELS } from '../local-stack/deliveries.js';
 import { e2eResults, writeE2eResults } from '../local-stack/results.js';
 import {
@@ -130,15 +134,37 @@ describe('alert delivery end to end', () => {
 });
 
 describe('dashboards against live data', () => {
-  it('every PromQL target of every generated dashboard returns series from the busy local stack (instant and range)', async () => {
-    // After the scenarios: the stack is healthy again, with minutes of traffic, errors and latency
-    // behind it. A healthy stack fires no alert but the Watchdog, which the alert panels leave out,
-    // so "Alerts firing now" would rightly be empty: the check runs with maintenance mode on, an
-    // alert that notifies nobody and shows there (and gives the maintenance annotation an event).
-    const rangeSeconds = Math.min(600, Math.floor((Date.now() - startedAt) / 1000));
+  /**
+   * After the scenarios the stack is healthy again, with minutes of traffic and latency behind it.
+   * Two things a healthy system rightly lacks would leave panels empty: a firing alert (the alert
+   * panels leave out the Watchdog) and enough recent 5xx on an endpoint to pass the error-rate
+   * alert's low-traffic guard (the panels that mirror that alert draw only such endpoints). So the
+   * checks run with maintenance mode on (an alert that notifies nobody) and the fault route failing
+   * 4% of its requests: under the 5% warning threshold, over the guard's failure count within
+   * seconds at 5 requests per second.
+   */
+  async function withAlertAndErrors(fn: () => Promise<void>): Promise<void> {
     stack.setMaintenance(true);
+    await stack.app.setFault({ ...stack.app.faultRoute, errorRatio: 0.04 });
     try {
       await waitFiringInPrometheus(stack, MAINTENANCE_ALERT, undefined, MINUTE);
+      const minFailed = stack.config.alerting.lowTraffic.minFailedRequests;
+      await waitFor(async () => (await queryValue(stack.prometheusUrls[0], `max(${RECORDED.httpErrorsIncrease1h}) >= ${minFailed}`)) !== undefined, {
+        timeoutMs: MINUTE,
+        what: `an endpoint with ${minFailed} failed requests in the low-traffic window`,
+      });
+      // One more rate window, so the 5-minute (here 20 s) ratio of the guarded endpoint is recorded too.
+      await new Promise((r) => setTimeout(r, stack.config.alerting.rateWindowSeconds * 1000));
+      await fn();
+    } finally {
+      await stack.app.clearFaults();
+      stack.setMaintenance(false);
+    }
+  }
+
+  it('every PromQL target of every generated dashboard returns series from the busy local stack (instant and range)', async () => {
+    const rangeSeconds = Math.min(600, Math.floor((Date.now() - startedAt) / 1000));
+    await withAlertAndErrors(async () => {
       for (const base of stack.prometheusUrls) {
         const r = await checkDashboardsLive(stack.config, base, rangeSeconds);
         process.stdout.write(`dashboards on ${base}: ${r.checked} PromQL targets checked, ${r.skipped.length} skipped (LogQL: no Loki; container and volume series: no kubelet)\n`);
@@ -147,10 +173,20 @@ describe('dashboards against live data', () => {
         expect(r.failures).toEqual([]);
         expect(r.checked).toBeGreaterThan(0);
       }
-    } finally {
-      stack.setMaintenance(false);
-    }
-  }, 2 * MINUTE);
+    });
+  }, 4 * MINUTE);
+
+  it('every dashboard renders to a preview picture in which every panel shows something (npm run preview)', async () => {
+    const rangeSeconds = Math.min(3600, Math.floor((Date.now() - startedAt) / 1000));
+    await withAlertAndErrors(async () => {
+      const outDir = join(repoRoot(), '.local-stack', 'e2e-preview');
+      const r = await renderPreviews({ config: stack.config, prometheusUrl: stack.prometheusUrls[0], outDir, rangeSeconds });
+      process.stdout.write(`dashboard previews: ${Object.values(r.files).map((f) => f.png).join(' ')}\n`);
+      if (r.empty.length > 0) process.stdout.write(`panels that show nothing:\n${r.empty.join('\n')}\n`);
+      expect(Object.keys(r.files)).toHaveLength(7);
+      expect(r.empty).toEqual([]);
+    });
+  }, 4 * MINUTE);
 
   it('shared-state panels show each value once, not once per exporter replica (two replicas publish it)', async () => {
     const instances = [...stack.exporterTargets];

@@ -19,6 +19,7 @@ import { parser as logqlParser } from '@grafana/lezer-logql';
 import { parser as promqlParser } from '@prometheus-io/lezer-promql';
 import { ALL_EXTERNAL, scrapeLabels } from '../../contract/external-metrics.js';
 import { RECORDED, RECORDED_NAMES, recordedSeries } from '../../contract/recording-rules.js';
+import { SLO_RECORDED_NAMES } from '../../contract/slo.js';
 import { ALL_METRICS, SHARED_STATE_METRICS, seriesNames } from '../../contract/metric-catalog.js';
 import { type DashboardQuery, DEFAULT_MACROS, defaultVariableValues, listQueries, type MacroValues, substitute, type Substituted } from './dashboard-queries.js';
 
@@ -39,6 +40,8 @@ function knownSeries(): Map<string, Set<string> | undefined> {
     }
   }
   for (const name of RECORDED_NAMES) known.set(name, new Set(recordedSeries(name)?.labels));
+  // The SLO error ratios, aggregated by job.
+  for (const name of SLO_RECORDED_NAMES) known.set(name, new Set(['job']));
   // Not ours: their own labels plus what the scrape adds (job, instance, node, metrics_path).
   for (const def of ALL_EXTERNAL) known.set(def.name, new Set([...def.labels, ...scrapeLabels(def.source)]));
   for (const name of STANDARD_SERIES) known.set(name, undefined);

@@ -28,7 +28,7 @@ type Json = Record<string, unknown>;
  * publishes, directly or through a recording rule; undefined when it reads none. Nothing here runs
  * a kubelet: such queries must parse and run, but cannot return data.
  */
-function kubeletOnly(expr: string): string[] | undefined {
+export function kubeletOnly(expr: string): string[] | undefined {
   const jobs = new Set<string>([RESOURCE_JOBS.kubelet, RESOURCE_JOBS.kubeStateMetrics]);
   const names = lintPromQL(expr).metrics.filter((m) => {
     const ext = ALL_EXTERNAL.find((d) => d.name === m);
@@ -38,7 +38,7 @@ function kubeletOnly(expr: string): string[] | undefined {
 }
 
 /** `label_values(<selector>, <label>)` variables take the first value Prometheus has for the label. */
-async function liveVariableValues(base: string, dashboard: Json): Promise<Record<string, string>> {
+export async function liveVariableValues(base: string, dashboard: Json): Promise<Record<string, string>> {
   const values = defaultVariableValues(dashboard);
   const list = ((dashboard.templating as Json | undefined)?.list ?? []) as Json[];
   for (const v of list) {
