@@ -172,7 +172,8 @@ describe('security', () => {
   it('LDAP sign-in widens Grafana\'s egress and reads a new Secret', async () => {
     const r = await review(head({ security: { ldap: { enabled: true } } }));
     expect(r.risks).toEqual([
-      `\`grafana\` may now reach a pod in another namespace, any pod in namespace ${config.kubernetes.appNamespace} and outside the cluster on TCP 389, TCP 636.`,
+      // Both profiles have NetworkPolicies, so the finding names the one it is about.
+      `\`grafana\` may now reach a pod in another namespace, any pod in namespace ${config.kubernetes.appNamespace}, any pod in namespace ${config.kubernetes.ingressControllerNamespace} and outside the cluster on TCP 389, TCP 636 (standalone profile).`,
     ]);
     expect(r.findings.find((f) => f.topic === 'Secrets')).toMatchObject({
       level: 'notice',
