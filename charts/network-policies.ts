@@ -40,6 +40,8 @@ export interface NetworkProps {
   grafanaReplicas: number;
   smsBridge: boolean;
   ldap: boolean;
+  /** Grafana signs users in through an identity provider (its token and user-info endpoints). */
+  oauth?: boolean;
   /** The S3 endpoint's port when it is not 443 (exporter.storage.kind `s3`). */
   exporterStoragePort?: number;
 }
@@ -95,6 +97,7 @@ export function flows(ctx: ChartContext, props: NetworkProps): Flow[] {
     out.push({ from: pod(SMS_BRIDGE.name), to: alloy, ports: tcp(ALLOY.pushPort), why: 'the SMS bridge pushes its logs to the collector' });
   }
   if (props.ldap) out.push({ from: grafana, to: anywhere, ports: tcp(389, 636), why: 'LDAP sign-in' });
+  if (props.oauth) out.push({ from: grafana, to: anywhere, ports: tcp(443), why: 'OAuth sign-in: the identity provider\'s token and user-info endpoints' });
   if (props.grafanaReplicas > 1) out.push({ from: grafana, to: anywhere, ports: tcp(5432), why: 'shared Grafana database' });
   return out;
 }

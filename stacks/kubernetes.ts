@@ -111,6 +111,10 @@ export function composeCharts(config: MonitoringConfig, artifacts: Artifacts): C
       url: config.links.grafanaUrl,
       tls: config.security.tls,
       ldapSecret: config.security.ldap.enabled ? config.security.ldap.secretName : undefined,
+      oauth: config.security.oauth.enabled ? {
+        settings: config.security.oauth,
+        lists: { adminUsers: config.security.adminUsers, readOnlyUsers: config.security.readOnlyUsers, others: config.security.oauth.others },
+      } : undefined,
       ingressClassName: k8s.ingressClassName,
       scrapeIntervalSeconds: config.scrapeIntervalSeconds,
       dashboards: artifacts.dashboards,
@@ -135,6 +139,7 @@ export function composeCharts(config: MonitoringConfig, artifacts: Artifacts): C
       grafanaReplicas: replicas.grafana,
       smsBridge: channels.sms.enabled,
       ldap: config.security.ldap.enabled,
+      oauth: config.security.oauth.enabled,
       exporterStoragePort: storagePort(config),
     }),
   );

@@ -16,6 +16,13 @@ const secretKeyRef: JSONSchemaType<SecretKeyRef> = {
 };
 
 const emailList = { type: 'array', items: { type: 'string', format: 'email' } } as const;
+/**
+ * Sign-in identities: lower-case addresses of plain characters, unique. They are written into
+ * Grafana's role expression (a JMESPath string literal in grafana.ini), where a quote, a `#` or a
+ * `;` would change its meaning.
+ */
+const loginList = { type: 'array', uniqueItems: true, items: { type: 'string', format: 'email', pattern: '^[a-z0-9._%+-]+@[a-z0-9.-]+$' } } as const;
+const httpsUrl = { type: 'string', format: 'uri', pattern: '^https://' } as const;
 
 export const CONFIG_SCHEMA: JSONSchemaType<MonitoringConfig> = {
   type: 'object',
@@ -218,7 +225,7 @@ export const CONFIG_SCHEMA: JSONSchemaType<MonitoringConfig> = {
     security: {
       type: 'object',
       additionalProperties: false,
-      required: ['tls', 'adminUsers', 'readOnlyUsers', 'ldap'],
+      required: ['tls', 'adminUsers', 'readOnlyUsers', 'ldap', 'oauth'],
       properties: {
         tls: {
           type: 'object',
@@ -226,13 +233,29 @@ export const CONFIG_SCHEMA: JSONSchemaType<MonitoringConfig> = {
           required: ['enabled', 'host', 'secretName'],
           properties: { enabled: { type: 'boolean' }, host: { type: 'string', format: 'hostname' }, secretName: k8sName },
         },
-        adminUsers: emailList,
-        readOnlyUsers: emailList,
+        adminUsers: loginList,
+        readOnlyUsers: loginList,
         ldap: {
           type: 'object',
           additionalProperties: false,
           required: ['enabled', 'secretName'],
           properties: { enabled: { type: 'boolean' }, secretName: k8sName },
+        },
+        oauth: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['enabled', 'name', 'authUrl', 'tokenUrl', 'apiUrl', 'clientId', 'clientSecret', 'scopes', 'others'],
+          properties: {
+            enabled: { type: 'boolean' },
+            name: { type: 'string', pattern: '^[A-Za-z0-9 ._-]+$' },
+            authUrl: httpsUrl,
+            tokenUrl: httpsUrl,
+            apiUrl: httpsUrl,
+            clientId: { type: 'string', pattern: '^[A-Za-z0-9._:@/-]+$' },
+            clientSecret: secretKeyRef,
+            scopes: { type: 'array', minItems: 1, items: { type: 'string', pattern: '^[A-Za-z0-9._:/-]+$' } },
+            others: { type: 'string', enum: ['deny', 'viewer'] },
+          },
         },
       },
     },

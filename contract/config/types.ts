@@ -215,11 +215,39 @@ export interface ExporterSettingsConfig {
   maintenanceMode: boolean;
 }
 
+/**
+ * Sign-in to Grafana through the organisation's identity provider (Grafana's generic OAuth / OpenID
+ * Connect, part of Grafana OSS). The role of each signed-in user comes from `security.adminUsers`
+ * and `security.readOnlyUsers`, matched against the `email` claim of the ID token or user info.
+ */
+export interface OAuthSignInConfig {
+  enabled: boolean;
+  /** The label of the sign-in button ("Sign in with <name>"). */
+  name: string;
+  /** The provider's authorization, token and user-info endpoints (https URLs). */
+  authUrl: string;
+  tokenUrl: string;
+  apiUrl: string;
+  clientId: string;
+  /** The client secret, read by Grafana from this Secret (never part of the generated output). */
+  clientSecret: SecretKeyRef;
+  /** Scopes requested; they must make the provider send the `email` claim. */
+  scopes: string[];
+  /**
+   * What a user the provider lets in but who is on neither list gets: `deny` refuses the sign-in
+   * (Grafana's `role_attribute_strict`), `viewer` makes them a read-only Viewer.
+   */
+  others: 'deny' | 'viewer';
+}
+
 export interface SecurityConfig {
   tls: { enabled: boolean; host: string; secretName: string };
+  /** Email addresses (lower case) that get Grafana's Admin role when they sign in through `oauth`. */
   adminUsers: string[];
+  /** Email addresses (lower case) that get the read-only Viewer role when they sign in through `oauth`. */
   readOnlyUsers: string[];
   ldap: { enabled: boolean; secretName: string };
+  oauth: OAuthSignInConfig;
 }
 
 export interface ComponentSizing {
