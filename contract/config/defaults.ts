@@ -144,5 +144,7 @@ export const DEFAULT_CONFIG: Omit<MonitoringConfig, 'environment'> = {
       bearerTokenSecret: { name: 'prometheus-remote-write', key: 'token' },
     },
     operatorProfile: { stackNamespace: 'monitoring', stackDefaultRules: true, logPushUrl: '' },
+    // The instrumentation library's conventions (docs/app-developers.md): /healthz and /metrics.
+    deploymentVerification: { appService: 'immigration-ai', port: 3000, healthPath: '/healthz', metricsPath: '/metrics', timeoutSeconds: 300 },
   },
 };

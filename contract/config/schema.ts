@@ -307,7 +307,7 @@ export const CONFIG_SCHEMA: JSONSchemaType<MonitoringConfig> = {
       additionalProperties: false,
       required: [
         'appNamespace', 'logCollectorNamespace', 'logFilesGroup', 'nodeExporterNamespace', 'extraWatchedNamespaces', 'kubelet', 'ingressControllerNamespace',
-        'ingressClassName', 'operatorReleaseLabel', 'remoteWrite', 'operatorProfile',
+        'ingressClassName', 'operatorReleaseLabel', 'remoteWrite', 'operatorProfile', 'deploymentVerification',
       ],
       properties: {
         appNamespace: k8sName,
@@ -343,6 +343,18 @@ export const CONFIG_SCHEMA: JSONSchemaType<MonitoringConfig> = {
             stackDefaultRules: { type: 'boolean' },
             // Empty, or an http(s) base URL without path (pino-loki appends /loki/api/v1/push).
             logPushUrl: { type: 'string', pattern: '^(https?://[^/?#\\s]+)?$' },
+          },
+        },
+        deploymentVerification: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['appService', 'port', 'healthPath', 'metricsPath', 'timeoutSeconds'],
+          properties: {
+            appService: k8sName,
+            port: { type: 'integer', minimum: 1, maximum: 65535 },
+            healthPath: { type: 'string', pattern: '^/[-A-Za-z0-9._~/]*$' },
+            metricsPath: { type: 'string', pattern: '^/[-A-Za-z0-9._~/]*$' },
+            timeoutSeconds: { type: 'integer', minimum: 10, maximum: 3600 },
           },
         },
       },

@@ -341,6 +341,24 @@ export interface KubernetesConfig {
   /** Optional remote_write to a long-term store (Mimir, Thanos receive) for when one Prometheus is not enough. */
   remoteWrite: { enabled: boolean; url: string; bearerTokenSecret: SecretKeyRef };
   operatorProfile: OperatorProfileConfig;
+  deploymentVerification: DeploymentVerificationConfig;
+}
+
+/**
+ * The deployment verification Job (after each release of the app): it reaches the app through its
+ * Service in `appNamespace`, as Prometheus does, never through the Ingress.
+ */
+export interface DeploymentVerificationConfig {
+  /** The app's Service name in `appNamespace`. */
+  appService: string;
+  /** The Service port that serves the health endpoint and the metrics. */
+  port: number;
+  /** The app's health endpoint: healthy is HTTP 2xx (and `overall_status: healthy` when it answers that JSON). */
+  healthPath: string;
+  /** The app's metrics: it must serve at least one immigration_ai_ sample. */
+  metricsPath: string;
+  /** How long the Job waits for the app to be healthy (the monitoring guide: 300 s). */
+  timeoutSeconds: number;
 }
 
 export interface MonitoringConfig {

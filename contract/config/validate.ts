@@ -20,6 +20,7 @@ const PATTERN_HINTS: [RegExp, string][] = [
   [/^exporter\.storage\.s3\.region$/, 'must be a region name such as eu-west-1'],
   [/^exporter\.storage\.directory\.mountPath$/, 'must be an absolute path without a trailing slash, e.g. /data/storage'],
   [/^security\.(adminUsers|readOnlyUsers)\.\d+$/, 'must be a lower-case email address of letters, digits and . _ % + - (it is compared with the lower-cased email claim of the sign-in)'],
+  [/^kubernetes\.deploymentVerification\.(healthPath|metricsPath)$/, 'must be a path starting with / (letters, digits and - . _ ~ /), e.g. /healthz'],
   [/^security\.oauth\.(authUrl|tokenUrl|apiUrl)$/, 'must be the identity provider\'s https:// endpoint URL'],
 ];
 
