@@ -46,9 +46,13 @@ export interface GrafanaProps {
 export function grafanaIni(props: Pick<GrafanaProps, 'tls' | 'url' | 'ldapSecret' | 'oauth'>): string {
   const tls = props.tls;
   const sections: Record<string, Record<string, string | number | boolean>> = {
-    server: { http_port: GRAFANA.port, domain: tls.host, root_url: props.url },
+    // router_logging: one line per request (login name, method, path, status), the audit trail the
+    // log collector ships to Loki (it drops the client address and referer on the way).
+    server: { http_port: GRAFANA.port, domain: tls.host, root_url: props.url, router_logging: true },
     paths: { data: '/var/lib/grafana', plugins: '/var/lib/grafana/plugins', provisioning: '/etc/grafana/provisioning' },
     log: { mode: 'console', level: 'info' },
+    // logfmt, which the audit queries parse (`| logfmt`).
+    'log.console': { format: 'text' },
     analytics: { reporting_enabled: false, check_for_updates: false, check_for_plugin_updates: false },
     security: {
       cookie_secure: tls.enabled,

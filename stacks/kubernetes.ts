@@ -18,7 +18,7 @@ import { PrometheusChart } from '../charts/prometheus.js';
 import { ReportsChart } from '../charts/reports.js';
 import { SmsBridgeChart } from '../charts/sms-bridge.js';
 import { VerifyDeploymentChart, VerifyDeploymentHookChart, type VerifyDeploymentProps } from '../charts/verify-deployment.js';
-import { logPushUrl, lokiUrl, prometheusUrl, svcHost } from '../contract/components.js';
+import { EXPORTER, logPushUrl, lokiUrl, prometheusUrl, SMS_BRIDGE, svcHost } from '../contract/components.js';
 import type { MonitoringConfig } from '../contract/config/index.js';
 import { watchedNamespaces } from '../contract/resources.js';
 import { toYaml, toYamlStream } from '../contract/serialize.js';
@@ -141,6 +141,7 @@ export function composeCharts(config: MonitoringConfig, artifacts: Artifacts): C
     new LokiChart(app, 'loki', ctx, { image: images.loki, replicas: replicas.loki, logRetentionDays: config.logRetentionDays, storageGi: storage.lokiGi }),
     new AlloyChart(app, 'alloy', ctx, {
       image: images.alloy, namespace: k8s.logCollectorNamespace, appNamespace: k8s.appNamespace, cluster: config.cluster,
+      monitoringNamespace: config.namespace, pushingComponents: [EXPORTER.name, SMS_BRIDGE.name],
       lokiUrl: lokiUrl(config.namespace), logFilesGroup: k8s.logFilesGroup,
     }),
     new ExporterChart(app, 'exporter', ctx, exporterProps(config, exporterConfig)),
