@@ -88,20 +88,22 @@ describe('the verification Job, run as written against the demo app', () => {
   let slack: Server;
   const slackPosts: string[] = [];
   let cluster: ManifestCluster;
-  // The demo app's own port, and the Service port the Job's URL names (a forwarder joins them).
-  let appPort = 0;
+  // The demo app listens on the Service port the Job's URL names, on every address: pods reach
+  // this host at cluster.hostAddress, a bridge that exists only once a pod runs.
   let servicePort = 0;
 
   const startApp = async (): Promise<void> => {
     appServer = createServer(demo.app);
-    await new Promise<void>((r) => appServer!.listen(appPort, '127.0.0.1', () => r()));
+    await new Promise<void>((resolve, reject) => {
+      appServer!.once('error', reject);
+      appServer!.listen(servicePort, '0.0.0.0', () => resolve());
+    });
   };
 
   beforeAll(async () => {
     demo = createDemoApp(createLogger({ component: 'demo-app', destination: new LineCollector() }));
     // Some traffic, so the app's immigration_ai_ counters have samples.
     demo.recorders.userRegistered();
-    appPort = await freePort();
     servicePort = await freePort();
     await startApp();
     // A short deadline keeps the failing cases short; the Job's interval follows it (1 s here).
@@ -122,11 +124,15 @@ describe('the verification Job, run as written against the demo app', () => {
         res.end('ok');
       });
     });
-    await new Promise<void>((r) => slack.listen(0, cluster.hostAddress, () => r()));
+    await new Promise<void>((resolve, reject) => {
+      slack.once('error', reject);
+      slack.listen(0, '0.0.0.0', () => resolve());
+    });
     const secret = config.channels.slack.webhookUrlSecret;
     cluster.setSecret(secret.name, { [secret.key]: `http://${cluster.hostAddress}:${(slack.address() as { port: number }).port}/services/T0/B0/verify` });
-    // The app's Service, as the Job's --url names it, leads to the demo app.
-    await cluster.exposeService(config.kubernetes.deploymentVerification.appService, config.kubernetes.appNamespace, servicePort, { host: '127.0.0.1', port: appPort });
+    // The app's Service, as the Job's --url names it, leads to the demo app on this host.
+    const svc = `${config.kubernetes.deploymentVerification.appService}.${config.kubernetes.appNamespace}`;
+    for (const name of [`${svc}.svc`, `${svc}.svc.cluster.local`]) cluster.addHost(name, cluster.hostAddress);
   }, 20 * MINUTE);
 
   afterAll(async () => {
