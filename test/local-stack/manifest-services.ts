@@ -20,7 +20,7 @@
  * so replica i > 0 listens on the manifest's port + i (its probes still name the manifest's port).
  */
 import { join } from 'node:path';
-import { EXPORTER, PROMETHEUS, SMS_BRIDGE } from '../../contract/components.js';
+import { EXPORTER, PROMETHEUS, SMS_BRIDGE, VERIFY_DEPLOYMENT } from '../../contract/components.js';
 import type { MonitoringConfig } from '../../contract/config/index.js';
 import { EXPORTER_SECRET } from '../../contract/secrets.js';
 import { synthesizeEnvironment } from '../../stacks/synth.js';
@@ -106,4 +106,16 @@ export async function startManifestServices(cluster: ManifestCluster, t: Topolog
 export async function runReport(cluster: ManifestCluster, config: MonitoringConfig, period: 'daily' | 'weekly', prometheus: { host: string; port: number }): Promise<JobResult> {
   await cluster.exposeService(PROMETHEUS.name, config.namespace, PROMETHEUS.port, prometheus);
   return cluster.runJob('CronJob', `immigration-ai-${period}-report`, { timeoutMs: 120_000 });
+}
+
+/**
+ * The deployment verification Job, created from its suspended CronJob as a pipeline's
+ * `kubectl create job --from` does, against the stack's demo app: the app's Service name resolves
+ * to this host, where the demo app listens on the Service's port.
+ */
+export async function runVerification(cluster: ManifestCluster, config: MonitoringConfig): Promise<JobResult> {
+  const v = config.kubernetes.deploymentVerification;
+  const svc = `${v.appService}.${config.kubernetes.appNamespace}`;
+  for (const name of [`${svc}.svc`, `${svc}.svc.cluster.local`]) cluster.addHost(name, cluster.hostAddress);
+  return cluster.runJob('CronJob', VERIFY_DEPLOYMENT.name, { timeoutMs: 2 * 60_000 });
 }
