@@ -67,12 +67,15 @@ describe('flows compared on edited policies', () => {
       const read = (t: typeof base) => readEnvironment('production', subtree(readTree(t.dir), 'production'));
       const findings = compareNetwork(read(base), read(head)).map((f) => [f.level, f.text]);
       const ports = removedPorts.sort((a, b) => a - b).map((p) => `TCP ${p}`).join(', ');
-      expect(findings).toContainEqual(['notice', `\`immigration-ai-exporter\` can no longer reach a pod in another namespace, any pod in namespace ${config.kubernetes.appNamespace} and outside the cluster on ${ports}.`]);
+      const k8s = config.kubernetes;
+      // Both profiles have NetworkPolicies, so each finding names the one it is about.
+      expect(findings).toContainEqual(['notice', `\`immigration-ai-exporter\` can no longer reach a pod in another namespace, any pod in namespace ${k8s.appNamespace}, any pod in namespace ${k8s.ingressControllerNamespace} and outside the cluster on ${ports} (standalone profile).`]);
       const opened = findings.filter(([level]) => level === 'risk').map(([, text]) => text);
       // Every pod of every namespace may now reach Prometheus: ours (which their own egress policies still stop) are not listed.
       expect(opened).toEqual([
-        'a pod in another namespace may now reach `prometheus` on TCP 9090.',
-        `any pod in namespace ${config.kubernetes.appNamespace} may now reach \`prometheus\` on TCP 9090.`,
+        'a pod in another namespace may now reach `prometheus` on TCP 9090 (standalone profile).',
+        `any pod in namespace ${k8s.appNamespace} may now reach \`prometheus\` on TCP 9090 (standalone profile).`,
+        `any pod in namespace ${k8s.ingressControllerNamespace} may now reach \`prometheus\` on TCP 9090 (standalone profile).`,
       ]);
     } finally {
       base.cleanup();
