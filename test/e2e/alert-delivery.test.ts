@@ -190,5 +190,5 @@ describe('deployment verification, as a pipeline runs it', () => {
     const slack = readFileSync(t.paths.receivers.slack, 'utf8').split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as { t: number; body: unknown })
       .filter((l) => l.t >= since && JSON.stringify(l.body).includes('Deployment completed and monitoring verified'));
     expect(slack).toHaveLength(1);
-  }, 3 * MINUTE);
+  }, 6 * MINUTE);
 });
