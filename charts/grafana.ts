@@ -4,6 +4,8 @@ import { alertmanagerUrl, GRAFANA, lokiUrl, prometheusUrl } from '../contract/co
 import { type DashboardArtifact, dashboardText, DATASOURCE_UIDS } from '../contract/dashboards.js';
 import { GRAFANA_ADMIN_SECRET, GRAFANA_DATABASE_SECRET, GRAFANA_LDAP_KEY } from '../contract/secrets.js';
 import { toYaml } from '../contract/serialize.js';
+import type { OAuthSignInConfig } from '../contract/config/index.js';
+import { type AccessLists, genericOAuthSection, OAUTH_SECRET_DIR } from './grafana-access.js';
 import type { ChartContext } from './lib/labels.js';
 import {
   COMPONENT_BUDGET, configChecksums, configMap, container, deployment, emit, httpProbe, meta, namedPort, podDisruptionBudget, podTemplate, service, serviceAccount,
@@ -33,18 +35,24 @@ export interface GrafanaProps {
   tls: { enabled: boolean; host: string; secretName: string };
   /** The Secret holding ldap.toml, when users sign in with LDAP. */
   ldapSecret?: string;
+  /** Sign-in through the identity provider, with the role mapping built from the access lists. */
+  oauth?: { settings: OAuthSignInConfig; lists: AccessLists };
   /** Empty uses the cluster's default ingress class. */
   ingressClassName: string;
   scrapeIntervalSeconds: number;
   dashboards: readonly DashboardArtifact[];
 }
 
-export function grafanaIni(props: Pick<GrafanaProps, 'tls' | 'url' | 'ldapSecret'>): string {
+export function grafanaIni(props: Pick<GrafanaProps, 'tls' | 'url' | 'ldapSecret' | 'oauth'>): string {
   const tls = props.tls;
   const sections: Record<string, Record<string, string | number | boolean>> = {
-    server: { http_port: GRAFANA.port, domain: tls.host, root_url: props.url },
+    // router_logging: one line per request (login name, method, path, status), the audit trail the
+    // log collector ships to Loki (it drops the client address and referer on the way).
+    server: { http_port: GRAFANA.port, domain: tls.host, root_url: props.url, router_logging: true },
     paths: { data: '/var/lib/grafana', plugins: '/var/lib/grafana/plugins', provisioning: '/etc/grafana/provisioning' },
     log: { mode: 'console', level: 'info' },
+    // logfmt, which the audit queries parse (`| logfmt`).
+    'log.console': { format: 'text' },
     analytics: { reporting_enabled: false, check_for_updates: false, check_for_plugin_updates: false },
     security: {
       cookie_secure: tls.enabled,
@@ -53,7 +61,8 @@ export function grafanaIni(props: Pick<GrafanaProps, 'tls' | 'url' | 'ldapSecret
       allow_embedding: false,
       content_security_policy: true,
     },
-    // Everyone who signs in (LDAP) is a read-only Viewer unless promoted; nobody signs up.
+    // Nobody signs up with a password; LDAP users are Viewers unless promoted (OAuth users get
+    // the role of the access lists, see grafana-access.ts).
     users: { allow_sign_up: false, allow_org_create: false, auto_assign_org: true, auto_assign_org_role: 'Viewer' },
     'auth.anonymous': { enabled: false },
     // Alerting is Prometheus and Alertmanager's job; Grafana only shows it.
@@ -62,6 +71,7 @@ export function grafanaIni(props: Pick<GrafanaProps, 'tls' | 'url' | 'ldapSecret
   if (props.ldapSecret !== undefined) {
     sections['auth.ldap'] = { enabled: true, allow_sign_up: true, config_file: `/etc/grafana/ldap/${GRAFANA_LDAP_KEY}` };
   }
+  if (props.oauth !== undefined) sections['auth.generic_oauth'] = genericOAuthSection(props.oauth.settings, props.oauth.lists);
   return toIni(sections);
 }
 
@@ -118,6 +128,7 @@ export class GrafanaChart extends Chart {
     const folders = dashboardFolders(props.dashboards);
     const tls = props.tls;
     const ldap = props.ldapSecret;
+    const oauthSecret = props.oauth?.settings.clientSecret;
 
     serviceAccount(this, ctx, c, c);
     // Read at start: their checksums roll Grafana. The dashboards are not among them: the
@@ -148,6 +159,7 @@ export class GrafanaChart extends Chart {
       { name: 'GF_SECURITY_ADMIN_USER__FILE', value: `${secretDir}/admin/${GRAFANA_ADMIN_SECRET.userKey}` },
       { name: 'GF_SECURITY_ADMIN_PASSWORD__FILE', value: `${secretDir}/admin/${GRAFANA_ADMIN_SECRET.passwordKey}` },
       ...(shared ? [{ name: 'GF_DATABASE_URL__FILE', value: `${secretDir}/database/${GRAFANA_DATABASE_SECRET.key}` }] : []),
+      ...(oauthSecret !== undefined ? [{ name: 'GF_AUTH_GENERIC_OAUTH_CLIENT_SECRET__FILE', value: `${OAUTH_SECRET_DIR}/${oauthSecret.key}` }] : []),
     ];
     const mounts = [
       { name: 'config', mountPath: '/etc/grafana/config', readOnly: true },
@@ -158,6 +170,7 @@ export class GrafanaChart extends Chart {
       { name: 'admin', mountPath: `${secretDir}/admin`, readOnly: true },
       ...(shared ? [{ name: 'database', mountPath: `${secretDir}/database`, readOnly: true }] : []),
       ...(ldap !== undefined ? [{ name: 'ldap', mountPath: '/etc/grafana/ldap', readOnly: true }] : []),
+      ...(oauthSecret !== undefined ? [{ name: 'oauth', mountPath: OAUTH_SECRET_DIR, readOnly: true }] : []),
       ...[...folders.keys()].map((f) => ({ name: `dashboards-${slug(f)}`, mountPath: `${DASHBOARDS_DIR}/${slug(f)}`, readOnly: true })),
     ];
     const volumes = [
@@ -170,6 +183,7 @@ export class GrafanaChart extends Chart {
       { name: 'admin', secret: { secretName: GRAFANA_ADMIN_SECRET.name } },
       ...(shared ? [{ name: 'database', secret: { secretName: GRAFANA_DATABASE_SECRET.name } }] : []),
       ...(ldap !== undefined ? [{ name: 'ldap', secret: { secretName: ldap } }] : []),
+      ...(oauthSecret !== undefined ? [{ name: 'oauth', secret: { secretName: oauthSecret.name } }] : []),
       // A projected volume per folder gathers that folder's dashboard ConfigMaps in one directory.
       ...[...folders.entries()].map(([f, ds]) => ({
         name: `dashboards-${slug(f)}`,

@@ -3,7 +3,7 @@ import type { Construct } from 'constructs';
 import type { INetworkPolicyPeer } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicyPeer';
 import type { INetworkPolicyIngressRule } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicyIngressRule';
 import type { INetworkPolicyEgressRule } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicyEgressRule';
-import { ALERTMANAGER, ALLOY, DNS_PORT, EXPORTER, GRAFANA, KUBELET, LOKI, NODE_EXPORTER, PROMETHEUS, REPORTS, SMS_BRIDGE } from '../contract/components.js';
+import { ALERTMANAGER, ALLOY, DNS_PORT, EXPORTER, GRAFANA, KUBELET, LOKI, NODE_EXPORTER, PROMETHEUS, REPORTS, SMS_BRIDGE, VERIFY_DEPLOYMENT } from '../contract/components.js';
 import { type ChartContext, selectorLabels } from './lib/labels.js';
 import { emit, meta } from './lib/workload.js';
 
@@ -40,6 +40,10 @@ export interface NetworkProps {
   grafanaReplicas: number;
   smsBridge: boolean;
   ldap: boolean;
+  /** Grafana signs users in through an identity provider (its token and user-info endpoints). */
+  oauth?: boolean;
+  /** The deployment verification pod: the app's Service port it checks, and whether it posts to Slack. */
+  verifyDeployment?: { appPort: number; slack: boolean };
   /** The S3 endpoint's port when it is not 443 (exporter.storage.kind `s3`). */
   exporterStoragePort?: number;
 }
@@ -95,6 +99,12 @@ export function flows(ctx: ChartContext, props: NetworkProps): Flow[] {
     out.push({ from: pod(SMS_BRIDGE.name), to: alloy, ports: tcp(ALLOY.pushPort), why: 'the SMS bridge pushes its logs to the collector' });
   }
   if (props.ldap) out.push({ from: grafana, to: anywhere, ports: tcp(389, 636), why: 'LDAP sign-in' });
+  if (props.oauth) out.push({ from: grafana, to: anywhere, ports: tcp(443), why: 'OAuth sign-in: the identity provider\'s token and user-info endpoints' });
+  if (props.verifyDeployment) {
+    const verify = pod(VERIFY_DEPLOYMENT.name);
+    out.push({ from: verify, to: app, ports: tcp(props.verifyDeployment.appPort), why: 'verify a release: the app\'s health endpoint and metrics' });
+    if (props.verifyDeployment.slack) out.push({ from: verify, to: anywhere, ports: tcp(443), why: 'post the verification result to Slack' });
+  }
   if (props.grafanaReplicas > 1) out.push({ from: grafana, to: anywhere, ports: tcp(5432), why: 'shared Grafana database' });
   return out;
 }

@@ -22,6 +22,8 @@ export const SMS_BRIDGE = { name: 'immigration-ai-sms-bridge', port: 9095, portN
 export const NODE_EXPORTER = { name: 'node-exporter', port: 9100, portName: 'http-metrics' } as const;
 /** The kubelet's authenticated HTTPS port on every node (its /metrics and /metrics/cadvisor). */
 export const KUBELET = { port: 10250 } as const;
+/** The deployment verification Job (an Argo CD PostSync hook, or created from its suspended CronJob by a pipeline). */
+export const VERIFY_DEPLOYMENT = { name: 'immigration-ai-verify-deployment' } as const;
 /** The scheduled daily and weekly reports (CronJobs). */
 export const REPORTS = { name: 'immigration-ai-reports' } as const;
 /** Config reloader sidecars listen here (metrics, health). */

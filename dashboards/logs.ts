@@ -1,6 +1,7 @@
 /** Logs (the monitoring guide's "Log Analysis Queries"): Loki panels for the application's log stream. */
 import type * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import type { MonitoringConfig } from '../contract/config/index.js';
+import { auditRow } from './audit.js';
 import { cell, composeDashboard, row } from './compose.js';
 import { ALERTS } from '../contract/alerts.js';
 import { runbook, toDashboard } from './links.js';
@@ -14,7 +15,7 @@ export function logsDashboard(config: MonitoringConfig): dashboard.Dashboard {
   return composeDashboard(config, {
     key: 'logs',
     title: 'Immigration AI / Logs',
-    description: 'The application logs through the standard LogQL analysis queries: errors, database errors, authentication failures, slow queries, high memory.',
+    description: 'The application logs through the standard LogQL analysis queries: errors, database errors, authentication failures, slow queries, high memory; and the audit trail of the monitoring system (sign-ins, changes, silences).',
     tags: ['logs', 'operations'],
     datasources: { loki: true },
     time: { from: 'now-1h', to: 'now' },
@@ -88,6 +89,7 @@ export function logsDashboard(config: MonitoringConfig): dashboard.Dashboard {
         12,
         10,
       ),
+      ...auditRow(config),
     ],
   });
 }

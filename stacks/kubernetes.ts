@@ -17,7 +17,8 @@ import { OperatorAlertmanagerChart, OperatorDashboardsChart, OperatorPrometheusC
 import { PrometheusChart } from '../charts/prometheus.js';
 import { ReportsChart } from '../charts/reports.js';
 import { SmsBridgeChart } from '../charts/sms-bridge.js';
-import { logPushUrl, lokiUrl, prometheusUrl } from '../contract/components.js';
+import { VerifyDeploymentChart, VerifyDeploymentHookChart, type VerifyDeploymentProps } from '../charts/verify-deployment.js';
+import { EXPORTER, logPushUrl, lokiUrl, prometheusUrl, SMS_BRIDGE, svcHost } from '../contract/components.js';
 import type { MonitoringConfig } from '../contract/config/index.js';
 import { watchedNamespaces } from '../contract/resources.js';
 import { toYaml, toYamlStream } from '../contract/serialize.js';
@@ -60,6 +61,24 @@ function storagePort(config: MonitoringConfig): number | undefined {
   const u = new URL(storage.s3.endpoint);
   const port = u.port === '' ? (u.protocol === 'https:' ? 443 : 80) : Number(u.port);
   return port === 443 ? undefined : port;
+}
+
+/** The deployment verification pod's settings: the app's Service as Prometheus reaches it. */
+const verifyProps = (config: MonitoringConfig): VerifyDeploymentProps => {
+  const v = config.kubernetes.deploymentVerification;
+  return {
+    image: config.images.exporter,
+    appUrl: `http://${svcHost(config.kubernetes.appNamespace, v.appService)}:${v.port}`,
+    healthPath: v.healthPath,
+    metricsPath: v.metricsPath,
+    timeoutSeconds: v.timeoutSeconds,
+    slack: config.channels.slack,
+  };
+};
+
+/** The deployment verification Job, for `verify-deployment/` (applied with the app, not with the stack). */
+export function composeVerifyHook(config: MonitoringConfig): Chart[] {
+  return [new VerifyDeploymentHookChart(new App(), 'verify-deployment', contextOf(config), verifyProps(config))];
 }
 
 /** Profile `standalone`: the whole stack. Each chart becomes one file under k8s/. */
@@ -112,6 +131,10 @@ export function composeCharts(config: MonitoringConfig, artifacts: Artifacts): C
       url: config.links.grafanaUrl,
       tls: config.security.tls,
       ldapSecret: config.security.ldap.enabled ? config.security.ldap.secretName : undefined,
+      oauth: config.security.oauth.enabled ? {
+        settings: config.security.oauth,
+        lists: { adminUsers: config.security.adminUsers, readOnlyUsers: config.security.readOnlyUsers, others: config.security.oauth.others },
+      } : undefined,
       ingressClassName: k8s.ingressClassName,
       scrapeIntervalSeconds: config.scrapeIntervalSeconds,
       dashboards: artifacts.dashboards,
@@ -119,6 +142,7 @@ export function composeCharts(config: MonitoringConfig, artifacts: Artifacts): C
     new LokiChart(app, 'loki', ctx, { image: images.loki, replicas: replicas.loki, logRetentionDays: config.logRetentionDays, storageGi: storage.lokiGi }),
     new AlloyChart(app, 'alloy', ctx, {
       image: images.alloy, namespace: k8s.logCollectorNamespace, appNamespace: k8s.appNamespace, cluster: config.cluster,
+      monitoringNamespace: config.namespace, pushingComponents: [EXPORTER.name, SMS_BRIDGE.name],
       lokiUrl: lokiUrl(config.namespace), logFilesGroup: k8s.logFilesGroup,
     }),
     new ExporterChart(app, 'exporter', ctx, exporterProps(config, exporterConfig)),
@@ -126,6 +150,7 @@ export function composeCharts(config: MonitoringConfig, artifacts: Artifacts): C
       image: images.exporter, prometheusUrl: prometheusUrl(config.namespace), email: channels.email, slack: channels.slack, exporterConfig,
     }),
     new NodeExporterChart(app, 'node-exporter', ctx, { image: images.nodeExporter, namespace: k8s.nodeExporterNamespace }),
+    new VerifyDeploymentChart(app, 'verify-deployment', ctx, verifyProps(config)),
     new NetworkPoliciesChart(app, 'network-policies', ctx, {
       appNamespace: k8s.appNamespace,
       logCollectorNamespace: k8s.logCollectorNamespace,
@@ -136,6 +161,8 @@ export function composeCharts(config: MonitoringConfig, artifacts: Artifacts): C
       grafanaReplicas: replicas.grafana,
       smsBridge: channels.sms.enabled,
       ldap: config.security.ldap.enabled,
+      oauth: config.security.oauth.enabled,
+      verifyDeployment: { appPort: k8s.deploymentVerification.port, slack: channels.slack.enabled },
       exporterStoragePort: storagePort(config),
     }),
   );

@@ -11,7 +11,7 @@ import { dashboardText } from '../contract/dashboards.js';
 import { ruleFiles } from '../contract/rules.js';
 import { toYaml } from '../contract/serialize.js';
 import { generateArtifacts } from './artifacts.js';
-import { composeCharts, composeOperatorCharts, prometheusGlobals, renderKubernetes } from './kubernetes.js';
+import { composeCharts, composeOperatorCharts, composeVerifyHook, prometheusGlobals, renderKubernetes } from './kubernetes.js';
 import { FileTree } from './output/file-tree.js';
 
 /** Everything generated for one environment, as files relative to dist/<env>/. */
@@ -21,6 +21,8 @@ export function synthesizeEnvironment(config: MonitoringConfig): FileTree {
   tree.mount('', renderKubernetes(composeCharts(config, artifacts)));
   if (!config.monitoringEnabled) return tree;
   tree.mount('', renderKubernetes(composeOperatorCharts(config, artifacts), 'operator'));
+  // Its own folder: applied with each release of the app (Argo CD hook, Flux), never with the stack.
+  tree.mount('', renderKubernetes(composeVerifyHook(config), 'verify-deployment'));
   // Plain files for VM users (and reviewers): the same rules, routing and dashboards.
   const remoteWrite = config.kubernetes.remoteWrite;
   tree.add('prometheus/prometheus.yml', toYaml(buildPlainPrometheusConfig(prometheusGlobals(config), remoteWrite.enabled ? remoteWrite.url : undefined)));

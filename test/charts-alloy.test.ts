@@ -4,7 +4,7 @@
  * and the labels the product spec's LogQL queries select on are set.
  */
 import { alloyConfig } from '../charts/alloy.js';
-import { ALLOY, lokiUrl } from '../contract/components.js';
+import { ALLOY, EXPORTER, GRAFANA, lokiUrl, SMS_BRIDGE } from '../contract/components.js';
 import { loadConfig } from '../contract/config/index.js';
 
 const KNOWN_COMPONENTS = ['discovery.kubernetes', 'discovery.relabel', 'local.file_match', 'loki.source.file', 'loki.source.api', 'loki.process', 'loki.write'];
@@ -16,7 +16,9 @@ function components(text: string): string[] {
 
 describe('Alloy pipeline', () => {
   const config = loadConfig('production', {});
-  const text = alloyConfig({ appNamespace: config.kubernetes.appNamespace, cluster: config.cluster, lokiUrl: lokiUrl(config.namespace) });
+  const text = alloyConfig({
+    appNamespace: config.kubernetes.appNamespace, monitoringNamespace: config.namespace, pushingComponents: [EXPORTER.name, SMS_BRIDGE.name], cluster: config.cluster, lokiUrl: lokiUrl(config.namespace),
+  });
   const code = text.replace(/"(?:[^"\\]|\\.)*"/g, '""').replace(/\/\/.*$/gm, '');
 
   it('balances braces, brackets and quotes', () => {
@@ -45,7 +47,28 @@ describe('Alloy pipeline', () => {
     expect(text).toContain('replacement  = "immigration-ai"');
     expect(text).toContain('"job" = "immigration-ai"');
     expect(text).toContain(`url = "http://loki.${config.namespace}.svc:3100/loki/api/v1/push"`);
-    expect(text).toContain(`names = ["${config.kubernetes.appNamespace}"]`);
+    expect(text).toContain(`names = ["${config.kubernetes.appNamespace}", "${config.namespace}"]`);
+  });
+
+  it('collects the monitoring namespace with job=<component>, except the programs that push their own logs', () => {
+    const rules = [...text.matchAll(/ {2}rule \{\n([\s\S]*?)\n {2}\}/g)].map((m) => m[1]);
+    const field = (r: string, name: string): string | undefined => new RegExp(`${name} += (.*)`).exec(r)?.[1];
+    const byComponent = rules.find((r) => field(r, 'regex') === `"${config.namespace};(.+)"`);
+    expect(byComponent && { target: field(byComponent, 'target_label'), replacement: field(byComponent, 'replacement') }).toEqual({ target: '"job"', replacement: '"$1"' });
+    // The generic job rule comes first, so the component's rule overrides it for our namespace only.
+    expect(rules.findIndex((r) => field(r, 'replacement') === '"immigration-ai"')).toBeLessThan(rules.indexOf(byComponent!));
+    const drop = rules.find((r) => field(r, 'action') === '"drop"');
+    expect(field(drop!, 'regex')).toBe(`"${config.namespace};(${EXPORTER.name}|${SMS_BRIDGE.name})"`);
+  });
+
+  it('strips the client address, referer and numeric id from Grafana\'s request lines and keeps the login name, method, path and status', () => {
+    const block = /stage\.match \{[\s\S]*?\n {2}\}/.exec(text)?.[0] ?? '';
+    expect(JSON.parse(/selector = (".*")/.exec(block)![1])).toBe(`{job="${GRAFANA.name}"}`);
+    // The Alloy string literal decodes as JSON does; RE2 and JavaScript read this expression alike.
+    const expression = new RegExp(JSON.parse(/expression = (".*")/.exec(block)![1]) as string, 'g');
+    const line = 'logger=context userId=7 orgId=1 uname=lead.admin@example.com t=2026-11-30T01:00:00Z level=info msg="Request Completed" method=POST path=/api/alertmanager/alertmanager/api/v2/silences status=200 remote_addr=203.0.113.9 time_ms=12 duration=12.3ms size=40 referer="https://grafana.example.com/alerting/silences?orgId=1&x=a b" handler=/api/alertmanager/:DatasourceUID/*';
+    expect(line.replace(expression, '')).toBe('logger=context orgId=1 uname=lead.admin@example.com t=2026-11-30T01:00:00Z level=info msg="Request Completed" method=POST path=/api/alertmanager/alertmanager/api/v2/silences status=200 time_ms=12 duration=12.3ms size=40 handler=/api/alertmanager/:DatasourceUID/*');
+    expect('msg="Request Completed" method=GET path=/login status=302 remote_addr=[2001:db8::1]:443 referer='.replace(expression, '')).toBe('msg="Request Completed" method=GET path=/login status=302');
   });
 
   it('receives Loki\'s push API on its push port and forwards it to Loki with the pushed timestamps', () => {

@@ -123,6 +123,41 @@ describe.each(ENVIRONMENT_NAMES)('NetworkPolicies (%s)', (env) => {
     for (const [why, from, to, port] of mustNot) expect({ why, allowed: allowed(policies, from, to, port) }).toEqual({ why, allowed: false });
     void REPORTS;
   });
+
+  it('lets only Grafana (its Alertmanager datasource, behind Grafana\'s sign-in and roles) and Prometheus reach Alertmanager\'s API, and only Alertmanager its cluster port', () => {
+    // Alertmanager has no authentication of its own: the NetworkPolicy is its only gate.
+    const everyone: Endpoint[] = [
+      ...workloads(objects).map((w) => ({ name: w.metadata.name, namespace: w.metadata.namespace ?? ns, labels: podLabelsOf(w) })),
+      world, appPod, ingressController,
+      { name: 'another pod of the monitoring namespace', namespace: ns, labels: { app: 'debug' } },
+    ];
+    const reaching = (port: number, proto?: string): string[] => everyone.filter((from) => allowed(policies, from, alertmanager, port, proto)).map((e) => e.name).sort();
+    expect(reaching(ALERTMANAGER.port)).toEqual([GRAFANA.name, PROMETHEUS.name].sort());
+    const peers = config.replicas.alertmanager > 1 ? [ALERTMANAGER.name] : [];
+    expect(reaching(ALERTMANAGER.clusterPort)).toEqual(peers);
+    expect(reaching(ALERTMANAGER.clusterPort, 'UDP')).toEqual(peers);
+    // No way in from outside the cluster: no Ingress to it, no Service that opens a node port.
+    const ingressBackends = objects.filter((o) => o.kind === 'Ingress').flatMap((o) => JSON.stringify(o.spec).match(/"name":"[^"]+"/g) ?? []);
+    expect(ingressBackends.filter((b) => b.includes(ALERTMANAGER.name))).toEqual([]);
+    for (const svc of objects.filter((o) => o.kind === 'Service' && o.metadata.name.startsWith(ALERTMANAGER.name))) {
+      expect({ svc: svc.metadata.name, type: (svc.spec as { type?: string }).type ?? 'ClusterIP' }).toEqual({ svc: svc.metadata.name, type: 'ClusterIP' });
+    }
+  });
+});
+
+describe('NetworkPolicies with OAuth sign-in', () => {
+  it('let Grafana reach the identity provider over HTTPS, and nothing else new', () => {
+    const extra = { security: { adminUsers: ['lead.admin@example.com'], oauth: { enabled: true } } };
+    const on = objectsIn(synthesizeEnvironment(loadConfig('production', {}, extra)), '', 'k8s');
+    const off = objectsIn(synthesizeEnvironment(loadConfig('production', {})), '', 'k8s');
+    const labels = podLabelsOf(workloads(on).find((o) => o.metadata.name === GRAFANA.name)!);
+    const grafana: Endpoint = { name: GRAFANA.name, namespace: loadConfig('production', {}).namespace, labels };
+    const world: Endpoint = { name: 'outside the cluster', external: true };
+    const policiesOf = (objs: typeof on) => objs.filter((o) => o.kind === 'NetworkPolicy');
+    expect(allowed(policiesOf(on), grafana, world, 443)).toBe(true);
+    expect(allowed(policiesOf(off), grafana, world, 443)).toBe(false);
+    expect(allowed(policiesOf(on), grafana, world, 80)).toBe(false);
+  });
 });
 
 describe.each(ENVIRONMENT_NAMES)('NetworkPolicies, operator profile (%s)', (env) => {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { SMTPServer } from 'smtp-server';
 import { main as reportMain, type Report } from '../exporters/cli/report.js';
-import { countProductSamples } from '../exporters/cli/verify.js';
+import { countProductSamples, healthOf } from '../exporters/cli/verify.js';
 import { createDemoApp } from './demo-app/app.js';
 import { runTraffic } from './demo-app/traffic.js';
 import { createLogger } from '../exporters/logging/logger.js';
@@ -59,16 +59,18 @@ describe('verify', () => {
       { logger: createLogger({ component: 'exporter', destination: new LineCollector() }), background: false },
     );
     const url = `http://127.0.0.1:${exporter.port}`;
+    // The exporter's own health and metrics paths (the app's defaults are /healthz and /metrics).
+    const paths = ['--health-path', '/api/health', '--metrics-path', '/api/metrics'];
     try {
       await db.stop();
       // Database down past the deadline: exit 1, failure posted.
-      const failed = await run(VERIFY, ['--url', url, '--timeout', '1', '--interval', '0.3', '--slack'], { SLACK_WEBHOOK_URL: `${slack.url}/hook` });
+      const failed = await run(VERIFY, ['--url', url, ...paths, '--timeout', '1', '--interval', '0.3', '--slack'], { SLACK_WEBHOOK_URL: `${slack.url}/hook` });
       expect(failed.code).toBe(1);
       expect(failed.stderr).toMatch(/not healthy within 1s \(last: HTTP 503, overall_status unhealthy\)/);
       expect(JSON.parse(slack.requests[0].body).text).toMatch(/^:x: Deployment verification failed/);
 
       // Database comes back while verify waits: exit 0.
-      const pending = run(VERIFY, ['--url', url, '--timeout', '30', '--interval', '0.3', '--slack'], { SLACK_WEBHOOK_URL: `${slack.url}/hook` });
+      const pending = run(VERIFY, ['--url', url, ...paths, '--timeout', '30', '--interval', '0.3', '--slack'], { SLACK_WEBHOOK_URL: `${slack.url}/hook` });
       await new Promise((r) => setTimeout(r, 800));
       await db.start();
       const ok = await pending;
@@ -79,11 +81,12 @@ describe('verify', () => {
 
       expect((await run(VERIFY, [], {})).code).toBe(64);
       expect((await run(VERIFY, ['--url', url, '--timeout', '0'], {})).stderr).toMatch(/--timeout must be a positive number/);
+      expect((await run(VERIFY, ['--url', url, '--health-path', 'healthz'], {})).stderr).toMatch(/--health-path must be a path starting with \//);
       // A server without immigration_ai_ metrics (here: the health endpoint of a plain server) fails with 2.
       const plain = createServer((req, res) => (req.url === '/api/health' ? res.end('{"overall_status":"healthy"}') : res.end('up 1\n')));
       const p = await listen(plain);
       try {
-        expect((await run(VERIFY, ['--url', p.url, '--timeout', '5'], {})).code).toBe(2);
+        expect((await run(VERIFY, ['--url', p.url, ...paths, '--timeout', '5'], {})).code).toBe(2);
       } finally {
         await close(plain);
       }
@@ -91,6 +94,14 @@ describe('verify', () => {
       await exporter.stop();
       await close(slack.server);
     }
+  });
+
+  it('reads health as 2xx, and overall_status healthy when the JSON body has one', () => {
+    expect(healthOf(200, 'ok\n').healthy).toBe(true);
+    expect(healthOf(200, '{"overall_status":"healthy"}').healthy).toBe(true);
+    expect(healthOf(200, '{"overall_status":"degraded"}')).toEqual({ healthy: false, detail: 'HTTP 200, overall_status degraded' });
+    expect(healthOf(503, 'ok')).toEqual({ healthy: false, detail: 'HTTP 503' });
+    expect(healthOf(200, 'null').healthy).toBe(true);
   });
 
   it('counts product samples only', () => {

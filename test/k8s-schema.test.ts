@@ -4,7 +4,7 @@ import { validateManifest } from './helpers/k8s-schema.js';
 
 describe('generated Kubernetes objects validate against the Kubernetes schemas', () => {
   const tree = synthesize();
-  const manifests = tree.paths().filter((p) => /\/(k8s|operator)\/.*\.yaml$/.test(p) && !p.endsWith('/kustomization.yaml'));
+  const manifests = tree.paths().filter((p) => /\/(k8s|operator|verify-deployment)\/.*\.yaml$/.test(p) && !p.endsWith('/kustomization.yaml'));
 
   it('finds manifests to check', () => {
     expect(manifests.length).toBeGreaterThanOrEqual(6);

@@ -19,6 +19,7 @@ import type { IDeploymentStrategy } from 'kubernetes-models/apps/v1/DeploymentSt
 import type { IStatefulSet } from 'kubernetes-models/apps/v1/StatefulSet';
 import type { IStatefulSetUpdateStrategy } from 'kubernetes-models/apps/v1/StatefulSetUpdateStrategy';
 import type { ICronJob } from 'kubernetes-models/batch/v1/CronJob';
+import type { IJob } from 'kubernetes-models/batch/v1/Job';
 import type { IIngress } from 'kubernetes-models/networking.k8s.io/v1/Ingress';
 import type { INetworkPolicy } from 'kubernetes-models/networking.k8s.io/v1/NetworkPolicy';
 import type { IPodDisruptionBudget } from 'kubernetes-models/policy/v1/PodDisruptionBudget';
@@ -47,7 +48,7 @@ import { type ChartContext, componentLabels, selectorLabels } from './labels.js'
 /** Every kind of object the charts emit. */
 export type KubeObject =
   | IConfigMap | ISecret | INamespace | IServiceAccount | IService | IPersistentVolumeClaim
-  | IDeployment | IStatefulSet | IDaemonSet | ICronJob | IPodDisruptionBudget
+  | IDeployment | IStatefulSet | IDaemonSet | ICronJob | IJob | IPodDisruptionBudget
   | IRole | IRoleBinding | IClusterRole | IClusterRoleBinding | INetworkPolicy | IIngress
   | IPrometheusRule | IServiceMonitor | IAlertmanagerConfig;
 

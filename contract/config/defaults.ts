@@ -96,9 +96,21 @@ export const DEFAULT_CONFIG: Omit<MonitoringConfig, 'environment'> = {
   },
   security: {
     tls: { enabled: true, host: 'grafana.immigrationai.com', secretName: 'grafana-tls' },
-    adminUsers: ['admin@immigrationai.com'],
-    readOnlyUsers: ['ops@immigrationai.com'],
+    // Filled per installation; they take effect through `oauth` (see docs/operators.md, Access control).
+    adminUsers: [],
+    readOnlyUsers: [],
     ldap: { enabled: false, secretName: 'grafana-ldap' },
+    oauth: {
+      enabled: false,
+      name: 'Single sign-on',
+      authUrl: 'https://sso.example.com/oauth2/authorize',
+      tokenUrl: 'https://sso.example.com/oauth2/token',
+      apiUrl: 'https://sso.example.com/oauth2/userinfo',
+      clientId: 'immigration-ai-grafana',
+      clientSecret: { name: 'grafana-oauth', key: 'client-secret' },
+      scopes: ['openid', 'email', 'profile'],
+      others: 'deny',
+    },
   },
   replicas: { prometheus: 1, alertmanager: 1, grafana: 1, loki: 1, exporter: 1 },
   storage: { prometheusGi: 20, alertmanagerGi: 1, lokiGi: 20, grafanaGi: 1 },
@@ -132,5 +144,7 @@ export const DEFAULT_CONFIG: Omit<MonitoringConfig, 'environment'> = {
       bearerTokenSecret: { name: 'prometheus-remote-write', key: 'token' },
     },
     operatorProfile: { stackNamespace: 'monitoring', stackDefaultRules: true, logPushUrl: '' },
+    // The instrumentation library's conventions (docs/app-developers.md): /healthz and /metrics.
+    deploymentVerification: { appService: 'immigration-ai', port: 3000, healthPath: '/healthz', metricsPath: '/metrics', timeoutSeconds: 300 },
   },
 };

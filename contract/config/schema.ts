@@ -16,6 +16,13 @@ const secretKeyRef: JSONSchemaType<SecretKeyRef> = {
 };
 
 const emailList = { type: 'array', items: { type: 'string', format: 'email' } } as const;
+/**
+ * Sign-in identities: lower-case addresses of plain characters, unique. They are written into
+ * Grafana's role expression (a JMESPath string literal in grafana.ini), where a quote, a `#` or a
+ * `;` would change its meaning.
+ */
+const loginList = { type: 'array', uniqueItems: true, items: { type: 'string', format: 'email', pattern: '^[a-z0-9._%+-]+@[a-z0-9.-]+$' } } as const;
+const httpsUrl = { type: 'string', format: 'uri', pattern: '^https://' } as const;
 
 export const CONFIG_SCHEMA: JSONSchemaType<MonitoringConfig> = {
   type: 'object',
@@ -219,7 +226,7 @@ export const CONFIG_SCHEMA: JSONSchemaType<MonitoringConfig> = {
     security: {
       type: 'object',
       additionalProperties: false,
-      required: ['tls', 'adminUsers', 'readOnlyUsers', 'ldap'],
+      required: ['tls', 'adminUsers', 'readOnlyUsers', 'ldap', 'oauth'],
       properties: {
         tls: {
           type: 'object',
@@ -227,13 +234,29 @@ export const CONFIG_SCHEMA: JSONSchemaType<MonitoringConfig> = {
           required: ['enabled', 'host', 'secretName'],
           properties: { enabled: { type: 'boolean' }, host: { type: 'string', format: 'hostname' }, secretName: k8sName },
         },
-        adminUsers: emailList,
-        readOnlyUsers: emailList,
+        adminUsers: loginList,
+        readOnlyUsers: loginList,
         ldap: {
           type: 'object',
           additionalProperties: false,
           required: ['enabled', 'secretName'],
           properties: { enabled: { type: 'boolean' }, secretName: k8sName },
+        },
+        oauth: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['enabled', 'name', 'authUrl', 'tokenUrl', 'apiUrl', 'clientId', 'clientSecret', 'scopes', 'others'],
+          properties: {
+            enabled: { type: 'boolean' },
+            name: { type: 'string', pattern: '^[A-Za-z0-9 ._-]+$' },
+            authUrl: httpsUrl,
+            tokenUrl: httpsUrl,
+            apiUrl: httpsUrl,
+            clientId: { type: 'string', pattern: '^[A-Za-z0-9._:@/-]+$' },
+            clientSecret: secretKeyRef,
+            scopes: { type: 'array', minItems: 1, items: { type: 'string', pattern: '^[A-Za-z0-9._:/-]+$' } },
+            others: { type: 'string', enum: ['deny', 'viewer'] },
+          },
         },
       },
     },
@@ -285,7 +308,7 @@ export const CONFIG_SCHEMA: JSONSchemaType<MonitoringConfig> = {
       additionalProperties: false,
       required: [
         'appNamespace', 'logCollectorNamespace', 'logFilesGroup', 'nodeExporterNamespace', 'extraWatchedNamespaces', 'kubelet', 'ingressControllerNamespace',
-        'ingressClassName', 'operatorReleaseLabel', 'remoteWrite', 'operatorProfile',
+        'ingressClassName', 'operatorReleaseLabel', 'remoteWrite', 'operatorProfile', 'deploymentVerification',
       ],
       properties: {
         appNamespace: k8sName,
@@ -321,6 +344,18 @@ export const CONFIG_SCHEMA: JSONSchemaType<MonitoringConfig> = {
             stackDefaultRules: { type: 'boolean' },
             // Empty, or an http(s) base URL without path (pino-loki appends /loki/api/v1/push).
             logPushUrl: { type: 'string', pattern: '^(https?://[^/?#\\s]+)?$' },
+          },
+        },
+        deploymentVerification: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['appService', 'port', 'healthPath', 'metricsPath', 'timeoutSeconds'],
+          properties: {
+            appService: k8sName,
+            port: { type: 'integer', minimum: 1, maximum: 65535 },
+            healthPath: { type: 'string', pattern: '^/[-A-Za-z0-9._~/]*$' },
+            metricsPath: { type: 'string', pattern: '^/[-A-Za-z0-9._~/]*$' },
+            timeoutSeconds: { type: 'integer', minimum: 10, maximum: 3600 },
           },
         },
       },

@@ -220,11 +220,39 @@ export interface ExporterSettingsConfig {
   maintenanceMode: boolean;
 }
 
+/**
+ * Sign-in to Grafana through the organisation's identity provider (Grafana's generic OAuth / OpenID
+ * Connect, part of Grafana OSS). The role of each signed-in user comes from `security.adminUsers`
+ * and `security.readOnlyUsers`, matched against the `email` claim of the ID token or user info.
+ */
+export interface OAuthSignInConfig {
+  enabled: boolean;
+  /** The label of the sign-in button ("Sign in with <name>"). */
+  name: string;
+  /** The provider's authorization, token and user-info endpoints (https URLs). */
+  authUrl: string;
+  tokenUrl: string;
+  apiUrl: string;
+  clientId: string;
+  /** The client secret, read by Grafana from this Secret (never part of the generated output). */
+  clientSecret: SecretKeyRef;
+  /** Scopes requested; they must make the provider send the `email` claim. */
+  scopes: string[];
+  /**
+   * What a user the provider lets in but who is on neither list gets: `deny` refuses the sign-in
+   * (Grafana's `role_attribute_strict`), `viewer` makes them a read-only Viewer.
+   */
+  others: 'deny' | 'viewer';
+}
+
 export interface SecurityConfig {
   tls: { enabled: boolean; host: string; secretName: string };
+  /** Email addresses (lower case) that get Grafana's Admin role when they sign in through `oauth`. */
   adminUsers: string[];
+  /** Email addresses (lower case) that get the read-only Viewer role when they sign in through `oauth`. */
   readOnlyUsers: string[];
   ldap: { enabled: boolean; secretName: string };
+  oauth: OAuthSignInConfig;
 }
 
 export interface ComponentSizing {
@@ -318,6 +346,24 @@ export interface KubernetesConfig {
   /** Optional remote_write to a long-term store (Mimir, Thanos receive) for when one Prometheus is not enough. */
   remoteWrite: { enabled: boolean; url: string; bearerTokenSecret: SecretKeyRef };
   operatorProfile: OperatorProfileConfig;
+  deploymentVerification: DeploymentVerificationConfig;
+}
+
+/**
+ * The deployment verification Job (after each release of the app): it reaches the app through its
+ * Service in `appNamespace`, as Prometheus does, never through the Ingress.
+ */
+export interface DeploymentVerificationConfig {
+  /** The app's Service name in `appNamespace`. */
+  appService: string;
+  /** The Service port that serves the health endpoint and the metrics. */
+  port: number;
+  /** The app's health endpoint: healthy is HTTP 2xx (and `overall_status: healthy` when it answers that JSON). */
+  healthPath: string;
+  /** The app's metrics: it must serve at least one immigration_ai_ sample. */
+  metricsPath: string;
+  /** How long the Job waits for the app to be healthy (the monitoring guide: 300 s). */
+  timeoutSeconds: number;
 }
 
 export interface MonitoringConfig {

@@ -19,6 +19,9 @@ const PATTERN_HINTS: [RegExp, string][] = [
   [/^exporter\.storage\.s3\.buckets\.\d+$/, 'must be a bucket name of letters, digits, ".", "_" and "-" (it becomes a label value)'],
   [/^exporter\.storage\.s3\.region$/, 'must be a region name such as eu-west-1'],
   [/^exporter\.storage\.directory\.mountPath$/, 'must be an absolute path without a trailing slash, e.g. /data/storage'],
+  [/^security\.(adminUsers|readOnlyUsers)\.\d+$/, 'must be a lower-case email address of letters, digits and . _ % + - (it is compared with the lower-cased email claim of the sign-in)'],
+  [/^kubernetes\.deploymentVerification\.(healthPath|metricsPath)$/, 'must be a path starting with / (letters, digits and - . _ ~ /), e.g. /healthz'],
+  [/^security\.oauth\.(authUrl|tokenUrl|apiUrl)$/, 'must be the identity provider\'s https:// endpoint URL'],
 ];
 
 function describe(e: ErrorObject, value: unknown): string {
@@ -96,6 +99,29 @@ export function validateConfig(config: MonitoringConfig, fromEnv: ReadonlySet<st
   }
   if (config.channels.sms.enabled && !config.channels.email.enabled && !config.channels.slack.enabled) {
     problems.push({ where: 'channels.sms.enabled', message: 'SMS is only sent for critical alerts; enable email or Slack too so warnings reach someone' });
+  }
+  problems.push(...accessProblems(config));
+  return problems;
+}
+
+/** The admin and read-only lists only mean something when a sign-in applies them. */
+function accessProblems(config: MonitoringConfig): ConfigProblem[] {
+  const { adminUsers, readOnlyUsers, oauth } = config.security;
+  const problems: ConfigProblem[] = [];
+  if (!oauth.enabled) {
+    for (const [field, list] of [['adminUsers', adminUsers], ['readOnlyUsers', readOnlyUsers]] as const) {
+      if (list.length > 0) {
+        problems.push({ where: `security.${field}`, message: 'lists users, but only the OAuth sign-in applies the lists: enable security.oauth (and set its endpoints and client), or empty the list' });
+      }
+    }
+  }
+  readOnlyUsers.forEach((user, i) => {
+    if (adminUsers.includes(user)) {
+      problems.push({ where: `security.readOnlyUsers.${i}`, message: 'is also in security.adminUsers; a user has one role, remove it from one of the lists' });
+    }
+  });
+  if (oauth.enabled && oauth.others === 'deny' && adminUsers.length === 0 && readOnlyUsers.length === 0) {
+    problems.push({ where: 'security.oauth.others', message: 'is "deny" and both security.adminUsers and security.readOnlyUsers are empty, so nobody could sign in through OAuth; list users or set others to "viewer"' });
   }
   return problems;
 }

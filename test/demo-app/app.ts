@@ -150,8 +150,15 @@ export function createDemoApp(logger: Logger): DemoApp {
   route('get', '/api/agencies/:id/dashboard', (_req, res) => {
     res.json({ ok: true });
   });
-  app.get('/metrics', metricsHandler(metrics.registry));
-  app.get('/healthz', (_req, res) => {
+  // The health endpoint and /metrics fail only for a fault that names them (a `*` fault is about
+  // the product's routes): deployment verification's "unhealthy" and "metrics missing" cases.
+  const own = (path: string) => (_req: Request, res: Response, next: NextFunction): void => {
+    const d = faults.list().some((f) => f.route === path) ? faults.decide(path, 'GET') : undefined;
+    if (d?.failWith !== undefined) res.status(d.failWith).json({ error: 'injected fault' });
+    else next();
+  };
+  app.get('/metrics', own('/metrics'), metricsHandler(metrics.registry));
+  app.get('/healthz', own('/healthz'), (_req, res) => {
     res.send('ok\n');
   });
   app.use((err: Error & { status?: unknown; statusCode?: unknown }, _req: Request, res: Response, _next: NextFunction) => {

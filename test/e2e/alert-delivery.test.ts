@@ -36,7 +36,7 @@ import { LocalStack } from '../local-stack/stack.js';
 import { pipelineTiming } from '../local-stack/timing.js';
 import { repoRoot } from '../local-stack/topology.js';
 import { readFileSync } from 'node:fs';
-import { runReport } from '../local-stack/manifest-services.js';
+import { runReport, runVerification } from '../local-stack/manifest-services.js';
 
 const MINUTE = 60_000;
 let stack: LocalStack;
@@ -213,4 +213,18 @@ describe('a report CronJob, run as its manifest says', () => {
     // Figures came from the stack's Prometheus: the busy demo app's requests are in the report.
     expect(String(mail[0].text)).toMatch(/request/i);
   }, 3 * MINUTE);
+});
+
+describe('deployment verification, as a pipeline runs it', () => {
+  it('a Job created from the suspended CronJob verifies the demo app through the app\'s Service and tells Slack', async () => {
+    const since = Date.now();
+    const t = stack.topology;
+    const r = await runVerification(stack.cluster, stack.config);
+    process.stdout.write(`verification (${stack.cluster.runtime.kind}, ${r.seconds.toFixed(1)} s, exit ${r.exitCode}):\n${r.logs.split('\n').slice(-4).join('\n')}\n`);
+    expect(r.exitCode).toBe(0);
+    expect(r.logs).toMatch(/Deployment completed and monitoring verified: healthy, \d+ immigration_ai_ samples at \/metrics/);
+    const slack = readFileSync(t.paths.receivers.slack, 'utf8').split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as { t: number; body: unknown })
+      .filter((l) => l.t >= since && JSON.stringify(l.body).includes('Deployment completed and monitoring verified'));
+    expect(slack).toHaveLength(1);
+  }, 6 * MINUTE);
 });

@@ -40,6 +40,8 @@ export function localConfig(t: Topology, hostAddress: string, smsBridgeUrl?: str
       ...(smsBridgeUrl ? { sms: { bridgeUrl: smsBridgeUrl } } : {}),
       heartbeat: { url: `${url(t.ports.heartbeat)}${HEARTBEAT_PATH}` },
     },
+    // The deployment verification Job reaches the demo app at the app's Service name on its port.
+    kubernetes: { deploymentVerification: { port: t.ports.app, timeoutSeconds: 30 } },
   });
 }
 

@@ -20,14 +20,14 @@
  * so replica i > 0 listens on the manifest's port + i (its probes still name the manifest's port).
  */
 import { join } from 'node:path';
-import { EXPORTER, PROMETHEUS, SMS_BRIDGE } from '../../contract/components.js';
+import { EXPORTER, PROMETHEUS, SMS_BRIDGE, VERIFY_DEPLOYMENT } from '../../contract/components.js';
 import type { MonitoringConfig } from '../../contract/config/index.js';
 import { EXPORTER_SECRET } from '../../contract/secrets.js';
 import { synthesizeEnvironment } from '../../stacks/synth.js';
 import { containerEngine } from '../helpers/container-engine.js';
 import { objectsIn } from '../helpers/manifests.js';
 import { ManifestCluster } from '../manifest-run/cluster.js';
-import { projectImage } from '../manifest-run/images.js';
+import { ensureProjectImage, projectImage } from '../manifest-run/images.js';
 import type { JobResult, PodRuntime, RunningPod } from '../manifest-run/runtime.js';
 import type { Topology } from './topology.js';
 
@@ -106,4 +106,27 @@ export async function startManifestServices(cluster: ManifestCluster, t: Topolog
 export async function runReport(cluster: ManifestCluster, config: MonitoringConfig, period: 'daily' | 'weekly', prometheus: { host: string; port: number }): Promise<JobResult> {
   await cluster.exposeService(PROMETHEUS.name, config.namespace, PROMETHEUS.port, prometheus);
   return cluster.runJob('CronJob', `immigration-ai-${period}-report`, { timeoutMs: 120_000 });
+}
+
+/**
+ * The deployment verification Job, created from its suspended CronJob as a pipeline's
+ * `kubectl create job --from` does, against the stack's demo app: the app's Service name resolves
+ * to this host (through a forwarder when pods run in containers), where the demo app listens on the
+ * Service's port.
+ */
+export async function runVerification(cluster: ManifestCluster, config: MonitoringConfig): Promise<JobResult> {
+  const v = config.kubernetes.deploymentVerification;
+  const svc = `${v.appService}.${config.kubernetes.appNamespace}`;
+  if (cluster.runtime.kind === 'container') {
+    // The demo app listens on 127.0.0.1 only: a forwarder on the runner network's gateway, at the Service's port, reaches it.
+    await cluster.exposeService(v.appService, config.kubernetes.appNamespace, v.port, { host: '127.0.0.1', port: v.port });
+  } else {
+    // Processes share this host's network: the Service name resolves to 127.0.0.1, where the demo app listens on the Service's port.
+    for (const name of [`${svc}.svc`, `${svc}.svc.cluster.local`]) cluster.addHost(name, cluster.hostAddress);
+  }
+  // The image's tag is shared by every checkout on this host: another checkout's build may have
+  // retagged it since the stack started. Rebuild it from this one when its source hash differs.
+  const engine = cluster.runtime.kind === 'container' ? containerEngine() : undefined;
+  if (engine) ensureProjectImage(engine);
+  return cluster.runJob('CronJob', VERIFY_DEPLOYMENT.name, { timeoutMs: 2 * 60_000 });
 }
