@@ -27,7 +27,7 @@ import { synthesizeEnvironment } from '../../stacks/synth.js';
 import { containerEngine } from '../helpers/container-engine.js';
 import { objectsIn } from '../helpers/manifests.js';
 import { ManifestCluster } from '../manifest-run/cluster.js';
-import { ensureProjectImage, projectImage } from '../manifest-run/images.js';
+import { projectImage } from '../manifest-run/images.js';
 import type { JobResult, PodRuntime, RunningPod } from '../manifest-run/runtime.js';
 import type { Topology } from './topology.js';
 
@@ -124,9 +124,5 @@ export async function runVerification(cluster: ManifestCluster, config: Monitori
     // Processes share this host's network: the Service name resolves to 127.0.0.1, where the demo app listens on the Service's port.
     for (const name of [`${svc}.svc`, `${svc}.svc.cluster.local`]) cluster.addHost(name, cluster.hostAddress);
   }
-  // The image's tag is shared by every checkout on this host: another checkout's build may have
-  // retagged it since the stack started. Rebuild it from this one when its source hash differs.
-  const engine = cluster.runtime.kind === 'container' ? containerEngine() : undefined;
-  if (engine) ensureProjectImage(engine);
   return cluster.runJob('CronJob', VERIFY_DEPLOYMENT.name, { timeoutMs: 2 * 60_000 });
 }
