@@ -188,7 +188,7 @@ function exceptionsRow(config: MonitoringConfig): LayoutItem[] {
 
 /** Row “Security incidents”. */
 function securityIncidentsRow(config: MonitoringConfig): LayoutItem[] {
-  const { warning, critical } = config.alerting.thresholds;
+  const { critical } = config.alerting.thresholds;
   const securityRunbook = [runbook(config, ALERTS.unauthorizedAccessSpike)];
   const q = logQueries(config);
   return [

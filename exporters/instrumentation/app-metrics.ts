@@ -6,7 +6,7 @@ import { Registry } from 'prom-client';
 import { METRICS } from '../../contract/metric-catalog.js';
 import { HttpMetricsStore } from './http-metrics-store.js';
 import { UNAUTHORIZED_REASONS } from './reasons.js';
-import { createCounter, createGauge, createHistogram, registerDefaultMetrics } from '../metric-factory.js';
+import { createCounter, createHistogram, registerDefaultMetrics } from '../metric-factory.js';
 
 /**
  * A prom-client registry that appends pre-rendered text collectors (the HTTP metrics store) to
@@ -35,7 +35,6 @@ export function createAppMetrics(options: { defaultMetrics?: boolean; registry?:
 
 function build(registry: AppRegistry) {
   const c = <K extends keyof typeof METRICS>(k: K) => createCounter(METRICS[k], registry);
-  const g = <K extends keyof typeof METRICS>(k: K) => createGauge(METRICS[k], registry);
   const h = <K extends keyof typeof METRICS>(k: K) => createHistogram(METRICS[k], registry);
   return {
     registry,
