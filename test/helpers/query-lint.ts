@@ -18,7 +18,7 @@
 import { parser as logqlParser } from '@grafana/lezer-logql';
 import { parser as promqlParser } from '@prometheus-io/lezer-promql';
 import { ALL_EXTERNAL, scrapeLabels } from '../../contract/external-metrics.js';
-import { RECORDED, RECORDED_NAMES, recordedSeries } from '../../contract/recording-rules.js';
+import { RECORDED_NAMES, recordedSeries } from '../../contract/recording-rules.js';
 import { SLO_RECORDED_NAMES } from '../../contract/slo.js';
 import { ALL_METRICS, SHARED_STATE_METRICS, seriesNames } from '../../contract/metric-catalog.js';
 import { type DashboardQuery, DEFAULT_MACROS, defaultVariableValues, listQueries, type MacroValues, substitute, type Substituted } from './dashboard-queries.js';

@@ -6,7 +6,7 @@
  *         -> 3 clustered Alertmanagers (routes, inhibitions, dedup) -> SMTP / Slack / SMS bridge
  *         -> Twilio / dead man's switch (local receivers that log what they get)
  */
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { MonitoringConfig } from '../../contract/config/index.js';
 import { EXPORTER_MAINTENANCE } from '../../contract/components.js';
